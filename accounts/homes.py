@@ -1,0 +1,32 @@
+"""Where each role lands after signing in."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class RoleHome:
+    role: str
+    label: str
+    url_name: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+ROLE_HOMES = [
+    RoleHome(Role.PARTICIPANT, "My programme", "programme:participant_home"),
+    RoleHome(Role.COACH, "My coachees", "programme:coach_home"),
+    RoleHome(Role.TUTOR, "My participants", "programme:tutor_home"),
+    RoleHome(Role.HEAD, "My school's participants", "programme:head_home"),
+    RoleHome(Role.PROGRAMME_LEADER, "Programme overview", "programme:leader_home"),
+    RoleHome(Role.EXTERNAL_EXAMINER, "Examiner's sample", "programme:examiner_home"),
+]
+
+
+def homes_for(user) -> list[RoleHome]:
+    return [home for home in ROLE_HOMES if home.role in user.roles]

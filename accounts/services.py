@@ -1,0 +1,135 @@
+"""Writes about people: roles and invitations."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Invitation, RoleGrant, User
+from accounts.roles import PROGRAMME_LEADERS_GROUP, Role
+
+_INVITATION_SALT = "accounts.invitation"
+
+
+class InvitationError(Exception):
+    """An invitation link that cannot be used; the message says why, for the person holding it."""
+
+
+def role_grant(*, user: User, role: str) -> None:
+    RoleGrant.objects.get_or_create(user=user, role=role)
+    if role == Role.PROGRAMME_LEADER:
+        user.groups.add(Group.objects.get(name=PROGRAMME_LEADERS_GROUP))
+    user.__dict__.pop("roles", None)
+
+
+def role_revoke(*, user: User, role: str) -> None:
+    RoleGrant.objects.filter(user=user, role=role).delete()
+    if role == Role.PROGRAMME_LEADER:
+        user.groups.remove(*Group.objects.filter(name=PROGRAMME_LEADERS_GROUP))
+    user.__dict__.pop("roles", None)
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The secret part of the link. Signed, so the database never holds a usable token."""
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=_INVITATION_SALT)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    from django.urls import reverse
+
+    path = reverse("accounts:invitation_accept", kwargs={"token": invitation_token(invitation)})
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def invitation_create(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    roles: list[str],
+    invited_by: User | None,
+    school=None,
+) -> Invitation:
+    """Record an invitation and send it by email once the transaction has committed."""
+    from accounts.tasks import send_invitation
+
+    invitation = Invitation.objects.create(
+        email=email.strip().lower(),
+        first_name=first_name,
+        last_name=last_name,
+        roles=sorted(set(roles)),
+        school=school,
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+    return invitation
+
+
+def invitation_resend(*, invitation: Invitation) -> Invitation:
+    """A fresh link and a fresh expiry; the old link stops working."""
+    from accounts.tasks import send_invitation
+
+    if invitation.is_accepted:
+        raise InvitationError("This invitation has already been accepted.")
+    invitation.nonce = Invitation._meta.get_field("nonce").default()
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    invitation.save(update_fields=["nonce", "expires_at"])
+    transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+    return invitation
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation a link points to, or InvitationError saying plainly why it cannot be used."""
+    try:
+        data = signing.loads(token, salt=_INVITATION_SALT)
+        invitation = Invitation.objects.get(pk=data["i"])
+    except (signing.BadSignature, KeyError, TypeError, Invitation.DoesNotExist) as exc:
+        raise InvitationError("This invitation link is not valid. Check you copied the whole link.") from exc
+    if invitation.is_accepted:
+        raise InvitationError("This invitation link has already been used. Sign in with your email and password.")
+    if data.get("n") != invitation.nonce:
+        raise InvitationError("This invitation link has been replaced by a newer one. Use the latest email.")
+    if invitation.is_expired:
+        raise InvitationError(
+            "This invitation link expired on "
+            f"{timezone.localtime(invitation.expires_at):%d %B %Y}. Ask your programme leader to send a new one."
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str) -> User:
+    """Create the invited person's account, with their roles and school, and use the link up."""
+    invitation = invitation_from_token(token)
+    # Lock the row so two clicks on one link cannot create two accounts.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.is_accepted:
+        raise InvitationError("This invitation link has already been used. Sign in with your email and password.")
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationError("An account with this email address already exists. Sign in instead.")
+    user = User.objects.create_user(
+        email=invitation.email,
+        password=password,
+        first_name=invitation.first_name,
+        last_name=invitation.last_name,
+    )
+    # The link came to this address, so the address is verified.
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    for role in invitation.roles:
+        role_grant(user=user, role=role)
+    if invitation.school_id:
+        from programme.models import StaffMembership
+        from programme.services import staff_membership_start
+
+        for role in invitation.roles:
+            if role in StaffMembership.StaffRole.values:
+                staff_membership_start(user=user, school=invitation.school, role=role, starts_on=timezone.localdate())
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_user = user
+    invitation.save(update_fields=["accepted_at", "accepted_user"])
+    return user

@@ -1,0 +1,1 @@
+"""Assessment tasks, submissions, marking, moderation and credits. Filled by a later issue."""

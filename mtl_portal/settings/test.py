@@ -1,0 +1,14 @@
+"""Fast, deterministic settings for the test suite. The database and Redis come from the
+environment (scripts/test points them at real PostgreSQL and Redis)."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = ""
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WAGTAILADMIN_BASE_URL = "http://testserver"
+PORTAL_BASE_URL = "http://testserver"
+ALLOWED_HOSTS = ["*"]

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from accounts import views as account_views
+
+urlpatterns = [
+    # Both admin sites sign people in through allauth, so MFA and rate limits always apply.
+    path("django-admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("django-admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("dashboard/", account_views.dashboard, name="dashboard"),
+    path("programme/", include("programme.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,8 @@
+"""Evidence, reflections and enquiries."""
+
+from django.apps import AppConfig
+
+
+class PortfolioConfig(AppConfig):
+    name = "portfolio"
+    verbose_name = "Portfolio"

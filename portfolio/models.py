@@ -1,0 +1,1 @@
+"""Evidence, reflections and enquiries. Filled by a later issue."""

@@ -1,0 +1,245 @@
+"""Who may do what to which record. Every view, export, template and task asks this module.
+
+It encodes PRODUCT.md's "who sees what" table. A person's relation to a participant's record
+(their coach, their tutor, their head) is decided by the date-bounded periods in force on the
+record's own date: when a participant moves school or an assignment ends, the old coach, tutor
+or head sees none of the records dated afterwards, while what the history says they did stays.
+
+A refused read is a 404 (the record's existence is not revealed); a refused write is a 403.
+"""
+
+import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.roles import Role
+from programme.models import CoachAssignment, Enrolment, SchoolPlacement, StaffMembership, TutorAssignment
+
+
+class Relation(StrEnum):
+    PARTICIPANT = "participant"
+    COACH = "coach"
+    TUTOR = "tutor"
+    HEAD = "head"
+    PROGRAMME_LEADER = "programme_leader"
+    EXTERNAL_EXAMINER = "external_examiner"
+
+
+class RecordKind(StrEnum):
+    ENROLMENT = "enrolment"
+    DIALOGUE_LOG_DRAFT = "dialogue_log_draft"
+    DIALOGUE_LOG_AGREED = "dialogue_log_agreed"
+    PRIVATE_NOTE = "private_note"
+    EVIDENCE = "evidence"
+    SUBMISSION = "submission"
+    MARKS_UNRELEASED = "marks_unreleased"
+    MARKS_RELEASED = "marks_released"
+
+
+class Action(StrEnum):
+    VIEW = "view"  # the whole record
+    VIEW_SUMMARY = "view_summary"  # dates, duration and content areas; or outcome and credits
+    CHANGE = "change"
+    AGREE = "agree"  # the participant adds their reflection and agrees, or asks for a change
+    NEW_VERSION = "new_version"  # change an agreed record by recording a new version
+    ADD_STATEMENT = "add_statement"  # the coach's supporting statement on a submission
+    ASSESS = "assess"
+
+
+class Protected(Protocol):
+    """What a record tells the policy about itself."""
+
+    access_kind: RecordKind  # may be a property: a draft log becomes an agreed one
+
+    @property
+    def access_enrolment_id(self) -> int: ...
+
+    @property
+    def access_date(self) -> datetime.date: ...
+
+    def in_examiner_sample(self) -> bool: ...
+
+
+A = Action
+R = Relation
+_SAMPLED = "sampled"  # the external examiner may read it only when it is in a sample
+
+POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
+    RecordKind.ENROLMENT: {
+        R.PARTICIPANT: frozenset({A.VIEW}),
+        R.COACH: frozenset({A.VIEW}),
+        R.TUTOR: frozenset({A.VIEW}),
+        R.HEAD: frozenset({A.VIEW}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW, A.CHANGE}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    RecordKind.DIALOGUE_LOG_DRAFT: {
+        R.PARTICIPANT: frozenset({A.VIEW, A.AGREE}),
+        R.COACH: frozenset({A.VIEW, A.CHANGE}),
+    },
+    RecordKind.DIALOGUE_LOG_AGREED: {
+        R.PARTICIPANT: frozenset({A.VIEW}),
+        R.COACH: frozenset({A.VIEW, A.NEW_VERSION}),
+        R.TUTOR: frozenset({A.VIEW}),
+        R.HEAD: frozenset({A.VIEW_SUMMARY}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW_SUMMARY}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    # Only the coach who wrote it; see _AUTHOR_ONLY.
+    RecordKind.PRIVATE_NOTE: {
+        R.COACH: frozenset({A.VIEW, A.CHANGE}),
+    },
+    RecordKind.EVIDENCE: {
+        R.PARTICIPANT: frozenset({A.VIEW, A.CHANGE}),
+        R.COACH: frozenset({A.VIEW}),
+        R.TUTOR: frozenset({A.VIEW}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    RecordKind.SUBMISSION: {
+        R.PARTICIPANT: frozenset({A.VIEW}),
+        R.COACH: frozenset({A.VIEW, A.ADD_STATEMENT}),
+        R.TUTOR: frozenset({A.VIEW, A.ASSESS}),
+        R.HEAD: frozenset({A.VIEW_SUMMARY}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    RecordKind.MARKS_UNRELEASED: {
+        R.TUTOR: frozenset({A.VIEW, A.CHANGE}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    RecordKind.MARKS_RELEASED: {
+        R.PARTICIPANT: frozenset({A.VIEW}),
+        R.COACH: frozenset({A.VIEW}),
+        R.TUTOR: frozenset({A.VIEW}),
+        R.HEAD: frozenset({A.VIEW_SUMMARY}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+}
+
+_AUTHOR_ONLY = frozenset({RecordKind.PRIVATE_NOTE})
+_READS = frozenset({A.VIEW, A.VIEW_SUMMARY})
+_NOTHING: frozenset[Action] = frozenset()
+
+
+# --- Relations: who this person is to a participant on a given day.
+
+
+def relations(user, enrolment_id: int, on: datetime.date) -> frozenset[Relation]:
+    """Memoised on the user object, so one request asks the database once per participant and day."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    memo = user.__dict__.setdefault("_access_relations", {})
+    key = (enrolment_id, on)
+    if key not in memo:
+        memo[key] = _relations(user, enrolment_id, on)
+    return memo[key]
+
+
+def _relations(user, enrolment_id: int, on: datetime.date) -> frozenset[Relation]:
+    roles = user.roles
+    found = set()
+    if Role.PROGRAMME_LEADER in roles:
+        found.add(R.PROGRAMME_LEADER)
+    if Role.EXTERNAL_EXAMINER in roles:
+        found.add(R.EXTERNAL_EXAMINER)
+    if Role.PARTICIPANT in roles and Enrolment.objects.filter(pk=enrolment_id, participant=user).exists():
+        found.add(R.PARTICIPANT)
+    if Role.COACH in roles and CoachAssignment.objects.covering(on).filter(enrolment_id=enrolment_id, coach=user).exists():
+        found.add(R.COACH)
+    if Role.TUTOR in roles and TutorAssignment.objects.covering(on).filter(enrolment_id=enrolment_id, tutor=user).exists():
+        found.add(R.TUTOR)
+    if Role.HEAD in roles and _head_placements(user, on).filter(enrolment_id=enrolment_id).exists():
+        found.add(R.HEAD)
+    return frozenset(found)
+
+
+def _head_placements(user, on: datetime.date) -> QuerySet[SchoolPlacement]:
+    headship = StaffMembership.objects.covering(on).filter(
+        user=user, role=StaffMembership.StaffRole.HEAD, school=OuterRef("school")
+    )
+    return SchoolPlacement.objects.covering(on).filter(Exists(headship))
+
+
+# --- Decisions about one record.
+
+
+def allowed_actions(user, record: Protected) -> frozenset[Action]:
+    kind = record.access_kind
+    rules = POLICY[kind]
+    granted: set[Action] = set()
+    for relation in relations(user, record.access_enrolment_id, record.access_date):
+        rule = rules.get(relation)
+        if rule is None:
+            continue
+        if rule == _SAMPLED:
+            if record.in_examiner_sample():
+                granted.add(A.VIEW)
+            continue
+        granted |= rule
+    if kind in _AUTHOR_ONLY and getattr(record, "access_author_id", None) != user.pk:
+        return _NOTHING
+    return frozenset(granted)
+
+
+def can(user, action: Action | str, record: Protected) -> bool:
+    return Action(action) in allowed_actions(user, record)
+
+
+def require(user, action: Action | str, record: Protected) -> frozenset[Action]:
+    """Raise Http404 if the user may not even see the record, PermissionDenied if they may see it
+    but not do `action`. Returns everything they may do, for the template."""
+    actions = allowed_actions(user, record)
+    if not actions & _READS:
+        raise Http404("No such record.")
+    if Action(action) not in actions:
+        raise PermissionDenied("You cannot do that to this record.")
+    return actions
+
+
+# --- Lists: which participants a person sees in a role, on a day (today by default).
+
+
+def enrolments_for(user, relation: Relation, on: datetime.date | None = None) -> QuerySet[Enrolment]:
+    """The enrolments this person holds `relation` to, as a queryset for lists and exports."""
+    on = on or timezone.localdate()
+    qs = Enrolment.objects.all()
+    roles = user.roles if user.is_authenticated and user.is_active else frozenset()
+    if relation == R.PARTICIPANT and Role.PARTICIPANT in roles:
+        return qs.filter(participant=user)
+    if relation == R.COACH and Role.COACH in roles:
+        return qs.filter(Exists(CoachAssignment.objects.covering(on).filter(enrolment=OuterRef("pk"), coach=user)))
+    if relation == R.TUTOR and Role.TUTOR in roles:
+        return qs.filter(Exists(TutorAssignment.objects.covering(on).filter(enrolment=OuterRef("pk"), tutor=user)))
+    if relation == R.HEAD and Role.HEAD in roles:
+        return qs.filter(Exists(_head_placements(user, on).filter(enrolment=OuterRef("pk"))))
+    if relation == R.PROGRAMME_LEADER and Role.PROGRAMME_LEADER in roles:
+        return qs
+    return qs.none()
+
+
+class EnrolmentRecord:
+    """The enrolment seen as a record: access is judged on today's relations."""
+
+    access_kind = RecordKind.ENROLMENT
+
+    def __init__(self, enrolment: Enrolment, *, sampled: bool = False):
+        self.enrolment = enrolment
+        self._sampled = sampled
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.enrolment.pk
+
+    @property
+    def access_date(self) -> datetime.date:
+        return timezone.localdate()
+
+    def in_examiner_sample(self) -> bool:
+        return self._sampled

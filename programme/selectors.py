@@ -1,0 +1,65 @@
+"""Reads for the role homes. Each list is a fixed number of queries, however many rows."""
+
+import datetime
+
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
+
+from programme import access
+from programme.access import Relation
+from programme.models import CoachAssignment, Enrolment, SchoolPlacement, TutorAssignment
+
+
+def _with_current_people(qs: QuerySet[Enrolment], on: datetime.date) -> QuerySet[Enrolment]:
+    placements = SchoolPlacement.objects.covering(on).select_related("school")
+    coaches = CoachAssignment.objects.covering(on).select_related("coach")
+    tutors = TutorAssignment.objects.covering(on).select_related("tutor")
+    return qs.select_related("participant", "cohort", "current_phase").prefetch_related(
+        Prefetch("school_placements", queryset=placements, to_attr="current_placements"),
+        Prefetch("coach_assignments", queryset=coaches, to_attr="current_coaches"),
+        Prefetch("tutor_assignments", queryset=tutors, to_attr="current_tutors"),
+    )
+
+
+def enrolments_for_home(user, relation: Relation, *, on: datetime.date | None = None) -> QuerySet[Enrolment]:
+    on = on or timezone.localdate()
+    return _with_current_people(access.enrolments_for(user, relation, on), on).order_by(
+        "participant__last_name", "participant__first_name", "pk"
+    )
+
+
+def programme_overview(on: datetime.date | None = None) -> dict:
+    """Counts across every school, for the programme leader's home."""
+    on = on or timezone.localdate()
+    by_phase = dict(
+        Enrolment.objects.filter(status=Enrolment.Status.ACTIVE)
+        .values_list("current_phase__number")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_status = dict(Enrolment.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    without_coach = (
+        Enrolment.objects.filter(status=Enrolment.Status.ACTIVE)
+        .exclude(pk__in=CoachAssignment.objects.covering(on).values("enrolment"))
+        .count()
+    )
+    without_tutor = (
+        Enrolment.objects.filter(status=Enrolment.Status.ACTIVE)
+        .exclude(pk__in=TutorAssignment.objects.covering(on).values("enrolment"))
+        .count()
+    )
+    return {
+        "by_phase": by_phase,
+        "by_status": by_status,
+        "without_coach": without_coach,
+        "without_tutor": without_tutor,
+    }
+
+
+def school_name_on(enrolment_qs: QuerySet[Enrolment], on: datetime.date) -> QuerySet[Enrolment]:
+    """Annotate each enrolment with its school's name on a day, for sortable tables and exports."""
+    school = SchoolPlacement.objects.covering(on).filter(enrolment=OuterRef("pk")).values("school__name")[:1]
+    return enrolment_qs.annotate(school_name=Subquery(school))
+
+
+__all__ = ["enrolments_for_home", "programme_overview", "school_name_on"]

@@ -1,0 +1,259 @@
+"""Writes to the programme: enrolments and the periods of who is where, and when.
+
+Each service runs in one transaction and raises ProgrammeRuleError, naming the rule and the
+field, when a programme rule is broken; nothing is saved then.
+"""
+
+import datetime
+
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import Role
+from programme.models import (
+    CoachAssignment,
+    Cohort,
+    Enrolment,
+    Phase,
+    ProgrammeSettings,
+    School,
+    SchoolPlacement,
+    StaffMembership,
+    TutorAssignment,
+)
+from programme.rules import ProgrammeRuleError, eligibility, periods, timing
+
+_DAY = datetime.timedelta(days=1)
+
+
+def _summer_term_start() -> tuple[int, int]:
+    s = ProgrammeSettings.load()
+    return (s.summer_term_starts_month, s.summer_term_starts_day)
+
+
+def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
+    # Serialises changes to one participant's periods, so two leaders cannot open overlapping ones.
+    return Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+
+
+def _open_period(model, *, owner_filter: dict, starts_on, ends_on, what: str, by: User | None, **fields):
+    periods.check_dates(starts_on, ends_on)
+    periods.check_no_overlap(
+        starts_on=starts_on, ends_on=ends_on, existing=model.objects.filter(**owner_filter), what=what
+    )
+    return model.objects.create(starts_on=starts_on, ends_on=ends_on, created_by=by, **owner_filter, **fields)
+
+
+def _close_current(model, *, owner_filter: dict, from_day: datetime.date, what: str):
+    """End the period that covers `from_day` the day before, so the next can start on it."""
+    current = model.objects.filter(**owner_filter).covering(from_day).first()
+    if current is None:
+        return None
+    if current.starts_on >= from_day:
+        raise ProgrammeRuleError(
+            f"The current {what} starts on {current.starts_on:%d/%m/%Y}; a change must start after that.",
+            rule="period_overlap",
+            field="starts_on",
+        )
+    current.ends_on = from_day - _DAY
+    current.save(update_fields=["ends_on"])
+    return current
+
+
+def school_at(enrolment: Enrolment, day: datetime.date) -> School | None:
+    placement = enrolment.school_placements.covering(day).select_related("school").first()
+    return placement.school if placement else None
+
+
+@transaction.atomic
+def staff_membership_start(
+    *, user: User, school: School, role: str, starts_on: datetime.date, by: User | None = None
+) -> StaffMembership:
+    return _open_period(
+        StaffMembership,
+        owner_filter={"user": user, "school": school, "role": role},
+        starts_on=starts_on,
+        ends_on=None,
+        what="membership of this school",
+        by=by,
+    )
+
+
+@transaction.atomic
+def staff_membership_end(*, membership: StaffMembership, ends_on: datetime.date) -> StaffMembership:
+    periods.check_dates(membership.starts_on, ends_on)
+    membership.ends_on = ends_on
+    membership.save(update_fields=["ends_on"])
+    return membership
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    participant: User,
+    cohort: Cohort,
+    school: School,
+    qts_awarded_on: datetime.date,
+    first_post_started_on: datetime.date,
+    programme_started_on: datetime.date,
+    post: str,
+    by: User | None = None,
+) -> Enrolment:
+    """Check eligibility and timing, then enrol the participant at their school in phase 1."""
+    failures = eligibility.check_eligibility(
+        list(cohort.eligibility_rules.all()),
+        eligibility.Candidate(qts_year=qts_awarded_on.year, school=school, post=post),
+    )
+    if failures:
+        raise ProgrammeRuleError(
+            "Not eligible for this cohort: " + " ".join(f.message for f in failures),
+            rule="eligibility",
+            field="cohort",
+        )
+    if first_post_started_on < qts_awarded_on.replace(year=qts_awarded_on.year - 1):
+        raise ProgrammeRuleError(
+            "The first teaching post cannot start more than a year before qualified teacher status.",
+            rule="dates",
+            field="first_post_started_on",
+        )
+    timing.check_programme_start(
+        first_post_started_on=first_post_started_on,
+        programme_started_on=programme_started_on,
+        summer_term_start=_summer_term_start(),
+    )
+    if Enrolment.objects.filter(participant=participant, status=Enrolment.Status.ACTIVE).exists():
+        raise ProgrammeRuleError(
+            f"{participant} already has an active enrolment.", rule="one_active_enrolment", field="participant"
+        )
+    if Role.PARTICIPANT not in participant.roles:
+        from accounts.services import role_grant
+
+        role_grant(user=participant, role=Role.PARTICIPANT)
+    enrolment = Enrolment.objects.create(
+        participant=participant,
+        cohort=cohort,
+        qts_awarded_on=qts_awarded_on,
+        first_post_started_on=first_post_started_on,
+        programme_started_on=programme_started_on,
+        post=post,
+        current_phase=Phase.objects.get(number=1),
+    )
+    SchoolPlacement.objects.create(enrolment=enrolment, school=school, starts_on=programme_started_on, created_by=by)
+    return enrolment
+
+
+def _check_coach(*, enrolment: Enrolment, coach: User, starts_on: datetime.date, partner_school: School | None):
+    if coach.pk == enrolment.participant_id:
+        raise ProgrammeRuleError("Nobody can coach themselves.", rule="no_self_coaching", field="coach")
+    if Role.COACH not in coach.roles:
+        raise ProgrammeRuleError(f"{coach} does not hold the coach role.", rule="coach_role", field="coach")
+    school = partner_school or school_at(enrolment, starts_on)
+    if school is None:
+        raise ProgrammeRuleError(
+            f"The participant is not placed at a school on {starts_on:%d/%m/%Y}.", rule="coach_school", field="starts_on"
+        )
+    at_school = (
+        StaffMembership.objects.covering(starts_on)
+        .filter(user=coach, school=school, role=StaffMembership.StaffRole.COACH)
+        .exists()
+    )
+    if not at_school:
+        raise ProgrammeRuleError(
+            f"{coach} is not a coach at {school} on {starts_on:%d/%m/%Y}. A coach must be at the participant's "
+            "school, or at a partner school you name.",
+            rule="coach_school",
+            field="coach",
+        )
+
+
+@transaction.atomic
+def coach_assign(
+    *,
+    enrolment: Enrolment,
+    coach: User,
+    starts_on: datetime.date,
+    partner_school: School | None = None,
+    by: User | None = None,
+) -> CoachAssignment:
+    """Make `coach` the participant's coach from `starts_on`, ending any current coach's period."""
+    enrolment = _lock_enrolment(enrolment)
+    _check_coach(enrolment=enrolment, coach=coach, starts_on=starts_on, partner_school=partner_school)
+    owner = {"enrolment": enrolment}
+    _close_current(CoachAssignment, owner_filter=owner, from_day=starts_on, what="coach")
+    return _open_period(
+        CoachAssignment,
+        owner_filter=owner,
+        starts_on=starts_on,
+        ends_on=None,
+        what="coach assignment",
+        by=by,
+        coach=coach,
+        partner_school=partner_school,
+    )
+
+
+@transaction.atomic
+def tutor_assign(*, enrolment: Enrolment, tutor: User, starts_on: datetime.date, by: User | None = None) -> TutorAssignment:
+    enrolment = _lock_enrolment(enrolment)
+    if tutor.pk == enrolment.participant_id:
+        raise ProgrammeRuleError("Nobody can assess themselves.", rule="no_self_assessment", field="tutor")
+    if Role.TUTOR not in tutor.roles:
+        raise ProgrammeRuleError(f"{tutor} does not hold the tutor role.", rule="tutor_role", field="tutor")
+    owner = {"enrolment": enrolment}
+    _close_current(TutorAssignment, owner_filter=owner, from_day=starts_on, what="tutor")
+    return _open_period(
+        TutorAssignment, owner_filter=owner, starts_on=starts_on, ends_on=None, what="tutor assignment", by=by, tutor=tutor
+    )
+
+
+@transaction.atomic
+def assignment_end(*, assignment: CoachAssignment | TutorAssignment, ends_on: datetime.date) -> None:
+    periods.check_dates(assignment.starts_on, ends_on)
+    assignment.ends_on = ends_on
+    assignment.save(update_fields=["ends_on"])
+
+
+@transaction.atomic
+def school_move(
+    *,
+    enrolment: Enrolment,
+    new_school: School,
+    moves_on: datetime.date,
+    new_coach: User | None = None,
+    by: User | None = None,
+) -> SchoolPlacement:
+    """The participant moves school on `moves_on`. Portfolio, logs, marks and credits stay with them;
+    the old school's coach period ends, and a new coach (at the new school) may start the same day."""
+    enrolment = _lock_enrolment(enrolment)
+    current = enrolment.school_placements.covering(moves_on).first()
+    if current is not None and current.school_id == new_school.pk:
+        raise ProgrammeRuleError(
+            f"The participant is already at {new_school}.", rule="school_move", field="new_school"
+        )
+    owner = {"enrolment": enrolment}
+    _close_current(SchoolPlacement, owner_filter=owner, from_day=moves_on, what="school placement")
+    placement = _open_period(
+        SchoolPlacement, owner_filter=owner, starts_on=moves_on, ends_on=None, what="school placement", by=by, school=new_school
+    )
+    coach_period = CoachAssignment.objects.filter(enrolment=enrolment).covering(moves_on).first()
+    if coach_period is not None:
+        if coach_period.starts_on >= moves_on:
+            raise ProgrammeRuleError(
+                "A coach assignment starts on or after the move; end it first.", rule="school_move", field="moves_on"
+            )
+        coach_period.ends_on = moves_on - _DAY
+        coach_period.save(update_fields=["ends_on"])
+    if new_coach is not None:
+        coach_assign(enrolment=enrolment, coach=new_coach, starts_on=moves_on, by=by)
+    return placement
+
+
+@transaction.atomic
+def phase_progress(*, enrolment: Enrolment, to_phase: Phase) -> Enrolment:
+    from programme.rules.phases import check_progression
+
+    enrolment = _lock_enrolment(enrolment)
+    check_progression(current=enrolment.current_phase.number, to=to_phase.number)
+    enrolment.current_phase = to_phase
+    enrolment.save(update_fields=["current_phase"])
+    return enrolment

@@ -1,0 +1,74 @@
+"""Each role's home. Thin: ask the selectors, render."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.roles import Role
+from programme import selectors
+from programme.access import Relation
+from programme.models import Phase, ProgrammeSettings
+from programme.rules import timing
+
+PAGE_SIZE = 50
+
+
+def _require_role(request: HttpRequest, role: str) -> None:
+    if role not in request.user.roles:
+        raise Http404("This page is not part of your role.")
+
+
+def _list_page(request: HttpRequest, relation: Relation, template: str, title: str) -> HttpResponse:
+    _require_role(request, relation.value)
+    enrolments = selectors.enrolments_for_home(request.user, relation)
+    page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, {"page": page, "title": title, "relation": relation})
+
+
+@login_required
+def participant_home(request: HttpRequest) -> HttpResponse:
+    _require_role(request, Role.PARTICIPANT)
+    enrolment = selectors.enrolments_for_home(request.user, Relation.PARTICIPANT).first()
+    context: dict = {"enrolment": enrolment, "phases": Phase.objects.all()}
+    if enrolment is not None:
+        s = ProgrammeSettings.load()
+        start = enrolment.first_post_started_on
+        context["deadlines"] = [
+            ("Programme activity may start from", timing.earliest_activity_date(
+                start, (s.summer_term_starts_month, s.summer_term_starts_day))),
+            ("Latest start", timing.latest_start_date(start)),
+            ("Complete the programme by", timing.completion_deadline(start)),
+        ]
+        context["today"] = timezone.localdate()
+    return render(request, "programme/participant_home.html", context)
+
+
+@login_required
+def coach_home(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, Relation.COACH, "programme/coach_home.html", "My coachees")
+
+
+@login_required
+def tutor_home(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, Relation.TUTOR, "programme/tutor_home.html", "My participants")
+
+
+@login_required
+def head_home(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, Relation.HEAD, "programme/head_home.html", "My school's participants")
+
+
+@login_required
+def leader_home(request: HttpRequest) -> HttpResponse:
+    _require_role(request, Role.PROGRAMME_LEADER)
+    overview = selectors.programme_overview()
+    phases = [(phase, overview["by_phase"].get(phase.number, 0)) for phase in Phase.objects.all()]
+    return render(request, "programme/leader_home.html", {"overview": overview, "phases": phases})
+
+
+@login_required
+def examiner_home(request: HttpRequest) -> HttpResponse:
+    _require_role(request, Role.EXTERNAL_EXAMINER)
+    return render(request, "programme/examiner_home.html", {})
