@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from accounts.roles import Role
 
@@ -142,7 +144,8 @@ class School(models.Model):
         return self.name
 
 
-class Cohort(models.Model):
+class Cohort(ClusterableModel):
+    # Clusterable so its eligibility rules are edited, and saved, with it on one page.
     name = models.CharField(max_length=200, unique=True)
     academic_year = models.PositiveSmallIntegerField(
         help_text="The calendar year the cohort's academic year starts in, e.g. 2026 for 2026/27."
@@ -178,7 +181,7 @@ class EligibilityRule(models.Model):
         FSM_AT_LEAST = "fsm_at_least", "School's free school meals share is at least (%)"
         POST_IN = "post_in", "Participant's post is one of"
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="eligibility_rules")
+    cohort = ParentalKey(Cohort, on_delete=models.CASCADE, related_name="eligibility_rules")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     value = models.CharField(
         max_length=500,
