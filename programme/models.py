@@ -274,6 +274,9 @@ class SchoolPlacement(Period):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.enrolment.participant} at {self.school} from {self.starts_on:%d/%m/%Y}"
+
 
 class CoachAssignment(Period):
     """This coach coaches the participant for these dates."""
@@ -297,6 +300,9 @@ class CoachAssignment(Period):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.coach} coaching {self.enrolment.participant} from {self.starts_on:%d/%m/%Y}"
+
 
 class TutorAssignment(Period):
     """This HEI tutor assesses the participant for these dates."""
@@ -311,6 +317,9 @@ class TutorAssignment(Period):
                 name="tutor_assignment_ends_after_start",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.tutor} tutoring {self.enrolment.participant} from {self.starts_on:%d/%m/%Y}"
 
 
 class StaffMembership(Period):
@@ -331,6 +340,9 @@ class StaffMembership(Period):
                 name="membership_ends_after_start",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user}, {self.get_role_display()} at {self.school} from {self.starts_on:%d/%m/%Y}"
 
 
 # --- The provider's settings, edited in the CMS under Settings.
