@@ -1,0 +1,217 @@
+"""Forms for the programme leader's screens in the CMS. They check what a form can check; the
+programme's rules are checked by programme.services, whose errors `add_rule_error` puts beside
+the field they name."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminDateInput
+
+from accounts.models import User
+from accounts.roles import Role
+from programme.models import (
+    ChallengeCategory,
+    EligibilityRule,
+    Enrolment,
+    Phase,
+    Post,
+    Region,
+    School,
+    StaffMembership,
+)
+from programme.rules import ProgrammeRuleError
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """People listed by name and email, since two people can share a name."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.get_full_name() or obj.email} ({obj.email})"
+
+
+def people_with_role(role: str):
+    return User.objects.filter(role_grants__role=role, is_active=True).distinct()
+
+
+class RuleErrorsMixin:
+    """Maps a service's field names onto this form's, when they differ."""
+
+    rule_fields: dict[str, str] = {}
+
+    def add_rule_error(self, error: ProgrammeRuleError) -> None:
+        field = self.rule_fields.get(error.field, error.field)
+        self.add_error(field if field in self.fields else None, error.message)
+
+
+# --- Cohorts and their eligibility rules.
+
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def _check_rule_value(kind: str, values: list[str]) -> str | None:
+    """The problem with a rule's value, in words, or None when it is usable."""
+    k = EligibilityRule.Kind
+    if kind == k.QTS_YEAR_IN:
+        wrong = [v for v in values if not _YEAR.match(v)]
+        if wrong:
+            return (
+                "Enter years as four digits separated by commas, for example 2025,2026. "
+                f"Not a year: {', '.join(wrong)}."
+            )
+    elif kind == k.REGION_IN:
+        wrong = [v for v in values if v not in Region.values]
+        if wrong:
+            return f"Unknown region code: {', '.join(wrong)}. Use any of: {', '.join(Region.values)}."
+    elif kind == k.POST_IN:
+        wrong = [v for v in values if v not in Post.values]
+        if wrong:
+            return f"Unknown post code: {', '.join(wrong)}. Use any of: {', '.join(Post.values)}."
+    elif kind == k.SCHOOL_CATEGORY_IN:
+        known = set(ChallengeCategory.objects.filter(name__in=values).values_list("name", flat=True))
+        wrong = [v for v in values if v not in known]
+        if wrong:
+            return f"No challenge category is called: {', '.join(wrong)}. Add it under Challenge categories first."
+    elif kind == k.FSM_AT_LEAST:
+        try:
+            share = Decimal(values[0]) if len(values) == 1 else None
+        except InvalidOperation:
+            share = None
+        if share is None or not 0 <= share <= 100:
+            return "Enter one number from 0 to 100, for example 30 or 27.5."
+    return None
+
+
+class EligibilityRuleForm(WagtailAdminModelForm):
+    class Meta:
+        model = EligibilityRule
+        fields = ["kind", "value"]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, value = cleaned.get("kind"), cleaned.get("value")
+        if kind and value:
+            values = [part.strip() for part in value.split(",") if part.strip()]
+            problem = _check_rule_value(kind, values) if values else "Enter at least one value."
+            if problem:
+                self.add_error("value", problem)
+            else:
+                cleaned["value"] = ",".join(values)
+        return cleaned
+
+
+# --- Enrolments.
+
+
+class EnrolmentCreateForm(RuleErrorsMixin, WagtailAdminModelForm):
+    """Saved only through services.enrolment_create, which checks eligibility and timing."""
+
+    participant = PersonChoiceField(queryset=User.objects.filter(is_active=True))
+    school = forms.ModelChoiceField(queryset=School.objects.all(), help_text="Where the participant teaches now.")
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            "participant",
+            "cohort",
+            "school",
+            "qts_awarded_on",
+            "first_post_started_on",
+            "programme_started_on",
+            "post",
+        ]
+
+    field_order = Meta.fields
+
+    def service_kwargs(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class EnrolmentStatusForm(RuleErrorsMixin, WagtailAdminModelForm):
+    """Only the status changes here; a participant's periods change through the actions."""
+
+    # The status the form was loaded with, so a change made meanwhile by someone else is not overwritten.
+    status_was = forms.CharField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Enrolment
+        fields = ["status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status_was"].initial = self.instance.status
+
+
+class SchoolMoveForm(RuleErrorsMixin, forms.Form):
+    new_school = forms.ModelChoiceField(queryset=School.objects.all())
+    moves_on = forms.DateField(label="Starts at the new school on", widget=AdminDateInput)
+    new_coach = PersonChoiceField(
+        queryset=people_with_role(Role.COACH),
+        required=False,
+        help_text="Optional. A coach at the new school, from the same day. The old coach's assignment ends anyway.",
+    )
+    rule_fields = {"coach": "new_coach", "starts_on": "moves_on", "school": "new_school"}
+
+
+class CoachChangeForm(RuleErrorsMixin, forms.Form):
+    coach = PersonChoiceField(queryset=people_with_role(Role.COACH))
+    starts_on = forms.DateField(label="Coaches from", widget=AdminDateInput)
+    partner_school = forms.ModelChoiceField(
+        queryset=School.objects.all(),
+        required=False,
+        help_text="Only when the coach works at a partner school rather than the participant's own.",
+    )
+
+
+class TutorChangeForm(RuleErrorsMixin, forms.Form):
+    tutor = PersonChoiceField(queryset=people_with_role(Role.TUTOR))
+    starts_on = forms.DateField(label="Tutor from", widget=AdminDateInput)
+
+
+class PhaseProgressForm(RuleErrorsMixin, forms.Form):
+    to_phase = forms.ModelChoiceField(queryset=Phase.objects.all(), label="Progress to")
+    rule_fields = {"current_phase": "to_phase"}
+
+
+# --- Staff memberships.
+
+
+class StaffMembershipStartForm(RuleErrorsMixin, WagtailAdminModelForm):
+    """Saved only through services.staff_membership_start, which refuses overlapping memberships."""
+
+    user = PersonChoiceField(
+        queryset=User.objects.filter(role_grants__role__in=StaffMembership.StaffRole.values).distinct(),
+        label="Member of staff",
+    )
+
+    class Meta:
+        model = StaffMembership
+        fields = ["user", "school", "role", "starts_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        user, role = cleaned.get("user"), cleaned.get("role")
+        if user and role and role not in user.roles:
+            label = StaffMembership.StaffRole(role).label.lower()
+            self.add_error("role", f"{user} does not hold the {label} role. Invite them with it first.")
+        return cleaned
+
+
+class StaffMembershipEndForm(RuleErrorsMixin, WagtailAdminModelForm):
+    """Ends a membership once; a period is never moved after it has ended."""
+
+    class Meta:
+        model = StaffMembership
+        fields = ["ends_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ended_on = self.instance.ends_on
+        self.fields["ends_on"].required = True
+        self.fields["ends_on"].label = "Last day at the school"
+
+    def clean_ends_on(self):
+        if self.ended_on is not None:
+            raise forms.ValidationError(f"This membership already ended on {self.ended_on:%d/%m/%Y}.")
+        return self.cleaned_data["ends_on"]

@@ -1,0 +1,447 @@
+"""The programme leader's screens in the CMS: schools, cohorts, enrolments and their actions,
+staff memberships. Every write goes through a service; a broken rule shows beside its field."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.roles import Role
+from programme.models import (
+    CoachAssignment,
+    Cohort,
+    EligibilityRule,
+    Enrolment,
+    Phase,
+    School,
+    SchoolPlacement,
+    StaffMembership,
+    TutorAssignment,
+)
+from tests.factories import CohortFactory, SchoolFactory, UserFactory, assign_coach, enrol, staff
+from tests.programme.admin_factories import EligibilityRuleFactory, programme_leader, with_totp
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+SCREENS = [
+    "programme_schools:index",
+    "programme_schools:add",
+    "programme_cohorts:index",
+    "programme_cohorts:add",
+    "programme_enrolments:index",
+    "programme_enrolments:add",
+    "programme_staff_memberships:index",
+    "programme_staff_memberships:add",
+    "programme_challenge_categories:index",
+]
+
+
+@pytest.fixture
+def leader_client(client):
+    client.force_login(programme_leader())
+    return client
+
+
+def errors(response, field):
+    return response.context["form"].errors.get(field, [])
+
+
+# --- Who may use the screens.
+
+
+@pytest.mark.parametrize("url_name", SCREENS)
+def test_programme_leader_can_open_each_screen(leader_client, url_name):
+    assert leader_client.get(reverse(url_name)).status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.COACH, Role.TUTOR, Role.PARTICIPANT, Role.HEAD])
+@pytest.mark.parametrize("url_name", SCREENS)
+def test_other_roles_are_refused_each_screen(client, role, url_name):
+    client.force_login(with_totp(UserFactory(roles=[role])))
+    response = client.get(reverse(url_name))
+    assert response.status_code in (302, 403)
+    assert not response.get("Location", "").startswith(reverse(url_name))
+
+
+@pytest.mark.parametrize("role", [Role.COACH, Role.TUTOR, Role.PARTICIPANT])
+def test_other_roles_cannot_create_a_school_or_move_a_participant(client, role):
+    school, new_school = SchoolFactory(), SchoolFactory()
+    enrolment = enrol(school)
+    client.force_login(with_totp(UserFactory(roles=[role])))
+    client.post(reverse("programme_schools:add"), {"name": "X", "urn": "1234567", "region": "london"})
+    response = client.post(
+        reverse("programme_enrolments:move_school", args=[enrolment.pk]),
+        {"new_school": new_school.pk, "moves_on": "2025-09-01"},
+    )
+    assert response.status_code in (302, 403)
+    assert not School.objects.filter(urn="1234567").exists()
+    assert enrolment.school_placements.count() == 1
+
+
+# --- Schools.
+
+
+def school_data(**overrides):
+    return {
+        "name": "Riverside Academy",
+        "urn": "123456",
+        "region": "north_east",
+        "phase_of_education": "secondary",
+        "fsm_percent": "31.5",
+        **overrides,
+    }
+
+
+def test_leader_adds_a_school(leader_client):
+    response = leader_client.post(reverse("programme_schools:add"), school_data())
+    assert response.status_code == 302
+    assert School.objects.get(urn="123456").fsm_percent == 31.5
+
+
+def test_school_with_a_bad_urn_or_fsm_share_shows_the_messages_and_is_not_saved(leader_client):
+    response = leader_client.post(reverse("programme_schools:add"), school_data(urn="12AB", fsm_percent="120"))
+    assert response.status_code == 200
+    assert "A unique reference number is 6 or 7 digits." in errors(response, "urn")
+    assert errors(response, "fsm_percent")
+    assert b'value="Riverside Academy"' in response.content
+    assert not School.objects.exists()
+
+
+# --- Cohorts and their eligibility rules, on one page.
+
+
+def cohort_data(rules):
+    data = {
+        "name": "North East 2026",
+        "academic_year": "2026",
+        "opens_on": "2026-09-01",
+        "eligibility_rules-TOTAL_FORMS": str(len(rules)),
+        "eligibility_rules-INITIAL_FORMS": "0",
+        "eligibility_rules-MIN_NUM_FORMS": "0",
+        "eligibility_rules-MAX_NUM_FORMS": "1000",
+    }
+    for i, (kind, value) in enumerate(rules):
+        data |= {
+            f"eligibility_rules-{i}-kind": kind,
+            f"eligibility_rules-{i}-value": value,
+            f"eligibility_rules-{i}-id": "",
+        }
+    return data
+
+
+def test_leader_creates_a_cohort_with_its_eligibility_rules(leader_client):
+    rules = [("qts_year_in", "2025, 2026"), ("region_in", "north_east"), ("fsm_at_least", "30")]
+    response = leader_client.post(reverse("programme_cohorts:add"), cohort_data(rules))
+    assert response.status_code == 302
+    cohort = Cohort.objects.get(name="North East 2026")
+    assert sorted(cohort.eligibility_rules.values_list("kind", "value")) == [
+        ("fsm_at_least", "30"),
+        ("qts_year_in", "2025,2026"),
+        ("region_in", "north_east"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "message"),
+    [
+        ("qts_year_in", "2025, 26", "Not a year: 26"),
+        ("region_in", "north_east, narnia", "Unknown region code: narnia"),
+        ("post_in", "headteacher", "Unknown post code: headteacher"),
+        ("fsm_at_least", "lots", "Enter one number from 0 to 100"),
+        ("fsm_at_least", "101", "Enter one number from 0 to 100"),
+        ("school_category_in", "No such category", "No challenge category is called"),
+    ],
+)
+def test_a_rule_value_that_does_not_fit_its_kind_is_refused_beside_the_value(leader_client, kind, value, message):
+    response = leader_client.post(reverse("programme_cohorts:add"), cohort_data([(kind, value)]))
+    assert response.status_code == 200
+    rule_form = response.context["form"].formsets["eligibility_rules"].forms[0]
+    assert any(message in error for error in rule_form.errors["value"])
+    assert not Cohort.objects.exists()
+    assert not EligibilityRule.objects.exists()
+
+
+# --- Enrolments: the list.
+
+
+def test_enrolment_list_shows_school_now_and_filters_by_cohort_phase_and_status(leader_client):
+    school = SchoolFactory(name="Hillside School")
+    kept, other = enrol(school), enrol(school)
+    other.status = Enrolment.Status.WITHDRAWN
+    other.save()
+    url = reverse("programme_enrolments:index")
+    response = leader_client.get(url)
+    assert b"Hillside School" in response.content
+    for query in (f"cohort={kept.cohort_id}", "status=active", f"current_phase={kept.current_phase_id}&status=active"):
+        listed = list(leader_client.get(f"{url}?{query}").context["object_list"])
+        assert listed == [kept]
+
+
+def test_enrolment_list_searches_by_participant_name_and_email(leader_client):
+    school = SchoolFactory()
+    found = enrol(school, participant=UserFactory(first_name="Grace", last_name="Hopper", email="gh@example.org"))
+    enrol(school, participant=UserFactory(first_name="Alan", last_name="Turing"))
+    url = reverse("programme_enrolments:index")
+    for query in ("Grace Hopper", "gh@example"):
+        assert list(leader_client.get(url, {"q": query}).context["object_list"]) == [found]
+
+
+def test_enrolment_list_queries_do_not_grow_with_rows(leader_client):
+    school = SchoolFactory()
+    url = reverse("programme_enrolments:index")
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert leader_client.get(url).status_code == 200
+        return len(queries)
+
+    for _ in range(3):
+        enrolment = enrol(school)
+        assign_coach(enrolment, staff(Role.COACH, school))
+    leader_client.get(url)  # warm the caches a first request fills
+    with_three = count_queries()
+    for _ in range(27):
+        enrol(school)
+    assert count_queries() == with_three
+
+
+# --- Enrolments: creating one through the service.
+
+
+def enrolment_data(participant, cohort, school, **overrides):
+    return {
+        "participant": participant.pk,
+        "cohort": cohort.pk,
+        "school": school.pk,
+        "qts_awarded_on": "2024-07-15",
+        "first_post_started_on": "2024-09-01",
+        "programme_started_on": "2025-04-20",
+        "post": "class_teacher",
+        **overrides,
+    }
+
+
+def test_leader_enrols_a_participant_at_their_school_in_phase_1(leader_client):
+    participant, cohort, school = UserFactory(), CohortFactory(), SchoolFactory()
+    response = leader_client.post(reverse("programme_enrolments:add"), enrolment_data(participant, cohort, school))
+    enrolment = Enrolment.objects.get(participant=participant)
+    assert response.status_code == 302
+    assert response.url == reverse("programme_enrolments:edit", args=[enrolment.pk])
+    assert enrolment.current_phase.number == 1
+    placement = enrolment.school_placements.get()
+    assert (placement.school, placement.starts_on, placement.ends_on) == (school, D(2025, 4, 20), None)
+    assert Role.PARTICIPANT in type(participant).objects.get(pk=participant.pk).roles
+
+
+def test_an_ineligible_participant_is_refused_beside_the_cohort_and_nothing_is_saved(leader_client):
+    participant, school = UserFactory(), SchoolFactory(region="london")
+    cohort = EligibilityRuleFactory(kind=EligibilityRule.Kind.REGION_IN, value="north_east").cohort
+    response = leader_client.post(reverse("programme_enrolments:add"), enrolment_data(participant, cohort, school))
+    assert response.status_code == 200
+    assert any("Not eligible for this cohort" in e for e in errors(response, "cohort"))
+    assert b'value="2025-04-20"' in response.content  # what was typed is kept
+    assert not Enrolment.objects.exists()
+    assert not SchoolPlacement.objects.exists()
+    assert Role.PARTICIPANT not in type(participant).objects.get(pk=participant.pk).roles
+
+
+def test_a_start_after_the_latest_start_is_refused_beside_the_start_date(leader_client):
+    participant, cohort, school = UserFactory(), CohortFactory(), SchoolFactory()
+    data = enrolment_data(participant, cohort, school, programme_started_on="2026-10-01")
+    response = leader_client.post(reverse("programme_enrolments:add"), data)
+    assert response.status_code == 200
+    assert any("latest start" in e for e in errors(response, "programme_started_on"))
+    assert not Enrolment.objects.exists()
+
+
+# --- Enrolments: editing changes the status only.
+
+
+def test_editing_an_enrolment_changes_its_status_and_nothing_else(leader_client):
+    enrolment = enrol(SchoolFactory())
+    url = reverse("programme_enrolments:edit", args=[enrolment.pk])
+    response = leader_client.post(
+        url, {"status": "interrupted", "status_was": "active", "programme_started_on": "2020-01-01"}
+    )
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.INTERRUPTED
+    assert enrolment.programme_started_on == D(2025, 4, 20)
+    assert enrolment.school_placements.get().starts_on == D(2025, 4, 20)
+
+
+def test_a_status_changed_meanwhile_by_someone_else_is_not_overwritten(leader_client):
+    enrolment = enrol(SchoolFactory())
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.WITHDRAWN)
+    url = reverse("programme_enrolments:edit", args=[enrolment.pk])
+    response = leader_client.post(url, {"status": "interrupted", "status_was": "active"})
+    assert response.status_code == 200
+    assert any("Someone else changed the status to Withdrawn" in e for e in errors(response, "status"))
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.WITHDRAWN
+
+
+def test_edit_and_inspect_pages_show_the_period_history_and_the_actions(leader_client):
+    school = SchoolFactory(name="Oakfield Primary")
+    enrolment = enrol(school)
+    assign_coach(enrolment, staff(Role.COACH, school, first_name="Clara", last_name="Coach"))
+    for view in ("edit", "inspect"):
+        content = leader_client.get(reverse(f"programme_enrolments:{view}", args=[enrolment.pk])).content.decode()
+        assert "Period history" in content
+        assert "Oakfield Primary" in content
+        assert "Clara Coach" in content
+        for action in ("move_school", "change_coach", "change_tutor", "progress_phase"):
+            assert reverse(f"programme_enrolments:{action}", args=[enrolment.pk]) in content
+
+
+def test_an_enrolment_cannot_be_deleted_from_the_cms(leader_client):
+    enrolment = enrol(SchoolFactory())
+    response = leader_client.post(reverse("programme_enrolments:delete", args=[enrolment.pk]))
+    assert response.status_code in (302, 403)
+    assert Enrolment.objects.filter(pk=enrolment.pk).exists()
+
+
+# --- Enrolments: the actions.
+
+
+def action(client, name, enrolment, data):
+    return client.post(reverse(f"programme_enrolments:{name}", args=[enrolment.pk]), data)
+
+
+def test_each_action_page_opens_for_the_leader(leader_client):
+    enrolment = enrol(SchoolFactory())
+    for name in ("move_school", "change_coach", "change_tutor", "progress_phase"):
+        assert leader_client.get(reverse(f"programme_enrolments:{name}", args=[enrolment.pk])).status_code == 200
+
+
+def test_a_school_move_closes_the_old_placement_and_opens_the_new_one(leader_client):
+    old_school, new_school = SchoolFactory(), SchoolFactory()
+    enrolment = enrol(old_school)
+    old_coach = staff(Role.COACH, old_school)
+    assign_coach(enrolment, old_coach)
+    new_coach = staff(Role.COACH, new_school)
+    response = action(
+        leader_client,
+        "move_school",
+        enrolment,
+        {"new_school": new_school.pk, "moves_on": "2025-09-01", "new_coach": new_coach.pk},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("programme_enrolments:edit", args=[enrolment.pk])
+    old, new = enrolment.school_placements.order_by("starts_on")
+    assert (old.school, old.ends_on) == (old_school, D(2025, 8, 31))
+    assert (new.school, new.starts_on, new.ends_on) == (new_school, D(2025, 9, 1), None)
+    coaches = enrolment.coach_assignments.order_by("starts_on")
+    assert [(c.coach, c.ends_on) for c in coaches] == [(old_coach, D(2025, 8, 31)), (new_coach, None)]
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("moves to" in m for m in messages)
+
+
+def test_a_move_before_the_current_placement_started_is_refused_and_changes_nothing(leader_client):
+    old_school, new_school = SchoolFactory(), SchoolFactory()
+    enrolment = enrol(old_school)
+    response = action(leader_client, "move_school", enrolment, {"new_school": new_school.pk, "moves_on": "2025-04-20"})
+    assert response.status_code == 200
+    assert errors(response, "moves_on")
+    assert b'value="2025-04-20"' in response.content
+    placement = enrolment.school_placements.get()
+    assert (placement.school, placement.ends_on) == (old_school, None)
+
+
+def test_a_move_with_a_coach_from_another_school_is_refused_and_changes_nothing(leader_client):
+    old_school, new_school = SchoolFactory(), SchoolFactory()
+    enrolment = enrol(old_school)
+    stranger = staff(Role.COACH, SchoolFactory())
+    data = {"new_school": new_school.pk, "moves_on": "2025-09-01", "new_coach": stranger.pk}
+    response = action(leader_client, "move_school", enrolment, data)
+    assert any("is not a coach at" in e for e in errors(response, "new_coach"))
+    assert enrolment.school_placements.get().ends_on is None
+
+
+def test_leader_changes_the_coach_and_the_old_assignment_ends_the_day_before(leader_client):
+    school = SchoolFactory()
+    enrolment = enrol(school)
+    first, second = staff(Role.COACH, school), staff(Role.COACH, school)
+    assign_coach(enrolment, first)
+    response = action(leader_client, "change_coach", enrolment, {"coach": second.pk, "starts_on": "2025-10-01"})
+    assert response.status_code == 302
+    periods = list(CoachAssignment.objects.filter(enrolment=enrolment).order_by("starts_on"))
+    assert [(p.coach, p.ends_on) for p in periods] == [(first, D(2025, 9, 30)), (second, None)]
+    assert periods[1].created_by.has_role(Role.PROGRAMME_LEADER)
+
+
+def test_a_coach_change_starting_before_the_current_coach_began_changes_nothing(leader_client):
+    school = SchoolFactory()
+    enrolment = enrol(school)
+    first, second = staff(Role.COACH, school), staff(Role.COACH, school)
+    assign_coach(enrolment, first, starts_on=D(2025, 6, 1))
+    response = action(leader_client, "change_coach", enrolment, {"coach": second.pk, "starts_on": "2025-06-01"})
+    assert response.status_code == 200
+    assert errors(response, "starts_on")
+    assert list(enrolment.coach_assignments.values_list("coach", "ends_on")) == [(first.pk, None)]
+
+
+def test_leader_changes_the_tutor(leader_client):
+    enrolment = enrol(SchoolFactory())
+    tutor = UserFactory(roles=[Role.TUTOR])
+    response = action(leader_client, "change_tutor", enrolment, {"tutor": tutor.pk, "starts_on": "2025-05-01"})
+    assert response.status_code == 302
+    assert TutorAssignment.objects.get(enrolment=enrolment).tutor == tutor
+
+
+def test_leader_progresses_a_participant_one_phase_only(leader_client):
+    enrolment = enrol(SchoolFactory())
+    phase_3 = Phase.objects.get(number=3)
+    response = action(leader_client, "progress_phase", enrolment, {"to_phase": phase_3.pk})
+    assert any("can only progress to phase 2" in e for e in errors(response, "to_phase"))
+    enrolment.refresh_from_db()
+    assert enrolment.current_phase.number == 1
+    response = action(leader_client, "progress_phase", enrolment, {"to_phase": Phase.objects.get(number=2).pk})
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.current_phase.number == 2
+
+
+# --- Staff memberships.
+
+
+def test_leader_starts_a_staff_membership_and_an_overlapping_one_is_refused(leader_client):
+    school, coach = SchoolFactory(), UserFactory(roles=[Role.COACH])
+    url = reverse("programme_staff_memberships:add")
+    data = {"user": coach.pk, "school": school.pk, "role": "coach", "starts_on": "2025-09-01"}
+    assert leader_client.post(url, data).status_code == 302
+    membership = StaffMembership.objects.get(user=coach)
+    assert membership.created_by.has_role(Role.PROGRAMME_LEADER)
+    response = leader_client.post(url, data | {"starts_on": "2026-01-01"})
+    assert response.status_code == 200
+    assert any("overlap" in e for e in errors(response, "starts_on"))
+    assert StaffMembership.objects.filter(user=coach).count() == 1
+
+
+def test_a_membership_in_a_role_the_person_does_not_hold_is_refused(leader_client):
+    school, head = SchoolFactory(), UserFactory(roles=[Role.HEAD])
+    data = {"user": head.pk, "school": school.pk, "role": "coach", "starts_on": "2025-09-01"}
+    response = leader_client.post(reverse("programme_staff_memberships:add"), data)
+    assert errors(response, "role")
+    assert not StaffMembership.objects.exists()
+
+
+def test_leader_ends_a_membership_once_and_not_before_it_started(leader_client):
+    school = SchoolFactory()
+    coach = staff(Role.COACH, school, starts_on=D(2025, 1, 1))
+    membership = StaffMembership.objects.get(user=coach)
+    url = reverse("programme_staff_memberships:edit", args=[membership.pk])
+    response = leader_client.post(url, {"ends_on": "2024-12-31"})
+    assert any("on or after the start date" in e for e in errors(response, "ends_on"))
+    membership.refresh_from_db()
+    assert membership.ends_on is None
+    assert leader_client.post(url, {"ends_on": "2025-07-31"}).status_code == 302
+    membership.refresh_from_db()
+    assert membership.ends_on == D(2025, 7, 31)
+    response = leader_client.post(url, {"ends_on": "2025-12-31"})
+    assert any("already ended" in e for e in errors(response, "ends_on"))
+    membership.refresh_from_db()
+    assert membership.ends_on == D(2025, 7, 31)
