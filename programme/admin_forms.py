@@ -69,8 +69,9 @@ def _check_rule_value(kind: str, values: list[str]) -> str | None:
         if wrong:
             return f"Unknown post code: {', '.join(wrong)}. Use any of: {', '.join(Post.values)}."
     elif kind == k.SCHOOL_CATEGORY_IN:
-        known = set(ChallengeCategory.objects.filter(name__in=values).values_list("name", flat=True))
-        wrong = [v for v in values if v not in known]
+        # The eligibility rule compares category names ignoring case; so does this check.
+        known = {name.casefold() for name in ChallengeCategory.objects.values_list("name", flat=True)}
+        wrong = [v for v in values if v.casefold() not in known]
         if wrong:
             return f"No challenge category is called: {', '.join(wrong)}. Add it under Challenge categories first."
     elif kind == k.FSM_AT_LEAST:

@@ -21,7 +21,12 @@ from programme.models import (
     TutorAssignment,
 )
 from tests.factories import CohortFactory, SchoolFactory, UserFactory, assign_coach, enrol, staff
-from tests.programme.admin_factories import EligibilityRuleFactory, programme_leader, with_totp
+from tests.programme.admin_factories import (
+    ChallengeCategoryFactory,
+    EligibilityRuleFactory,
+    programme_leader,
+    with_totp,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +60,12 @@ def errors(response, field):
 @pytest.mark.parametrize("url_name", SCREENS)
 def test_programme_leader_can_open_each_screen(leader_client, url_name):
     assert leader_client.get(reverse(url_name)).status_code == 200
+
+
+def test_programme_leader_finds_the_screens_under_a_programme_menu(leader_client):
+    menu = leader_client.get(reverse("wagtailadmin_home")).content.decode()
+    for label in ("Programme", "Enrolments", "Cohorts", "Schools", "Staff memberships", "Invitations"):
+        assert f'"{label}"' in menu
 
 
 @pytest.mark.parametrize("role", [Role.COACH, Role.TUTOR, Role.PARTICIPANT, Role.HEAD])
@@ -133,7 +144,13 @@ def cohort_data(rules):
 
 
 def test_leader_creates_a_cohort_with_its_eligibility_rules(leader_client):
-    rules = [("qts_year_in", "2025, 2026"), ("region_in", "north_east"), ("fsm_at_least", "30")]
+    ChallengeCategoryFactory(name="Coastal")
+    rules = [
+        ("qts_year_in", "2025, 2026"),
+        ("region_in", "north_east"),
+        ("fsm_at_least", "30"),
+        ("school_category_in", "coastal"),
+    ]
     response = leader_client.post(reverse("programme_cohorts:add"), cohort_data(rules))
     assert response.status_code == 302
     cohort = Cohort.objects.get(name="North East 2026")
@@ -141,6 +158,7 @@ def test_leader_creates_a_cohort_with_its_eligibility_rules(leader_client):
         ("fsm_at_least", "30"),
         ("qts_year_in", "2025,2026"),
         ("region_in", "north_east"),
+        ("school_category_in", "coastal"),
     ]
 
 
