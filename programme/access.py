@@ -4,6 +4,9 @@ It encodes PRODUCT.md's "who sees what" table. A person's relation to a particip
 (their coach, their tutor, their head) is decided by the date-bounded periods in force on the
 record's own date: when a participant moves school or an assignment ends, the old coach, tutor
 or head sees none of the records dated afterwards, while what the history says they did stays.
+A coach, tutor or head whose period has begun may also read (never change) the participant's
+shared records from before it, so a new coach, tutor or school carries on from the portfolio
+and the agreed logs; drafts and private notes are not passed on.
 
 A refused read is a 404 (the record's existence is not revealed); a refused write is a 403.
 """
@@ -124,6 +127,9 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
 }
 
 _AUTHOR_ONLY = frozenset({RecordKind.PRIVATE_NOTE})
+# Records a new coach, tutor or head may read from before their period began. Drafts and private
+# notes stay between the people who wrote them.
+_PASSED_ON = frozenset(RecordKind) - {RecordKind.DIALOGUE_LOG_DRAFT, RecordKind.PRIVATE_NOTE}
 _READS = frozenset({A.VIEW, A.VIEW_SUMMARY})
 _NOTHING: frozenset[Action] = frozenset()
 
@@ -132,32 +138,86 @@ _NOTHING: frozenset[Action] = frozenset()
 
 
 def relations(user, enrolment_id: int, on: datetime.date) -> frozenset[Relation]:
-    """Memoised on the user object, so one request asks the database once per participant and day."""
+    """The relations in force on `on`: the periods covering that day (plus the participant, the
+    programme leader and the external examiner, who hold theirs whatever the day)."""
+    return _standing(user, enrolment_id, on)[0]
+
+
+def _standing(user, enrolment_id: int, on: datetime.date) -> tuple[frozenset[Relation], frozenset[Relation]]:
+    """(relations in force on `on`, relations that may read the participant's earlier records).
+
+    Memoised on the user object, so one request asks the database once per participant and day."""
     if not user.is_authenticated or not user.is_active:
-        return frozenset()
+        return frozenset(), frozenset()
     memo = user.__dict__.setdefault("_access_relations", {})
     key = (enrolment_id, on)
     if key not in memo:
-        memo[key] = _relations(user, enrolment_id, on)
+        memo[key] = _compute_standing(user, enrolment_id, on)
     return memo[key]
 
 
-def _relations(user, enrolment_id: int, on: datetime.date) -> frozenset[Relation]:
+_Span = tuple[datetime.date, datetime.date | None]
+
+
+def _covers(span: _Span, day: datetime.date) -> bool:
+    return span[0] <= day and (span[1] is None or day <= span[1])
+
+
+def _compute_standing(user, enrolment_id: int, on: datetime.date) -> tuple[frozenset[Relation], frozenset[Relation]]:
     roles = user.roles
-    found = set()
+    today = timezone.localdate()
+    spans: dict[Relation, list[_Span]] = {}
+    in_force: set[Relation] = set()
     if Role.PROGRAMME_LEADER in roles:
-        found.add(R.PROGRAMME_LEADER)
+        in_force.add(R.PROGRAMME_LEADER)
     if Role.EXTERNAL_EXAMINER in roles:
-        found.add(R.EXTERNAL_EXAMINER)
+        in_force.add(R.EXTERNAL_EXAMINER)
     if Role.PARTICIPANT in roles and Enrolment.objects.filter(pk=enrolment_id, participant=user).exists():
-        found.add(R.PARTICIPANT)
-    if Role.COACH in roles and CoachAssignment.objects.covering(on).filter(enrolment_id=enrolment_id, coach=user).exists():
-        found.add(R.COACH)
-    if Role.TUTOR in roles and TutorAssignment.objects.covering(on).filter(enrolment_id=enrolment_id, tutor=user).exists():
-        found.add(R.TUTOR)
-    if Role.HEAD in roles and _head_placements(user, on).filter(enrolment_id=enrolment_id).exists():
-        found.add(R.HEAD)
-    return frozenset(found)
+        in_force.add(R.PARTICIPANT)
+    if Role.COACH in roles:
+        spans[R.COACH] = list(
+            CoachAssignment.objects.filter(enrolment_id=enrolment_id, coach=user).values_list("starts_on", "ends_on")
+        )
+    if Role.TUTOR in roles:
+        spans[R.TUTOR] = list(
+            TutorAssignment.objects.filter(enrolment_id=enrolment_id, tutor=user).values_list("starts_on", "ends_on")
+        )
+    if Role.HEAD in roles:
+        spans[R.HEAD] = _headship_spans(user, enrolment_id)
+    earlier: set[Relation] = set()
+    for relation, found in spans.items():
+        if any(_covers(span, on) for span in found):
+            in_force.add(relation)
+        # A coach, tutor or head whose period has begun reads what the participant did before it:
+        # the portfolio and agreed logs carry on with a new coach, tutor or school (Q24).
+        if any(on < span[0] <= today for span in found):
+            earlier.add(relation)
+    return frozenset(in_force), frozenset(earlier - in_force)
+
+
+def _headship_spans(user, enrolment_id: int) -> list[_Span]:
+    """The days on which this person was head of the school the participant was placed at."""
+    headships = list(
+        StaffMembership.objects.filter(user=user, role=StaffMembership.StaffRole.HEAD).values_list(
+            "school_id", "starts_on", "ends_on"
+        )
+    )
+    if not headships:
+        return []
+    placements = SchoolPlacement.objects.filter(
+        enrolment_id=enrolment_id, school_id__in={school_id for school_id, _, _ in headships}
+    ).values_list("school_id", "starts_on", "ends_on")
+    spans = []
+    for school_id, p_start, p_end in placements:
+        for h_school_id, h_start, h_end in headships:
+            if h_school_id != school_id:
+                continue
+            start = max(p_start, h_start)
+            ends = [e for e in (p_end, h_end) if e is not None]
+            end = min(ends) if ends else None
+            if end is None or start <= end:
+                spans.append((start, end))
+    return spans
 
 
 def _head_placements(user, on: datetime.date) -> QuerySet[SchoolPlacement]:
@@ -173,8 +233,9 @@ def _head_placements(user, on: datetime.date) -> QuerySet[SchoolPlacement]:
 def allowed_actions(user, record: Protected) -> frozenset[Action]:
     kind = record.access_kind
     rules = POLICY[kind]
+    in_force, earlier = _standing(user, record.access_enrolment_id, record.access_date)
     granted: set[Action] = set()
-    for relation in relations(user, record.access_enrolment_id, record.access_date):
+    for relation in in_force | (earlier if kind in _PASSED_ON else frozenset()):
         rule = rules.get(relation)
         if rule is None:
             continue
@@ -182,7 +243,8 @@ def allowed_actions(user, record: Protected) -> frozenset[Action]:
             if record.in_examiner_sample():
                 granted.add(A.VIEW)
             continue
-        granted |= rule
+        # Before their period began a coach, tutor or head only reads; what was done then is not theirs to change.
+        granted |= rule if relation in in_force else rule & _READS
     if kind in _AUTHOR_ONLY and getattr(record, "access_author_id", None) != user.pk:
         return _NOTHING
     return frozenset(granted)

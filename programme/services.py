@@ -60,6 +60,16 @@ def _close_current(model, *, owner_filter: dict, from_day: datetime.date, what: 
     return current
 
 
+def _check_not_already(model, *, enrolment: Enrolment, person_field: str, person: User, on: datetime.date) -> None:
+    """Re-assigning the current coach or tutor would only split their period in two."""
+    if model.objects.filter(enrolment=enrolment, **{person_field: person}).covering(on).exists():
+        raise ProgrammeRuleError(
+            f"{person} is already the participant's {person_field} on {on:%d/%m/%Y}.",
+            rule="period_overlap",
+            field=person_field,
+        )
+
+
 def school_at(enrolment: Enrolment, day: datetime.date) -> School | None:
     placement = enrolment.school_placements.covering(day).select_related("school").first()
     return placement.school if placement else None
@@ -69,6 +79,10 @@ def school_at(enrolment: Enrolment, day: datetime.date) -> School | None:
 def staff_membership_start(
     *, user: User, school: School, role: str, starts_on: datetime.date, by: User | None = None
 ) -> StaffMembership:
+    if role not in StaffMembership.StaffRole.values:
+        raise ProgrammeRuleError(
+            f"Only coaches and heads are members of a school's staff, not {role!r}.", rule="staff_role", field="role"
+        )
     return _open_period(
         StaffMembership,
         owner_filter={"user": user, "school": school, "role": role},
@@ -82,6 +96,15 @@ def staff_membership_start(
 @transaction.atomic
 def staff_membership_end(*, membership: StaffMembership, ends_on: datetime.date) -> StaffMembership:
     periods.check_dates(membership.starts_on, ends_on)
+    # Moving an end date later must not run into the person's next membership of this school.
+    periods.check_no_overlap(
+        starts_on=membership.starts_on,
+        ends_on=ends_on,
+        existing=StaffMembership.objects.filter(
+            user_id=membership.user_id, school_id=membership.school_id, role=membership.role
+        ).exclude(pk=membership.pk),
+        what="membership of this school",
+    )
     membership.ends_on = ends_on
     membership.save(update_fields=["ends_on"])
     return membership
@@ -110,7 +133,7 @@ def enrolment_create(
             rule="eligibility",
             field="cohort",
         )
-    if first_post_started_on < qts_awarded_on.replace(year=qts_awarded_on.year - 1):
+    if first_post_started_on < timing.anniversary(qts_awarded_on, -1):
         raise ProgrammeRuleError(
             "The first teaching post cannot start more than a year before qualified teacher status.",
             rule="dates",
@@ -150,7 +173,9 @@ def _check_coach(*, enrolment: Enrolment, coach: User, starts_on: datetime.date,
     school = partner_school or school_at(enrolment, starts_on)
     if school is None:
         raise ProgrammeRuleError(
-            f"The participant is not placed at a school on {starts_on:%d/%m/%Y}.", rule="coach_school", field="starts_on"
+            f"The participant is not placed at a school on {starts_on:%d/%m/%Y}.",
+            rule="coach_school",
+            field="starts_on",
         )
     at_school = (
         StaffMembership.objects.covering(starts_on)
@@ -179,6 +204,7 @@ def coach_assign(
     enrolment = _lock_enrolment(enrolment)
     _check_coach(enrolment=enrolment, coach=coach, starts_on=starts_on, partner_school=partner_school)
     owner = {"enrolment": enrolment}
+    _check_not_already(CoachAssignment, enrolment=enrolment, person_field="coach", person=coach, on=starts_on)
     _close_current(CoachAssignment, owner_filter=owner, from_day=starts_on, what="coach")
     return _open_period(
         CoachAssignment,
@@ -193,22 +219,39 @@ def coach_assign(
 
 
 @transaction.atomic
-def tutor_assign(*, enrolment: Enrolment, tutor: User, starts_on: datetime.date, by: User | None = None) -> TutorAssignment:
+def tutor_assign(
+    *, enrolment: Enrolment, tutor: User, starts_on: datetime.date, by: User | None = None
+) -> TutorAssignment:
     enrolment = _lock_enrolment(enrolment)
     if tutor.pk == enrolment.participant_id:
         raise ProgrammeRuleError("Nobody can assess themselves.", rule="no_self_assessment", field="tutor")
     if Role.TUTOR not in tutor.roles:
         raise ProgrammeRuleError(f"{tutor} does not hold the tutor role.", rule="tutor_role", field="tutor")
     owner = {"enrolment": enrolment}
+    _check_not_already(TutorAssignment, enrolment=enrolment, person_field="tutor", person=tutor, on=starts_on)
     _close_current(TutorAssignment, owner_filter=owner, from_day=starts_on, what="tutor")
     return _open_period(
-        TutorAssignment, owner_filter=owner, starts_on=starts_on, ends_on=None, what="tutor assignment", by=by, tutor=tutor
+        TutorAssignment,
+        owner_filter=owner,
+        starts_on=starts_on,
+        ends_on=None,
+        what="tutor assignment",
+        by=by,
+        tutor=tutor,
     )
 
 
 @transaction.atomic
 def assignment_end(*, assignment: CoachAssignment | TutorAssignment, ends_on: datetime.date) -> None:
     periods.check_dates(assignment.starts_on, ends_on)
+    # Moving an end date later must not run into the next coach's or tutor's period.
+    model = type(assignment)
+    periods.check_no_overlap(
+        starts_on=assignment.starts_on,
+        ends_on=ends_on,
+        existing=model.objects.filter(enrolment_id=assignment.enrolment_id).exclude(pk=assignment.pk),
+        what="coach assignment" if model is CoachAssignment else "tutor assignment",
+    )
     assignment.ends_on = ends_on
     assignment.save(update_fields=["ends_on"])
 
@@ -227,20 +270,24 @@ def school_move(
     enrolment = _lock_enrolment(enrolment)
     current = enrolment.school_placements.covering(moves_on).first()
     if current is not None and current.school_id == new_school.pk:
-        raise ProgrammeRuleError(
-            f"The participant is already at {new_school}.", rule="school_move", field="new_school"
-        )
+        raise ProgrammeRuleError(f"The participant is already at {new_school}.", rule="school_move", field="new_school")
     owner = {"enrolment": enrolment}
     _close_current(SchoolPlacement, owner_filter=owner, from_day=moves_on, what="school placement")
     placement = _open_period(
-        SchoolPlacement, owner_filter=owner, starts_on=moves_on, ends_on=None, what="school placement", by=by, school=new_school
+        SchoolPlacement,
+        owner_filter=owner,
+        starts_on=moves_on,
+        ends_on=None,
+        what="school placement",
+        by=by,
+        school=new_school,
     )
+    if CoachAssignment.objects.filter(enrolment=enrolment, starts_on__gte=moves_on).exists():
+        raise ProgrammeRuleError(
+            "A coach assignment starts on or after the move; end it first.", rule="school_move", field="moves_on"
+        )
     coach_period = CoachAssignment.objects.filter(enrolment=enrolment).covering(moves_on).first()
     if coach_period is not None:
-        if coach_period.starts_on >= moves_on:
-            raise ProgrammeRuleError(
-                "A coach assignment starts on or after the move; end it first.", rule="school_move", field="moves_on"
-            )
         coach_period.ends_on = moves_on - _DAY
         coach_period.save(update_fields=["ends_on"])
     if new_coach is not None:

@@ -15,12 +15,12 @@ def overlaps(
 
 def check_dates(starts_on: datetime.date, ends_on: datetime.date | None) -> None:
     if ends_on is not None and ends_on < starts_on:
-        raise ProgrammeRuleError("The end date must be on or after the start date.", rule="period_dates", field="ends_on")
+        raise ProgrammeRuleError(
+            "The end date must be on or after the start date.", rule="period_dates", field="ends_on"
+        )
 
 
-def check_no_overlap(
-    *, starts_on: datetime.date, ends_on: datetime.date | None, existing: Iterable, what: str
-) -> None:
+def check_no_overlap(*, starts_on: datetime.date, ends_on: datetime.date | None, existing: Iterable, what: str) -> None:
     """`existing` are the other periods of the same kind for the same person."""
     for period in existing:
         if overlaps(starts_on, ends_on, period.starts_on, period.ends_on):

@@ -4,10 +4,18 @@
 - The latest start is the start of the participant's third year of teaching.
 - The programme must be completed within the first five years of their career.
 
-Teaching years are counted in academic years, which start on 1 September; the induction year is
-the academic year in which the participant's first teaching post started.
+A participant's years of teaching are counted from the day their first teaching post started:
+the induction year is the year from that day, the third year of teaching starts on its second
+anniversary, and the first five years end the day before its fifth anniversary. For the usual
+September starter these are the academic years; a January starter is not cut short by counting
+from the September before they began.
+
+The summer term of the induction year is the first summer term that starts on or after the first
+post started (a teacher who begins in June waits for next April, not for the April before they
+were teaching). The summer term's start is the provider's setting.
 """
 
+import calendar
 import datetime
 
 from programme.rules import ProgrammeRuleError
@@ -21,26 +29,38 @@ def academic_year_of(day: datetime.date) -> int:
     return day.year if (day.month, day.day) >= ACADEMIC_YEAR_START else day.year - 1
 
 
-def _year_start(academic_year: int) -> datetime.date:
-    return datetime.date(academic_year, *ACADEMIC_YEAR_START)
+def _on(year: int, month: int, day: int) -> datetime.date:
+    """The date, with a day past the month's end moved to its last day (31 April is 30 April)."""
+    return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def anniversary(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later; 29 February falls on 1 March in a year without one."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return datetime.date(day.year + years, 3, 1)
 
 
 def earliest_activity_date(
     first_post_started_on: datetime.date, summer_term_start: tuple[int, int] = DEFAULT_SUMMER_TERM_START
 ) -> datetime.date:
     """The first day of the summer term of the induction year."""
-    induction_year = academic_year_of(first_post_started_on)
-    return datetime.date(induction_year + 1, *summer_term_start)
+    month, day = summer_term_start
+    this_year = _on(first_post_started_on.year, month, day)
+    if this_year >= first_post_started_on:
+        return this_year
+    return _on(first_post_started_on.year + 1, month, day)
 
 
 def latest_start_date(first_post_started_on: datetime.date) -> datetime.date:
     """The first day of the participant's third year of teaching."""
-    return _year_start(academic_year_of(first_post_started_on) + 2)
+    return anniversary(first_post_started_on, 2)
 
 
 def completion_deadline(first_post_started_on: datetime.date) -> datetime.date:
     """The last day of the participant's fifth year of teaching."""
-    return _year_start(academic_year_of(first_post_started_on) + 5) - datetime.timedelta(days=1)
+    return anniversary(first_post_started_on, 5) - datetime.timedelta(days=1)
 
 
 def _fmt(day: datetime.date) -> str:
@@ -65,8 +85,7 @@ def check_programme_start(
     latest = latest_start_date(first_post_started_on)
     if programme_started_on > latest:
         raise ProgrammeRuleError(
-            "The latest start is the start of the participant's third year of teaching, "
-            f"{_fmt(latest)}.",
+            f"The latest start is the start of the participant's third year of teaching, {_fmt(latest)}.",
             rule="latest_start",
             field="programme_started_on",
         )

@@ -1,0 +1,432 @@
+"""Who sees what (PRODUCT.md): every kind of record against every relation, and the periods that bound them.
+
+The table below is PRODUCT.md's, written out by hand (not copied from programme.access.POLICY), so a change
+to the policy that breaks the product's promise fails here.
+"""
+
+import datetime
+import itertools
+from dataclasses import dataclass
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.roles import Role
+from programme import access, services
+from programme.access import Action, RecordKind, Relation
+from tests.factories import SchoolFactory, UserFactory, assign_coach, assign_tutor, enrol, staff
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+START = D(2025, 4, 20)  # the participant starts at their first school; coach and tutor start too
+ON = D(2025, 6, 1)  # the day the records in the matrix are dated
+
+A = Action
+K = RecordKind
+R = Relation
+NO: frozenset[Action] = frozenset()
+SAMPLED = "read only when in the examiner's sample"
+READ = frozenset({A.VIEW})
+WRITE = frozenset({A.VIEW, A.CHANGE})
+SUMMARY = frozenset({A.VIEW_SUMMARY})  # dates, duration and content areas; or outcome and credits
+
+# PRODUCT.md, "Who sees what". The enrolment row is the participant's place on the programme.
+EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
+    K.ENROLMENT: {
+        R.PARTICIPANT: READ,
+        R.COACH: READ,
+        R.TUTOR: READ,
+        R.HEAD: READ,
+        R.PROGRAMME_LEADER: frozenset({A.VIEW, A.CHANGE}),
+        R.EXTERNAL_EXAMINER: SAMPLED,
+    },
+    K.DIALOGUE_LOG_DRAFT: {
+        R.PARTICIPANT: frozenset({A.VIEW, A.AGREE}),  # read, and add their reflection and agree it
+        R.COACH: WRITE,
+        R.TUTOR: NO,
+        R.HEAD: NO,
+        R.PROGRAMME_LEADER: NO,
+        R.EXTERNAL_EXAMINER: NO,
+    },
+    K.DIALOGUE_LOG_AGREED: {
+        R.PARTICIPANT: READ,
+        R.COACH: frozenset({A.VIEW, A.NEW_VERSION}),  # changes make a new version
+        R.TUTOR: READ,
+        R.HEAD: SUMMARY,
+        R.PROGRAMME_LEADER: SUMMARY,
+        R.EXTERNAL_EXAMINER: SAMPLED,  # only when cited in a sampled assessment
+    },
+    K.PRIVATE_NOTE: {
+        R.PARTICIPANT: NO,
+        R.COACH: WRITE,  # the coach who wrote it; see the private note tests below
+        R.TUTOR: NO,
+        R.HEAD: NO,
+        R.PROGRAMME_LEADER: NO,
+        R.EXTERNAL_EXAMINER: NO,
+    },
+    K.EVIDENCE: {
+        R.PARTICIPANT: WRITE,
+        R.COACH: READ,
+        R.TUTOR: READ,
+        R.HEAD: NO,
+        R.PROGRAMME_LEADER: NO,
+        R.EXTERNAL_EXAMINER: SAMPLED,
+    },
+    K.SUBMISSION: {
+        R.PARTICIPANT: READ,
+        R.COACH: frozenset({A.VIEW, A.ADD_STATEMENT}),
+        R.TUTOR: frozenset({A.VIEW, A.ASSESS}),
+        R.HEAD: SUMMARY,  # outcome only
+        R.PROGRAMME_LEADER: READ,
+        R.EXTERNAL_EXAMINER: SAMPLED,
+    },
+    K.MARKS_UNRELEASED: {
+        R.PARTICIPANT: NO,  # only after release
+        R.COACH: NO,
+        R.TUTOR: WRITE,  # write until released
+        R.HEAD: NO,
+        R.PROGRAMME_LEADER: READ,
+        R.EXTERNAL_EXAMINER: SAMPLED,
+    },
+    K.MARKS_RELEASED: {
+        R.PARTICIPANT: READ,
+        R.COACH: READ,
+        R.TUTOR: READ,
+        R.HEAD: SUMMARY,  # outcome and credits
+        R.PROGRAMME_LEADER: READ,
+        R.EXTERNAL_EXAMINER: SAMPLED,
+    },
+}
+
+MATRIX = [(kind, relation, EXPECTED[kind][relation]) for kind in EXPECTED for relation in EXPECTED[kind]]
+
+
+def test_the_table_covers_every_kind_of_record_against_every_relation():
+    assert {(kind, relation) for kind, relation, _ in MATRIX} == set(itertools.product(RecordKind, Relation))
+    assert len(MATRIX) == len(RecordKind) * len(Relation)
+
+
+@dataclass
+class Record:
+    """A test-only record implementing access.Protected."""
+
+    access_kind: RecordKind
+    access_enrolment_id: int
+    access_date: datetime.date
+    access_author_id: int | None = None
+    sampled: bool = False
+
+    def in_examiner_sample(self) -> bool:
+        return self.sampled
+
+
+def actions(user, record) -> frozenset[Action]:
+    user.__dict__.pop("_access_relations", None)  # a fresh request
+    return access.allowed_actions(user, record)
+
+
+def sees_nothing(user, enrolment, on, *, author=None) -> bool:
+    return all(not actions(user, Record(kind, enrolment.pk, on, access_author_id=author)) for kind in RecordKind)
+
+
+@dataclass
+class World:
+    school: object
+    enrolment: object
+    people: dict
+
+    def record(self, kind, on=ON, **kwargs):
+        kwargs.setdefault("access_author_id", self.people[R.COACH].pk)
+        return Record(kind, self.enrolment.pk, on, **kwargs)
+
+
+@pytest.fixture
+def world():
+    school = SchoolFactory(name="Old School")
+    enrolment = enrol(school, starts_on=START)
+    coach = staff(Role.COACH, school)
+    tutor = UserFactory(roles=[Role.TUTOR])
+    assign_coach(enrolment, coach, starts_on=START)
+    assign_tutor(enrolment, tutor, starts_on=START)
+    people = {
+        R.PARTICIPANT: enrolment.participant,
+        R.COACH: coach,
+        R.TUTOR: tutor,
+        R.HEAD: staff(Role.HEAD, school),
+        R.PROGRAMME_LEADER: UserFactory(roles=[Role.PROGRAMME_LEADER]),
+        R.EXTERNAL_EXAMINER: UserFactory(roles=[Role.EXTERNAL_EXAMINER]),
+    }
+    return World(school=school, enrolment=enrolment, people=people)
+
+
+# --- The matrix.
+
+
+@pytest.mark.parametrize(("kind", "relation", "expected"), MATRIX, ids=[f"{k}-{r}" for k, r, _ in MATRIX])
+def test_who_sees_what(world, kind, relation, expected):
+    user = world.people[relation]
+    assert access.relations(user, world.enrolment.pk, ON) == {relation}
+    if expected == SAMPLED:
+        assert actions(user, world.record(kind, sampled=True)) == READ
+        assert actions(user, world.record(kind, sampled=False)) == NO
+    else:
+        assert actions(user, world.record(kind)) == expected
+        # Being in the examiner's sample never opens a record to anyone else.
+        assert actions(user, world.record(kind, sampled=True)) == expected
+
+
+@pytest.mark.parametrize(("kind", "relation", "expected"), MATRIX, ids=[f"{k}-{r}" for k, r, _ in MATRIX])
+def test_require_refuses_a_read_with_404_and_a_write_with_403(world, kind, relation, expected):
+    user = world.people[relation]
+    record = world.record(kind, sampled=True)
+    allowed = READ if expected == SAMPLED else expected
+    for action in Action:
+        user.__dict__.pop("_access_relations", None)
+        if action in allowed:
+            assert access.require(user, action, record) == allowed
+            assert access.can(user, action, record)
+        elif not allowed & {A.VIEW, A.VIEW_SUMMARY}:
+            with pytest.raises(Http404):
+                access.require(user, action, record)
+        else:
+            with pytest.raises(PermissionDenied):
+                access.require(user, action, record)
+            assert not access.can(user, action, record)
+
+
+# --- Strangers, people without periods, and inactive people.
+
+
+def test_coach_from_another_school_cannot_open_log(world):
+    stranger = staff(Role.COACH, SchoolFactory(name="Far Away School"))
+    assert sees_nothing(stranger, world.enrolment, ON, author=stranger.pk)
+    with pytest.raises(Http404):
+        access.require(stranger, A.VIEW, world.record(K.DIALOGUE_LOG_AGREED))
+
+
+def test_head_of_another_school_sees_nothing(world):
+    assert sees_nothing(staff(Role.HEAD, SchoolFactory()), world.enrolment, ON)
+
+
+def test_other_participant_sees_nothing(world):
+    other = enrol(world.school, starts_on=START).participant
+    assert sees_nothing(other, world.enrolment, ON)
+
+
+@pytest.mark.parametrize("role", [Role.COACH, Role.TUTOR, Role.HEAD, Role.PARTICIPANT])
+def test_role_without_a_period_sees_nothing(world, role):
+    # A coach of the participant's own school, but not their coach; a tutor and a head with no period at all.
+    person = staff(role, world.school) if role == Role.COACH else UserFactory(roles=[role])
+    assert sees_nothing(person, world.enrolment, ON, author=person.pk)
+    assert not access.enrolments_for(person, Relation(role), ON).exists()
+
+
+def test_coach_of_the_school_is_not_its_head(world):
+    # The coach's membership of the school gives them no head's view of other participants.
+    colleague = enrol(world.school, starts_on=START)
+    assert sees_nothing(world.people[R.COACH], colleague, ON)
+
+
+@pytest.mark.parametrize("relation", list(Relation))
+def test_inactive_user_sees_nothing(world, relation):
+    user = world.people[relation]
+    user.is_active = False
+    user.save()
+    assert sees_nothing(user, world.enrolment, ON, author=user.pk)
+    for kind in RecordKind:
+        assert not actions(user, world.record(kind, sampled=True))
+    assert not access.enrolments_for(user, relation, ON).exists()
+
+
+def test_anonymous_visitor_sees_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert sees_nothing(AnonymousUser(), world.enrolment, ON)
+
+
+# --- The external examiner.
+
+
+@pytest.mark.parametrize("kind", list(RecordKind))
+def test_external_examiner_reads_only_what_is_sampled(world, kind):
+    examiner = world.people[R.EXTERNAL_EXAMINER]
+    sampled = EXPECTED[kind][R.EXTERNAL_EXAMINER] == SAMPLED
+    assert actions(examiner, world.record(kind, sampled=True)) == (READ if sampled else NO)
+    assert actions(examiner, world.record(kind, sampled=False)) == NO
+
+
+# --- Private notes.
+
+
+def test_private_note_is_seen_only_by_the_coach_who_wrote_it(world):
+    note = world.record(K.PRIVATE_NOTE)
+    assert actions(world.people[R.COACH], note) == WRITE
+    for relation in set(Relation) - {R.COACH}:
+        assert actions(world.people[relation], note) == NO, relation
+
+
+def test_private_note_is_not_seen_by_the_participants_next_coach(world):
+    old = world.people[R.COACH]
+    new = staff(Role.COACH, world.school)
+    services.coach_assign(enrolment=world.enrolment, coach=new, starts_on=D(2025, 9, 1))
+    # Neither the old coach's note from their time, nor one they wrote about a day in the new coach's.
+    assert actions(new, world.record(K.PRIVATE_NOTE, on=ON, access_author_id=old.pk)) == NO
+    assert actions(new, world.record(K.PRIVATE_NOTE, on=D(2025, 10, 1), access_author_id=old.pk)) == NO
+    assert actions(new, world.record(K.PRIVATE_NOTE, on=D(2025, 10, 1), access_author_id=new.pk)) == WRITE
+    # The old coach keeps their own note from their time, and writes none about the new coach's.
+    assert actions(old, world.record(K.PRIVATE_NOTE, on=ON, access_author_id=old.pk)) == WRITE
+    assert actions(old, world.record(K.PRIVATE_NOTE, on=D(2025, 10, 1), access_author_id=old.pk)) == NO
+
+
+def test_private_note_without_an_author_is_seen_by_nobody(world):
+    note = world.record(K.PRIVATE_NOTE, access_author_id=None)
+    for relation in Relation:
+        assert actions(world.people[relation], note) == NO
+
+
+# --- When periods end: moves, changes of coach, ended assignments.
+
+
+def test_head_after_the_participant_moved_away_sees_nothing_dated_after_the_move(world):
+    head = world.people[R.HEAD]
+    new_school = SchoolFactory(name="New School")
+    services.school_move(enrolment=world.enrolment, new_school=new_school, moves_on=D(2026, 1, 5))
+    assert sees_nothing(head, world.enrolment, D(2026, 1, 5))
+    assert sees_nothing(head, world.enrolment, D(2026, 6, 1))
+    # What was dated while the participant was at their school stays in their view.
+    assert actions(head, world.record(K.DIALOGUE_LOG_AGREED, on=D(2026, 1, 4))) == SUMMARY
+    assert actions(head, world.record(K.SUBMISSION, on=ON)) == SUMMARY
+    assert world.enrolment not in access.enrolments_for(head, R.HEAD, D(2026, 1, 5))
+    assert world.enrolment in access.enrolments_for(head, R.HEAD, D(2026, 1, 4))
+
+
+def test_head_of_the_new_school_sees_the_participant_after_the_move(world):
+    new_school = SchoolFactory(name="New School")
+    new_head = staff(Role.HEAD, new_school)
+    services.school_move(enrolment=world.enrolment, new_school=new_school, moves_on=D(2026, 1, 5))
+    assert actions(new_head, world.record(K.DIALOGUE_LOG_AGREED, on=D(2026, 1, 5))) == SUMMARY
+    assert actions(new_head, world.record(K.DIALOGUE_LOG_DRAFT, on=D(2026, 1, 5))) == NO
+    # The participant's history comes with them: the new head tracks coverage from the start, read-only.
+    assert actions(new_head, world.record(K.DIALOGUE_LOG_AGREED, on=ON)) == SUMMARY
+    assert actions(new_head, world.record(K.EVIDENCE, on=ON)) == NO
+
+
+def test_head_who_arrived_after_the_participant_left_sees_nothing(world):
+    services.school_move(enrolment=world.enrolment, new_school=SchoolFactory(), moves_on=D(2026, 1, 5))
+    later_head = staff(Role.HEAD, world.school, starts_on=D(2026, 4, 1))
+    for on in (ON, D(2026, 1, 4), D(2026, 5, 1)):
+        assert sees_nothing(later_head, world.enrolment, on)
+
+
+def test_head_who_has_left_the_school_sees_nothing_dated_afterwards(world):
+    head = world.people[R.HEAD]
+    membership = head.staff_memberships.get()
+    services.staff_membership_end(membership=membership, ends_on=D(2025, 12, 31))
+    assert sees_nothing(head, world.enrolment, D(2026, 1, 1))
+    assert actions(head, world.record(K.DIALOGUE_LOG_AGREED, on=D(2025, 12, 31))) == SUMMARY
+
+
+def test_old_coach_after_a_change_of_coach_sees_nothing_new(world):
+    old = world.people[R.COACH]
+    new = staff(Role.COACH, world.school)
+    services.coach_assign(enrolment=world.enrolment, coach=new, starts_on=D(2025, 9, 1))
+    assert sees_nothing(old, world.enrolment, D(2025, 9, 1), author=old.pk)
+    assert actions(old, world.record(K.DIALOGUE_LOG_AGREED, on=D(2025, 8, 31))) == {A.VIEW, A.NEW_VERSION}
+    assert world.enrolment not in access.enrolments_for(old, R.COACH, D(2025, 9, 1))
+    assert world.enrolment in access.enrolments_for(new, R.COACH, D(2025, 9, 1))
+
+
+def test_new_coach_carries_on_from_the_agreed_record_but_not_the_old_coachs_drafts(world):
+    new = staff(Role.COACH, world.school)
+    services.coach_assign(enrolment=world.enrolment, coach=new, starts_on=D(2025, 9, 1))
+    assert actions(new, world.record(K.DIALOGUE_LOG_AGREED, on=D(2025, 9, 1))) == {A.VIEW, A.NEW_VERSION}
+    # Before their time: read, never change.
+    assert actions(new, world.record(K.DIALOGUE_LOG_AGREED, on=ON)) == READ
+    assert actions(new, world.record(K.EVIDENCE, on=ON)) == READ
+    assert actions(new, world.record(K.SUBMISSION, on=ON)) == READ
+    assert actions(new, world.record(K.DIALOGUE_LOG_DRAFT, on=ON)) == NO
+
+
+def test_coach_whose_period_has_not_begun_sees_nothing_yet(world):
+    today = timezone.localdate()
+    enrolment = enrol(world.school, starts_on=today - datetime.timedelta(days=60))
+    later = staff(Role.COACH, world.school)
+    assign_coach(enrolment, later, starts_on=today + datetime.timedelta(days=30))
+    assert sees_nothing(later, enrolment, today - datetime.timedelta(days=10))
+    assert actions(later, Record(K.DIALOGUE_LOG_DRAFT, enrolment.pk, today + datetime.timedelta(days=30))) == WRITE
+
+
+def test_tutor_whose_assignment_has_ended_sees_nothing_dated_afterwards(world):
+    tutor = world.people[R.TUTOR]
+    services.assignment_end(assignment=world.enrolment.tutor_assignments.get(), ends_on=D(2025, 12, 31))
+    assert sees_nothing(tutor, world.enrolment, D(2026, 1, 1))
+    assert actions(tutor, world.record(K.EVIDENCE, on=D(2025, 12, 31))) == READ
+    assert actions(tutor, world.record(K.SUBMISSION, on=ON)) == {A.VIEW, A.ASSESS}
+    assert not access.enrolments_for(tutor, R.TUTOR, D(2026, 1, 1)).exists()
+
+
+def test_tutor_assigned_later_reads_the_portfolio_from_the_start(world):
+    late = UserFactory(roles=[Role.TUTOR])
+    services.tutor_assign(enrolment=world.enrolment, tutor=late, starts_on=D(2025, 10, 1))
+    assert actions(late, world.record(K.EVIDENCE, on=ON)) == READ
+    assert actions(late, world.record(K.DIALOGUE_LOG_AGREED, on=ON)) == READ
+    assert actions(late, world.record(K.DIALOGUE_LOG_DRAFT, on=ON)) == NO
+    assert actions(late, world.record(K.SUBMISSION, on=D(2025, 10, 1))) == {A.VIEW, A.ASSESS}
+
+
+def test_participant_keeps_everything_through_a_move(world):
+    participant = world.people[R.PARTICIPANT]
+    services.school_move(enrolment=world.enrolment, new_school=SchoolFactory(), moves_on=D(2026, 1, 5))
+    for on in (ON, D(2026, 6, 1)):
+        assert actions(participant, world.record(K.EVIDENCE, on=on)) == WRITE
+        assert actions(participant, world.record(K.MARKS_RELEASED, on=on)) == READ
+
+
+# --- Lists: enrolments_for, for each relation.
+
+
+def test_enrolments_for_each_relation(world):
+    other_school = SchoolFactory()
+    elsewhere = enrol(other_school, starts_on=START)
+    assign_coach(elsewhere, staff(Role.COACH, other_school), starts_on=START)
+    p = world.people
+    assert list(access.enrolments_for(p[R.PARTICIPANT], R.PARTICIPANT, ON)) == [world.enrolment]
+    assert list(access.enrolments_for(p[R.COACH], R.COACH, ON)) == [world.enrolment]
+    assert list(access.enrolments_for(p[R.TUTOR], R.TUTOR, ON)) == [world.enrolment]
+    assert list(access.enrolments_for(p[R.HEAD], R.HEAD, ON)) == [world.enrolment]
+    assert set(access.enrolments_for(p[R.PROGRAMME_LEADER], R.PROGRAMME_LEADER, ON)) == {world.enrolment, elsewhere}
+    # The examiner's list is their sample, which assessment keeps; no participant is theirs by relation.
+    assert not access.enrolments_for(p[R.EXTERNAL_EXAMINER], R.EXTERNAL_EXAMINER, ON).exists()
+
+
+def test_enrolments_for_a_relation_the_person_does_not_hold_is_empty(world):
+    p = world.people
+    assert not access.enrolments_for(p[R.COACH], R.TUTOR, ON).exists()
+    assert not access.enrolments_for(p[R.PARTICIPANT], R.COACH, ON).exists()
+    assert not access.enrolments_for(p[R.HEAD], R.PROGRAMME_LEADER, ON).exists()
+    assert not access.enrolments_for(p[R.TUTOR], R.PARTICIPANT, ON).exists()
+
+
+def test_enrolments_for_is_bounded_by_the_periods_on_the_day(world):
+    p = world.people
+    assert not access.enrolments_for(p[R.COACH], R.COACH, START - datetime.timedelta(days=1)).exists()
+    assert not access.enrolments_for(p[R.TUTOR], R.TUTOR, START - datetime.timedelta(days=1)).exists()
+    assert not access.enrolments_for(p[R.HEAD], R.HEAD, START - datetime.timedelta(days=1)).exists()
+
+
+def test_enrolments_for_defaults_to_today(world):
+    assert list(access.enrolments_for(world.people[R.COACH], R.COACH)) == [world.enrolment]
+    services.assignment_end(assignment=world.enrolment.coach_assignments.get(), ends_on=D(2025, 12, 31))
+    assert not access.enrolments_for(world.people[R.COACH], R.COACH).exists()
+
+
+def test_enrolment_record_is_judged_on_todays_relations(world):
+    record = access.EnrolmentRecord(world.enrolment)
+    assert access.can(world.people[R.COACH], A.VIEW, record)
+    assert not access.can(world.people[R.COACH], A.CHANGE, record)
+    assert access.can(world.people[R.PROGRAMME_LEADER], A.CHANGE, record)
+    assert not access.can(world.people[R.EXTERNAL_EXAMINER], A.VIEW, record)
+    assert access.can(world.people[R.EXTERNAL_EXAMINER], A.VIEW, access.EnrolmentRecord(world.enrolment, sampled=True))

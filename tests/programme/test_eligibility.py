@@ -1,0 +1,220 @@
+"""Eligibility (Q14): each cohort's rules, each failure named, and nothing saved for an ineligible participant."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import RoleGrant
+from accounts.roles import Role
+from programme import services
+from programme.models import (
+    ChallengeCategory,
+    EligibilityRule,
+    Enrolment,
+    Post,
+    Region,
+    SchoolPlacement,
+)
+from programme.rules import ProgrammeRuleError
+from programme.rules.eligibility import Candidate, check_eligibility
+from tests.factories import CohortFactory, SchoolFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+K = EligibilityRule.Kind
+
+
+@pytest.fixture
+def cohort():
+    return CohortFactory()
+
+
+@pytest.fixture
+def school():
+    s = SchoolFactory(name="Kestrel Moor Academy", region=Region.NORTH_WEST, fsm_percent=Decimal("38.4"))
+    s.challenge_categories.add(ChallengeCategory.objects.get_or_create(name="National Challenge")[0])
+    return s
+
+
+def _rule(cohort, kind, value):
+    return EligibilityRule.objects.create(cohort=cohort, kind=kind, value=value)
+
+
+def _check(cohort, school, *, qts_year=2024, post=Post.CLASS_TEACHER):
+    return check_eligibility(
+        list(cohort.eligibility_rules.all()), Candidate(qts_year=qts_year, school=school, post=post)
+    )
+
+
+# --- Each kind of rule, met and not met.
+
+
+def test_cohort_with_no_rules_takes_everyone(cohort, school):
+    assert _check(cohort, school) == []
+
+
+def test_qts_year_in_the_list_is_eligible(cohort, school):
+    _rule(cohort, K.QTS_YEAR_IN, "2024, 2025")
+    assert _check(cohort, school, qts_year=2025) == []
+
+
+def test_qts_year_outside_the_list_names_the_year_and_the_cohort_years(cohort, school):
+    rule = _rule(cohort, K.QTS_YEAR_IN, "2024,2025")
+    [failure] = _check(cohort, school, qts_year=2022)
+    assert failure.rule == rule
+    assert "2022" in failure.message
+    assert "2024, 2025" in failure.message
+
+
+def test_school_in_a_named_region_is_eligible(cohort, school):
+    _rule(cohort, K.REGION_IN, "north_west,north_east")
+    assert _check(cohort, school) == []
+
+
+def test_school_outside_the_regions_names_the_school_its_region_and_the_cohort_regions(cohort, school):
+    _rule(cohort, K.REGION_IN, "london,south_east")
+    [failure] = _check(cohort, school)
+    assert "Kestrel Moor Academy" in failure.message
+    assert "North West" in failure.message
+    assert "London" in failure.message
+    assert "South East" in failure.message
+
+
+def test_school_in_a_named_challenge_category_is_eligible(cohort, school):
+    _rule(cohort, K.SCHOOL_CATEGORY_IN, "Disadvantaged area, National Challenge")
+    assert _check(cohort, school) == []
+
+
+def test_challenge_category_matches_whatever_the_capitals(cohort, school):
+    _rule(cohort, K.SCHOOL_CATEGORY_IN, "national challenge")
+    assert _check(cohort, school) == []
+
+
+def test_school_in_no_named_category_names_the_categories(cohort, school):
+    _rule(cohort, K.SCHOOL_CATEGORY_IN, "Disadvantaged area")
+    [failure] = _check(cohort, school)
+    assert "Kestrel Moor Academy" in failure.message
+    assert "Disadvantaged area" in failure.message
+
+
+def test_free_school_meals_share_at_the_threshold_is_eligible(cohort, school):
+    _rule(cohort, K.FSM_AT_LEAST, "38.4")
+    assert _check(cohort, school) == []
+
+
+def test_free_school_meals_share_below_the_threshold_names_both_numbers(cohort, school):
+    _rule(cohort, K.FSM_AT_LEAST, "38.5")
+    [failure] = _check(cohort, school)
+    assert "38.4%" in failure.message
+    assert "at least 38.5%" in failure.message
+    assert "free school meals" in failure.message
+
+
+@pytest.mark.parametrize("value", ["thirty", "30%", "NaN", "30,40"])
+def test_free_school_meals_rule_that_is_not_a_number_fails_loudly_not_silently(cohort, school, value):
+    _rule(cohort, K.FSM_AT_LEAST, value)
+    [failure] = _check(cohort, school)
+    assert "not a number" in failure.message
+    assert value in failure.message
+
+
+def test_post_in_the_list_is_eligible(cohort, school):
+    _rule(cohort, K.POST_IN, "new_head_of_department")
+    assert _check(cohort, school, post=Post.NEW_HEAD_OF_DEPARTMENT) == []
+
+
+def test_post_outside_the_list_names_the_post_and_the_cohort_posts(cohort, school):
+    _rule(cohort, K.POST_IN, "new_head_of_department")
+    [failure] = _check(cohort, school, post=Post.CLASS_TEACHER)
+    assert "class teacher" in failure.message
+    assert "newly recruited head of department" in failure.message
+
+
+def test_every_failure_is_reported_together(cohort, school):
+    _rule(cohort, K.QTS_YEAR_IN, "2025")
+    _rule(cohort, K.REGION_IN, "london")
+    _rule(cohort, K.SCHOOL_CATEGORY_IN, "Disadvantaged area")
+    _rule(cohort, K.FSM_AT_LEAST, "50")
+    _rule(cohort, K.POST_IN, "new_head_of_department")
+    failures = _check(cohort, school, qts_year=2023)
+    assert sorted(f.rule.kind for f in failures) == sorted(K.values)
+
+
+def test_only_the_rules_not_met_are_reported(cohort, school):
+    _rule(cohort, K.QTS_YEAR_IN, "2024")
+    _rule(cohort, K.REGION_IN, "london")
+    failures = _check(cohort, school, qts_year=2024)
+    assert [f.rule.kind for f in failures] == [K.REGION_IN]
+
+
+# --- Enrolling: an ineligible participant is refused and nothing is saved.
+
+
+def _enrol(cohort, school, participant, **overrides):
+    values = {
+        "participant": participant,
+        "cohort": cohort,
+        "school": school,
+        "qts_awarded_on": datetime.date(2024, 7, 15),
+        "first_post_started_on": datetime.date(2024, 9, 1),
+        "programme_started_on": datetime.date(2025, 4, 20),
+        "post": Post.CLASS_TEACHER,
+    }
+    values.update(overrides)
+    return services.enrolment_create(**values)
+
+
+def test_eligible_participant_is_enrolled_at_their_school_in_phase_one(cohort, school):
+    _rule(cohort, K.REGION_IN, "north_west")
+    person = UserFactory()
+    enrolment = _enrol(cohort, school, person)
+    assert enrolment.current_phase.number == 1
+    assert enrolment.school_placements.get().school == school
+    assert enrolment.school_placements.get().starts_on == datetime.date(2025, 4, 20)
+    assert RoleGrant.objects.filter(user=person, role=Role.PARTICIPANT).exists()
+
+
+def test_ineligible_participant_is_refused_and_nothing_is_created(cohort, school):
+    _rule(cohort, K.QTS_YEAR_IN, "2025")
+    _rule(cohort, K.REGION_IN, "london")
+    person = UserFactory()  # no roles yet: enrolling would grant the participant role
+    with pytest.raises(ProgrammeRuleError) as error:
+        _enrol(cohort, school, person)
+    assert error.value.rule == "eligibility"
+    assert error.value.field == "cohort"
+    assert "2024" in error.value.message
+    assert "North West" in error.value.message
+    assert not Enrolment.objects.exists()
+    assert not SchoolPlacement.objects.exists()
+    assert not RoleGrant.objects.filter(user=person).exists()
+
+
+def test_participant_outside_the_timing_rules_is_refused_and_nothing_is_created(cohort, school):
+    person = UserFactory()
+    with pytest.raises(ProgrammeRuleError) as error:
+        _enrol(cohort, school, person, programme_started_on=datetime.date(2025, 4, 14))
+    assert error.value.rule == "earliest_activity"
+    assert not Enrolment.objects.exists()
+    assert not SchoolPlacement.objects.exists()
+    assert not RoleGrant.objects.filter(user=person).exists()
+
+
+def test_qts_awarded_on_29_february_does_not_crash_the_date_check(cohort, school):
+    enrolment = _enrol(
+        cohort,
+        school,
+        UserFactory(),
+        qts_awarded_on=datetime.date(2024, 2, 29),
+        first_post_started_on=datetime.date(2024, 9, 1),
+    )
+    assert enrolment.pk
+
+
+def test_participant_with_an_active_enrolment_cannot_enrol_again(cohort, school):
+    person = UserFactory()
+    _enrol(cohort, school, person)
+    with pytest.raises(ProgrammeRuleError) as error:
+        _enrol(CohortFactory(), school, person)
+    assert error.value.rule == "one_active_enrolment"
+    assert Enrolment.objects.count() == 1
