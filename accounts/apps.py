@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "People and sign-in"
+
+    def ready(self) -> None:
+        from accounts.groups import on_post_migrate
+
+        # After every app has migrated, so Wagtail's permissions and root page exist.
+        post_migrate.connect(on_post_migrate, dispatch_uid="programme_leaders_group")

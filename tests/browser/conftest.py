@@ -58,6 +58,15 @@ def axe_violations(page) -> list[dict]:
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
     )
     return [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]
     ]
+
+
+@pytest.fixture(autouse=True)
+def programme_structure(transactional_db):
+    """Live-server tests run on a flushed database; put back what the data migrations seed."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("programme.migrations.0002_seed_programme").seed(apps, None)

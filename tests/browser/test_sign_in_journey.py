@@ -6,7 +6,7 @@ from accounts.roles import Role
 from tests.browser.conftest import axe_violations
 from tests.factories import PASSWORD, SchoolFactory, UserFactory, assign_coach, enrol, staff
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
