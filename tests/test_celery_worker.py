@@ -16,7 +16,7 @@ from mtl_portal.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
