@@ -1,1 +1,420 @@
-"""Initial diagnosis, dialogue logs, action steps and learning opportunities. Filled by a later issue."""
+"""Coaching records (programme Q9 a-h): the initial diagnosis and the learning plan it produces,
+dialogue logs of coaching sessions agreed by coach and participant, the action steps agreed in
+them, the learning opportunities the coach arranges, and the coach's private notes.
+
+Every record implements programme.access.Protected, so the access policy decides who sees it.
+Writes go through coaching.services; nothing here decides a workflow.
+
+Agreed logs are never changed in place. Each agreed state of a log is kept as an immutable
+DialogueLogVersion (number 1 when both first agree; a further number each time the coach changes
+the agreed log, with who, when and why). The DialogueLog row always holds the latest version.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from programme.access import RecordKind
+from programme.models import ContentArea, Enrolment, Phase, Standard, Topic
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_PARTICIPANT = "awaiting_participant", "Waiting for the participant to agree"
+    AGREED = "agreed", "Agreed"
+
+
+def _kind_for(status: str) -> RecordKind:
+    if status == AgreementStatus.AGREED:
+        return RecordKind.DIALOGUE_LOG_AGREED
+    return RecordKind.DIALOGUE_LOG_DRAFT
+
+
+# --- Initial diagnosis and learning plan (Q9 a).
+
+
+class InitialDiagnosis(models.Model):
+    """Where phase 1 starts: the participant's needs by content area and standard, drawing on
+    induction and performance-management outcomes, agreed by coach and participant.
+
+    Access follows the dialogue-log rows of the policy: a draft is the coach's and the
+    participant's; once agreed, the tutor may read it too."""
+
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="initial_diagnosis")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField("date of the diagnosis meeting")
+    induction_outcomes = models.TextField("what induction showed", blank=True)
+    performance_management_outcomes = models.TextField("what performance management showed", blank=True)
+    summary = models.TextField("summary of needs", blank=True)
+    status = models.CharField(max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT)
+    coach_agreed_at = models.DateTimeField(null=True, blank=True)
+    participant_agreed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every save; stops silent overwrites.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "initial diagnoses"
+
+    def __str__(self) -> str:
+        return f"Initial diagnosis for {self.enrolment.participant}"
+
+    @property
+    def access_kind(self) -> RecordKind:
+        return _kind_for(self.status)
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.enrolment_id
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.held_on
+
+    def in_examiner_sample(self) -> bool:
+        return False
+
+
+class DiagnosedNeed(models.Model):
+    diagnosis = models.ForeignKey(InitialDiagnosis, on_delete=models.CASCADE, related_name="needs")
+    content_area = models.ForeignKey(ContentArea, on_delete=models.PROTECT, related_name="+")
+    standards = models.ManyToManyField(Standard, blank=True, related_name="+")
+    description = models.TextField()
+
+    class Meta:
+        ordering = ["content_area__number", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.content_area}: {self.description[:60]}"
+
+
+class LearningPlan(models.Model):
+    """The goals that came out of the initial diagnosis, revisited at the start of each phase."""
+
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="learning_plan")
+    diagnosis = models.OneToOneField(InitialDiagnosis, on_delete=models.PROTECT, related_name="learning_plan")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Learning plan for {self.enrolment.participant}"
+
+    @property
+    def access_kind(self) -> RecordKind:
+        return self.diagnosis.access_kind
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.enrolment_id
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.diagnosis.held_on
+
+    def in_examiner_sample(self) -> bool:
+        return False
+
+
+class LearningGoal(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Working towards"
+        MET = "met", "Met"
+        REPLACED = "replaced", "Replaced"
+
+    plan = models.ForeignKey(LearningPlan, on_delete=models.CASCADE, related_name="goals")
+    content_area = models.ForeignKey(ContentArea, on_delete=models.PROTECT, related_name="+")
+    goal = models.TextField()
+    target_on = models.DateField("target date")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["content_area__number", "target_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.goal[:80]
+
+
+class LearningPlanReview(models.Model):
+    """The plan revisited at the start of a phase."""
+
+    plan = models.ForeignKey(LearningPlan, on_delete=models.CASCADE, related_name="reviews")
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+")
+    reviewed_on = models.DateField()
+    note = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["phase__number", "reviewed_on"]
+        constraints = [models.UniqueConstraint(fields=["plan", "phase"], name="one_plan_review_per_phase")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} reviewed at the start of {self.phase}"
+
+
+# --- Dialogue logs (Q9 d-g).
+
+
+class SessionKind(models.TextChoices):
+    COACHING_CONVERSATION = "coaching_conversation", "Coaching conversation"
+    LESSON_OBSERVATION = "lesson_observation", "Lesson observation and feedback"
+    JOINT_PLANNING = "joint_planning", "Joint planning"
+    COLLABORATIVE_LEARNING = (
+        "collaborative_learning",
+        "Collaborative learning with colleagues or the wider children's workforce",
+    )
+    THREE_WAY_REVIEW = "three_way_review", "Three-way review with the tutor"
+    OTHER = "other", "Other"
+
+
+class SessionSetting(models.TextChoices):
+    OWN_SCHOOL = "own_school", "The participant's own school"
+    PARTNER_SCHOOL = "partner_school", "A partner school"
+    ELSEWHERE = "elsewhere", "Elsewhere"
+
+
+class DialogueLog(models.Model):
+    """The record of one coaching session, written by the coach and agreed by the participant."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="dialogue_logs")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    session_on = models.DateField("date of the session")
+    duration_minutes = models.PositiveIntegerField("length in minutes")
+    kind = models.CharField("kind of session", max_length=30, choices=SessionKind.choices)
+    setting = models.CharField("where it happened", max_length=20, choices=SessionSetting.choices)
+    content_areas = models.ManyToManyField(ContentArea, blank=True, related_name="+")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
+    standards = models.ManyToManyField(Standard, blank=True, related_name="+")
+    focus = models.CharField(max_length=300, blank=True)
+    # The record of the dialogue: sanitised HTML, see coaching.richtext.
+    discussed = models.TextField("what was observed and discussed", blank=True)
+    strengths = models.TextField(blank=True)
+    pupil_outcomes = models.TextField("what pupils' outcomes show", blank=True)
+    evidence_considered = models.TextField(blank=True)
+    participant_reflection = models.TextField(blank=True)
+    next_session_on = models.DateField("date of the next session", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT)
+    coach_agreed_at = models.DateTimeField(null=True, blank=True)
+    participant_agreed_at = models.DateTimeField(null=True, blank=True)
+    change_request = models.TextField("the participant's request for a change", blank=True)
+    change_requested_at = models.DateTimeField(null=True, blank=True)
+    agreed_version = models.PositiveIntegerField(default=0, help_text="The number of the latest agreed version.")
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every save; stops silent overwrites.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    RECORD_FIELDS = ("discussed", "strengths", "pupil_outcomes", "evidence_considered")
+
+    class Meta:
+        ordering = ["-session_on", "-pk"]
+        indexes = [models.Index(fields=["enrolment", "session_on"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="log_duration_positive"),
+            models.CheckConstraint(
+                condition=Q(next_session_on__isnull=True) | Q(next_session_on__gte=F("session_on")),
+                name="log_next_session_after_session",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.session_on:%d/%m/%Y}"
+
+    @property
+    def access_kind(self) -> RecordKind:
+        return _kind_for(self.status)
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.enrolment_id
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.session_on
+
+    def in_examiner_sample(self) -> bool:
+        return False  # Until assessment can cite logs in a sampled submission.
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.status == AgreementStatus.AGREED
+
+
+class DialogueLogVersion(models.Model):
+    """One agreed state of a log, kept for ever: what it said, who made it, when and why."""
+
+    log = models.ForeignKey(DialogueLog, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    session_on = models.DateField()
+    duration_minutes = models.PositiveIntegerField()
+    kind = models.CharField(max_length=30, choices=SessionKind.choices)
+    setting = models.CharField(max_length=20, choices=SessionSetting.choices)
+    tags = models.JSONField(default=dict, help_text="Content areas, topics and standards, by id and label.")
+    focus = models.CharField(max_length=300, blank=True)
+    discussed = models.TextField(blank=True)
+    strengths = models.TextField(blank=True)
+    pupil_outcomes = models.TextField(blank=True)
+    evidence_considered = models.TextField(blank=True)
+    participant_reflection = models.TextField(blank=True)
+    next_session_on = models.DateField(null=True, blank=True)
+    action_steps = models.JSONField(default=list, help_text="The action steps as agreed in this version.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField("why this version was made")
+
+    class Meta:
+        ordering = ["log", "-number"]
+        constraints = [models.UniqueConstraint(fields=["log", "number"], name="unique_log_version_number")]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.log}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A dialogue log version is never changed; record a new version instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A dialogue log version is never deleted.")
+
+    access_kind = RecordKind.DIALOGUE_LOG_AGREED
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.log.enrolment_id
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.session_on
+
+    def in_examiner_sample(self) -> bool:
+        return False
+
+
+class ActionStep(models.Model):
+    """Something agreed in a session, reviewed at the next one. Part of its log for access."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    log = models.ForeignKey(DialogueLog, on_delete=models.CASCADE, related_name="action_steps")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="action_steps")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    description = models.TextField()
+    due_on = models.DateField("due date")
+    success_criteria = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closing_note = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < (today or timezone.localdate())
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()
+
+    @property
+    def access_kind(self) -> RecordKind:
+        return self.log.access_kind
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.enrolment_id
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.log.session_on
+
+    def in_examiner_sample(self) -> bool:
+        return False
+
+
+class LearningOpportunity(models.Model):
+    """A learning opportunity the coach arranges (Q9 b, c); what was learned links to a log."""
+
+    class Kind(models.TextChoices):
+        OBSERVING = "observing", "Observing another teacher"
+        OTHER_SCHOOL = "other_school", "Working with another school"
+        WIDER_WORKFORCE = "wider_workforce", "Working with the wider children's workforce"
+        OTHER = "other", "Other"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="learning_opportunities")
+    arranged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField()
+    happens_on = models.DateField("date")
+    what_was_learned = models.TextField(blank=True)
+    log = models.ForeignKey(
+        DialogueLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="learning_opportunities"
+    )
+
+    class Meta:
+        ordering = ["-happens_on", "pk"]
+        verbose_name_plural = "learning opportunities"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.happens_on:%d/%m/%Y}"
+
+    @property
+    def access_kind(self) -> RecordKind:
+        # Shared like the log it is discussed in; until then, like a draft.
+        return self.log.access_kind if self.log_id else RecordKind.DIALOGUE_LOG_DRAFT
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.enrolment_id
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.happens_on
+
+    def in_examiner_sample(self) -> bool:
+        return False
+
+
+class PrivateNote(models.Model):
+    """The coach's own note on a session. Seen by its author alone; never exported or cited."""
+
+    log = models.ForeignKey(DialogueLog, on_delete=models.CASCADE, related_name="private_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["log", "author"], name="one_private_note_per_author")]
+
+    def __str__(self) -> str:
+        return f"Private note on {self.log}"
+
+    access_kind = RecordKind.PRIVATE_NOTE
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.log.enrolment_id
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.log.session_on
+
+    @property
+    def access_author_id(self) -> int:
+        return self.author_id
+
+    def in_examiner_sample(self) -> bool:
+        return False

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("dashboard/", account_views.dashboard, name="dashboard"),
     path("programme/", include("programme.urls")),
+    path("coaching/", include("coaching.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from coaching import views
+
+app_name = "coaching"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("participants/<int:enrolment_id>/", views.timeline, name="timeline"),
+    path("participants/<int:enrolment_id>/summary/", views.summary, name="summary"),
+    path("participants/<int:enrolment_id>/action-steps/", views.action_steps, name="action_steps"),
+    path("participants/<int:enrolment_id>/logs/new/", views.log_create, name="log_create"),
+    path("logs/<int:pk>/", views.log_detail, name="log_detail"),
+    path("logs/<int:pk>/edit/", views.log_edit, name="log_edit"),
+    path("logs/<int:pk>/send/", views.log_send, name="log_send"),
+    path("logs/<int:pk>/respond/", views.log_respond, name="log_respond"),
+    path("logs/<int:pk>/new-version/", views.log_new_version, name="log_new_version"),
+    path("logs/<int:pk>/versions/", views.log_versions, name="log_versions"),
+    path("logs/<int:pk>/versions/<int:number>/", views.log_version_detail, name="log_version_detail"),
+    path("logs/<int:pk>/action-steps/new/", views.action_step_create, name="action_step_create"),
+    path("logs/<int:pk>/private-note/", views.private_note, name="private_note"),
+    path("action-steps/<int:pk>/close/", views.action_step_close, name="action_step_close"),
+]

@@ -1,0 +1,432 @@
+"""Coaching pages. Thin: fetch the record for this person (the access policy decides, 404 when they
+may not see it, 403 when they may see it but not do this), parse the form, call a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role
+from coaching import selectors, services
+from coaching.forms import (
+    ActionStepCloseForm,
+    ActionStepForm,
+    DialogueLogForm,
+    NewVersionForm,
+    PrivateNoteForm,
+    RespondForm,
+    SendForm,
+    apply_errors,
+)
+from coaching.models import (
+    ActionStep,
+    AgreementStatus,
+    DialogueLog,
+    DialogueLogVersion,
+    PrivateNote,
+    SessionKind,
+    SessionSetting,
+)
+from coaching.services import CoachingError
+from programme import access
+from programme.access import Action, EnrolmentRecord, Relation
+from programme.models import Enrolment
+
+# --- Fetching a record for this person.
+
+
+def _enrolment(request: HttpRequest, enrolment_id: int) -> tuple[Enrolment, frozenset[Action]]:
+    enrolment = get_object_or_404(Enrolment.objects.select_related("participant", "current_phase"), pk=enrolment_id)
+    return enrolment, access.require(request.user, Action.VIEW, EnrolmentRecord(enrolment))
+
+
+def _log(request: HttpRequest, pk: int, action: Action) -> tuple[DialogueLog, frozenset[Action]]:
+    log = get_object_or_404(DialogueLog.objects.select_related("enrolment__participant", "coach"), pk=pk)
+    return log, access.require(request.user, action, log)
+
+
+def _new_log_for(enrolment: Enrolment) -> DialogueLog:
+    """A draft not yet written, dated today: may this person start one?"""
+    return DialogueLog(enrolment=enrolment, session_on=timezone.localdate(), status=AgreementStatus.DRAFT)
+
+
+def _may_record_session(request: HttpRequest, enrolment: Enrolment) -> bool:
+    return access.can(request.user, Action.CHANGE, _new_log_for(enrolment))
+
+
+def _private_note_of(request: HttpRequest, log: DialogueLog) -> PrivateNote:
+    note = PrivateNote.objects.filter(log=log, author=request.user).first()
+    return note or PrivateNote(log=log, author=request.user, text="")
+
+
+# --- Lists.
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The participants whose coaching this person follows, by how they relate to them."""
+    user = request.user
+    if user.roles == {Role.PARTICIPANT}:
+        mine = access.enrolments_for(user, Relation.PARTICIPANT).first()
+        if mine is not None:
+            return redirect("coaching:timeline", enrolment_id=mine.pk)
+    groups = []
+    for relation, title in [
+        (Relation.PARTICIPANT, "Your own coaching"),
+        (Relation.COACH, "Participants you coach"),
+        (Relation.TUTOR, "Participants you tutor"),
+        (Relation.HEAD, "Participants at your school"),
+        (Relation.PROGRAMME_LEADER, "Every participant"),
+    ]:
+        enrolments = (
+            access.enrolments_for(user, relation)
+            .select_related("participant")
+            .order_by("participant__last_name", "participant__first_name", "pk")
+        )
+        if relation.value in user.roles:
+            groups.append({"title": title, "relation": relation, "enrolments": enrolments})
+    if not groups:
+        raise Http404("There is no coaching to show you.")
+    return render(request, "coaching/index.html", {"groups": groups})
+
+
+@login_required
+def timeline(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """The participant's coaching sessions, for the participant, their coach and their tutor.
+    Someone who may see only a summary of the sessions is sent to the summary."""
+    enrolment = get_object_or_404(Enrolment.objects.select_related("participant", "current_phase"), pk=enrolment_id)
+    entries = selectors.timeline(request.user, enrolment)
+    enrolment_actions = access.allowed_actions(request.user, EnrolmentRecord(enrolment))
+    today = timezone.localdate()
+    if not entries:
+        if not enrolment_actions:
+            raise Http404("No such participant.")
+        if access.relations(request.user, enrolment.pk, today) <= {Relation.HEAD, Relation.PROGRAMME_LEADER}:
+            return redirect("coaching:summary", enrolment_id=enrolment.pk)
+    return render(
+        request,
+        "coaching/timeline.html",
+        {
+            "enrolment": enrolment,
+            "entries": entries,
+            "may_record": _may_record_session(request, enrolment),
+            "is_participant": enrolment.participant_id == request.user.pk,
+            "today": today,
+        },
+    )
+
+
+@login_required
+def summary(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """Dates, durations, kinds and content areas of agreed sessions; never what was said."""
+    enrolment, _ = _enrolment(request, enrolment_id)
+    return render(
+        request,
+        "coaching/summary.html",
+        {"enrolment": enrolment, "summary": selectors.summary(request.user, enrolment)},
+    )
+
+
+@login_required
+def action_steps(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = get_object_or_404(Enrolment.objects.select_related("participant"), pk=enrolment_id)
+    open_steps, closed_steps = selectors.action_steps(request.user, enrolment)
+    if not open_steps and not closed_steps:
+        # Nothing to show: say so only to someone who may follow this participant's coaching.
+        _enrolment(request, enrolment_id)
+    return render(
+        request,
+        "coaching/action_steps.html",
+        {"enrolment": enrolment, "open_steps": open_steps, "closed_steps": closed_steps, "today": timezone.localdate()},
+    )
+
+
+# --- One log.
+
+
+def _render_log_form(request, template: str, form, **context) -> HttpResponse:
+    return render(request, template, {"form": form, **context})
+
+
+@login_required
+def log_create(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = get_object_or_404(Enrolment.objects.select_related("participant"), pk=enrolment_id)
+    access.require(request.user, Action.CHANGE, _new_log_for(enrolment))
+    if request.method == "POST":
+        form = DialogueLogForm(request.POST)
+        if form.is_valid():
+            try:
+                log = services.log_draft_create(
+                    enrolment=enrolment,
+                    coach=request.user,
+                    content=form.content(),
+                    send_for_agreement="send" in request.POST,
+                )
+            except CoachingError as error:
+                apply_errors(form, error)
+            else:
+                sent = log.status == AgreementStatus.AWAITING_PARTICIPANT
+                messages.success(request, "Log sent to the participant to agree." if sent else "Log saved as a draft.")
+                return redirect("coaching:log_detail", pk=log.pk)
+    else:
+        form = DialogueLogForm(
+            initial={
+                "session_on": timezone.localdate(),
+                "duration_minutes": 60,
+                "kind": SessionKind.COACHING_CONVERSATION,
+                "setting": SessionSetting.OWN_SCHOOL,
+            }
+        )
+    return _render_log_form(
+        request, "coaching/log_form.html", form, enrolment=enrolment, title="Record a coaching session"
+    )
+
+
+@login_required
+def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        log, actions = _log(request, pk, Action.VIEW)
+    except PermissionDenied:
+        # They may see that the session happened, not what was said.
+        log, _ = _log(request, pk, Action.VIEW_SUMMARY)
+        log = DialogueLog.objects.prefetch_related("content_areas").get(pk=log.pk)
+        return render(
+            request,
+            "coaching/log_summary.html",
+            {"enrolment": log.enrolment, "session": selectors.summary_of(log)},
+        )
+    log = (
+        DialogueLog.objects.select_related("enrolment__participant", "coach")
+        .prefetch_related("content_areas", "topics", "standards", "action_steps__owner")
+        .get(pk=log.pk)
+    )
+    note = _private_note_of(request, log)
+    context = {
+        "log": log,
+        "enrolment": log.enrolment,
+        "actions": actions,
+        "may_change": Action.CHANGE in actions and not log.is_agreed,
+        "may_send": Action.CHANGE in actions and log.status == AgreementStatus.DRAFT,
+        "may_respond": Action.AGREE in actions and log.status == AgreementStatus.AWAITING_PARTICIPANT,
+        "may_new_version": Action.NEW_VERSION in actions and log.is_agreed,
+        "may_note": access.can(request.user, Action.CHANGE, note),
+        "note": note if note.pk else None,
+        "send_form": SendForm(initial={"version": log.version}),
+        "today": timezone.localdate(),
+    }
+    return render(request, "coaching/log_detail.html", context)
+
+
+@login_required
+def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    log, _ = _log(request, pk, Action.CHANGE)
+    if log.is_agreed:
+        return redirect("coaching:log_new_version", pk=log.pk)
+    if request.method == "POST":
+        form = DialogueLogForm(request.POST)
+        if form.is_valid():
+            try:
+                log = services.log_draft_update(
+                    log=log,
+                    by=request.user,
+                    version=form.cleaned_data["version"] or 0,
+                    content=form.content(),
+                    send_for_agreement="send" in request.POST,
+                )
+            except CoachingError as error:
+                apply_errors(form, error)
+            else:
+                sent = log.status == AgreementStatus.AWAITING_PARTICIPANT
+                messages.success(request, "Log saved and waiting for the participant." if sent else "Draft saved.")
+                return redirect("coaching:log_detail", pk=log.pk)
+    else:
+        form = DialogueLogForm(initial=DialogueLogForm.initial_for(log))
+    return _render_log_form(
+        request, "coaching/log_form.html", form, enrolment=log.enrolment, log=log, title="Change the draft log"
+    )
+
+
+@login_required
+@require_POST
+def log_send(request: HttpRequest, pk: int) -> HttpResponse:
+    log, _ = _log(request, pk, Action.CHANGE)
+    form = SendForm(request.POST)
+    if not form.is_valid():
+        return redirect("coaching:log_detail", pk=log.pk)
+    try:
+        services.log_send_for_agreement(log=log, by=request.user, version=form.cleaned_data["version"])
+    except CoachingError as error:
+        for message_list in error.errors.values():
+            for message in message_list:
+                messages.error(request, message)
+    else:
+        messages.success(request, "Log sent to the participant to agree.")
+    return redirect("coaching:log_detail", pk=log.pk)
+
+
+@login_required
+def log_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    """The participant adds their reflection and agrees, or asks for a change."""
+    log, _ = _log(request, pk, Action.AGREE)
+    log = (
+        DialogueLog.objects.select_related("enrolment__participant", "coach")
+        .prefetch_related("content_areas", "topics", "standards", "action_steps__owner")
+        .get(pk=log.pk)
+    )
+    if request.method == "POST":
+        form = RespondForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if request.POST.get("decision") == "request_change":
+                    services.log_request_change(
+                        log=log,
+                        by=request.user,
+                        version=data["version"],
+                        comment=data["comment"],
+                        reflection=data["reflection"],
+                    )
+                    messages.success(request, "Your coach has been asked to change the record.")
+                else:
+                    services.log_agree(log=log, by=request.user, version=data["version"], reflection=data["reflection"])
+                    messages.success(request, "You have agreed the record of this session.")
+            except CoachingError as error:
+                apply_errors(form, error)
+            else:
+                return redirect("coaching:log_detail", pk=log.pk)
+    else:
+        form = RespondForm(initial={"version": log.version, "reflection": log.participant_reflection})
+    return render(request, "coaching/log_respond.html", {"form": form, "log": log, "enrolment": log.enrolment})
+
+
+@login_required
+def log_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    log, _ = _log(request, pk, Action.NEW_VERSION)
+    if request.method == "POST":
+        form = NewVersionForm(request.POST)
+        if form.is_valid():
+            try:
+                log = services.log_new_version(
+                    log=log,
+                    by=request.user,
+                    version=form.cleaned_data["version"] or 0,
+                    content=form.content(),
+                    reason=form.cleaned_data["reason"],
+                )
+            except CoachingError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, f"Version {log.agreed_version} of the log recorded.")
+                return redirect("coaching:log_detail", pk=log.pk)
+    else:
+        form = NewVersionForm(initial=NewVersionForm.initial_for(log))
+    return _render_log_form(
+        request,
+        "coaching/log_form.html",
+        form,
+        enrolment=log.enrolment,
+        log=log,
+        title="Change an agreed log",
+        new_version=True,
+    )
+
+
+@login_required
+def log_versions(request: HttpRequest, pk: int) -> HttpResponse:
+    log, _ = _log(request, pk, Action.VIEW)
+    return render(
+        request,
+        "coaching/log_versions.html",
+        {"log": log, "enrolment": log.enrolment, "versions": selectors.versions(request.user, log)},
+    )
+
+
+@login_required
+def log_version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    version = get_object_or_404(
+        DialogueLogVersion.objects.select_related("log__enrolment__participant", "created_by"), log_id=pk, number=number
+    )
+    access.require(request.user, Action.VIEW, version)
+    return render(
+        request,
+        "coaching/log_version_detail.html",
+        {"version": version, "log": version.log, "enrolment": version.log.enrolment},
+    )
+
+
+# --- Action steps and private notes.
+
+
+@login_required
+def action_step_create(request: HttpRequest, pk: int) -> HttpResponse:
+    log, _ = _log(request, pk, Action.CHANGE)
+    if request.method == "POST":
+        form = ActionStepForm(request.POST, log=log)
+        if form.is_valid():
+            data = form.cleaned_data
+            owner = log.enrolment.participant if int(data["owner"]) == log.enrolment.participant_id else log.coach
+            try:
+                services.action_step_create(
+                    log=log,
+                    by=request.user,
+                    owner=owner,
+                    description=data["description"],
+                    due_on=data["due_on"],
+                    success_criteria=data["success_criteria"],
+                )
+            except CoachingError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Action step added.")
+                return redirect("coaching:log_detail", pk=log.pk)
+    else:
+        form = ActionStepForm(log=log, initial={"owner": log.enrolment.participant_id})
+    return render(request, "coaching/action_step_form.html", {"form": form, "log": log, "enrolment": log.enrolment})
+
+
+@login_required
+def action_step_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coach closes a step, usually when it is reviewed at the next session: the coach's write
+    on the log it belongs to (change while a draft, a new version once agreed)."""
+    step = get_object_or_404(ActionStep.objects.select_related("log__enrolment__participant", "owner"), pk=pk)
+    access.require(request.user, Action.NEW_VERSION if step.log.is_agreed else Action.CHANGE, step)
+    if request.method == "POST":
+        form = ActionStepCloseForm(request.POST)
+        if form.is_valid():
+            try:
+                services.action_step_close(
+                    step=step,
+                    by=request.user,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["closing_note"],
+                )
+            except CoachingError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Action step closed.")
+                return redirect("coaching:action_steps", enrolment_id=step.enrolment_id)
+    else:
+        form = ActionStepCloseForm()
+    return render(
+        request, "coaching/action_step_close.html", {"form": form, "step": step, "enrolment": step.log.enrolment}
+    )
+
+
+@login_required
+def private_note(request: HttpRequest, pk: int) -> HttpResponse:
+    log = get_object_or_404(DialogueLog.objects.select_related("enrolment__participant"), pk=pk)
+    note = _private_note_of(request, log)
+    access.require(request.user, Action.CHANGE, note)
+    if request.method == "POST":
+        form = PrivateNoteForm(request.POST)
+        if form.is_valid():
+            services.private_note_save(log=log, author=request.user, text=form.cleaned_data["text"])
+            messages.success(request, "Your private note is saved.")
+            return redirect(reverse("coaching:log_detail", kwargs={"pk": log.pk}) + "#private-note")
+    else:
+        form = PrivateNoteForm(initial={"text": note.text})
+    return render(request, "coaching/private_note.html", {"form": form, "log": log, "enrolment": log.enrolment})
