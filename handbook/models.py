@@ -1,6 +1,8 @@
 """Page types for the public site and the programme handbook, edited in the CMS."""
 
+from django import forms
 from django.db import models
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -75,7 +77,8 @@ class ResourcePage(Page):
     why_it_matters = RichTextField(blank=True)
     key_questions = RichTextField(blank=True)
     body = RichTextField(blank=True)
-    content_areas = models.ManyToManyField(ContentArea, blank=True, related_name="+")
+    # Parental, so revisions, previews and reverts keep the tagging.
+    content_areas = ParentalManyToManyField(ContentArea, blank=True, related_name="+")
 
     content_panels = [
         *Page.content_panels,
@@ -83,7 +86,7 @@ class ResourcePage(Page):
         FieldPanel("why_it_matters"),
         FieldPanel("key_questions"),
         FieldPanel("body"),
-        FieldPanel("content_areas"),
+        FieldPanel("content_areas", widget=forms.CheckboxSelectMultiple),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["handbook.HomePage", "handbook.HandbookIndexPage", "handbook.ContentAreaPage"]
