@@ -2,6 +2,7 @@ from allauth.account.utils import perform_login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from accounts import services
 from accounts.forms import InvitationAcceptForm
@@ -20,7 +21,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             user = services.invitation_accept(token=token, password=form.cleaned_data["password1"])
         except services.InvitationError as error:
             return render(request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410)
-        return perform_login(request, user, email_verification="none", redirect_url="/dashboard/")
+        return perform_login(request, user, email_verification="none", redirect_url=reverse("dashboard"))
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
 
 

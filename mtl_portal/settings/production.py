@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_int, env_str
+from .base import env_bool, env_int, env_list, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", required=True)
@@ -13,6 +13,27 @@ if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be a random value of at least 50 characters.")
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("The environment variable DATABASE_URL must be set in production.")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the portal's host names in production.")
+
+# Links in emails (invitations, password resets sent by tasks) must point at the live site, never at
+# the development default. Without PORTAL_BASE_URL, the first allowed host over HTTPS.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "")
+if not PORTAL_BASE_URL:
+    host = ALLOWED_HOSTS[0]
+    if host.startswith(".") or "*" in host:
+        raise ImproperlyConfigured(
+            f"Set PORTAL_BASE_URL (e.g. https://portal.example.org): ALLOWED_HOSTS starts with {host!r}."
+        )
+    PORTAL_BASE_URL = f"https://{host}"
+if "127.0.0.1" in PORTAL_BASE_URL or "localhost" in PORTAL_BASE_URL:
+    raise ImproperlyConfigured(f"PORTAL_BASE_URL is {PORTAL_BASE_URL!r}; emails would link to this machine.")
+WAGTAILADMIN_BASE_URL = PORTAL_BASE_URL
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+
+# Email really goes out in production; the console backend would swallow every invitation.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -21,3 +42,8 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+# The portal runs behind a reverse proxy (see SECURE_PROXY_SSL_HEADER). Login rate limits count per
+# client IP: without this every request would seem to come from the proxy, and ten wrong passwords
+# a minute from anyone would lock everyone out.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
