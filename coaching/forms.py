@@ -7,7 +7,9 @@ from coaching.services import CoachingError, LogContent
 from programme.models import ContentArea, Standard, Topic
 
 
-class _DateInput(forms.DateInput):
+class DateInput(forms.DateInput):
+    """A native date picker: keyboard-friendly, and it works without JavaScript."""
+
     input_type = "date"
 
     def __init__(self, attrs=None):
@@ -36,7 +38,7 @@ class _IdsField(forms.TypedMultipleChoiceField):
 def _date_field(label: str, **kwargs) -> forms.DateField:
     return forms.DateField(
         label=label,
-        widget=_DateInput(),
+        widget=DateInput(),
         error_messages={"invalid": "Enter a real date, for example 27 3 2026."},
         **kwargs,
     )
@@ -220,4 +222,18 @@ class PrivateNoteForm(forms.Form):
         help_text="Only you will ever see this. Leave it empty to remove the note.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class TimelineFilterForm(forms.Form):
+    """Narrow a timeline to one content area or standard, as a tutor gathering evidence would."""
+
+    area = forms.ModelChoiceField(
+        label="Content area", queryset=ContentArea.objects.all(), required=False, empty_label="Any content area"
+    )
+    standard = forms.ModelChoiceField(
+        label="Standard",
+        queryset=Standard.objects.filter(framework__is_active=True).select_related("framework"),
+        required=False,
+        empty_label="Any standard",
     )

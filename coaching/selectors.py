@@ -110,9 +110,16 @@ class TimelineEntry:
         return sum(1 for s in self.log.action_steps.all() if s.is_overdue(today))
 
 
-def timeline(user, enrolment: Enrolment) -> list[TimelineEntry]:
-    """The sessions this person may read in full, newest first."""
+def timeline(
+    user, enrolment: Enrolment, *, content_area_id: int | None = None, standard_id: int | None = None
+) -> list[TimelineEntry]:
+    """The sessions this person may read in full, newest first, optionally only those tagged with a
+    content area or a standard."""
     logs = _logs().filter(enrolment=enrolment).order_by("-session_on", "-pk")
+    if content_area_id is not None:
+        logs = logs.filter(content_areas=content_area_id)
+    if standard_id is not None:
+        logs = logs.filter(standards=standard_id)
     return [TimelineEntry(log, actions) for log, actions in readable(user, logs) if Action.VIEW in actions]
 
 

@@ -20,6 +20,7 @@ from coaching.forms import (
     PrivateNoteForm,
     RespondForm,
     SendForm,
+    TimelineFilterForm,
     apply_errors,
 )
 from coaching.models import (
@@ -99,10 +100,18 @@ def timeline(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     """The participant's coaching sessions, for the participant, their coach and their tutor.
     Someone who may see only a summary of the sessions is sent to the summary."""
     enrolment = get_object_or_404(Enrolment.objects.select_related("participant", "current_phase"), pk=enrolment_id)
-    entries = selectors.timeline(request.user, enrolment)
+    filters = TimelineFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    entries = selectors.timeline(
+        request.user,
+        enrolment,
+        content_area_id=chosen["area"].pk if chosen.get("area") else None,
+        standard_id=chosen["standard"].pk if chosen.get("standard") else None,
+    )
+    filtered = bool(chosen.get("area") or chosen.get("standard"))
     enrolment_actions = access.allowed_actions(request.user, EnrolmentRecord(enrolment))
     today = timezone.localdate()
-    if not entries:
+    if not entries and not (filtered and selectors.timeline(request.user, enrolment)):
         if not enrolment_actions:
             raise Http404("No such participant.")
         if access.relations(request.user, enrolment.pk, today) <= {Relation.HEAD, Relation.PROGRAMME_LEADER}:
@@ -113,6 +122,8 @@ def timeline(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         {
             "enrolment": enrolment,
             "entries": entries,
+            "filters": filters,
+            "filtered": filtered,
             "may_record": _may_record_session(request, enrolment),
             "is_participant": enrolment.participant_id == request.user.pk,
             "today": today,
