@@ -7,6 +7,7 @@ field, when a programme rule is broken; nothing is saved then.
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from accounts.models import User
 from accounts.roles import Role
@@ -107,7 +108,32 @@ def staff_membership_end(*, membership: StaffMembership, ends_on: datetime.date)
     )
     membership.ends_on = ends_on
     membership.save(update_fields=["ends_on"])
+    if membership.role == StaffMembership.StaffRole.COACH:
+        _end_coaching_through(membership)
     return membership
+
+
+def _end_coaching_through(membership: StaffMembership) -> None:
+    """A coach who leaves a school stops coaching the participants they coached there, the same day."""
+    ends_on = membership.ends_on
+    open_assignments = (
+        CoachAssignment.objects.filter(coach_id=membership.user_id)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=ends_on))
+        .select_related("enrolment")
+    )
+    for assignment in open_assignments:
+        school = assignment.partner_school or school_at(assignment.enrolment, assignment.starts_on)
+        if school is None or school.pk != membership.school_id:
+            continue
+        if assignment.starts_on > ends_on:
+            raise ProgrammeRuleError(
+                f"{assignment.coach} is due to coach {assignment.enrolment.participant} from "
+                f"{assignment.starts_on:%d/%m/%Y}, after this membership ends; end that assignment first.",
+                rule="period_overlap",
+                field="ends_on",
+            )
+        assignment.ends_on = ends_on
+        assignment.save(update_fields=["ends_on"])
 
 
 @transaction.atomic

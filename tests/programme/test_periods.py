@@ -252,6 +252,25 @@ def test_staff_membership_is_only_for_coaches_and_heads(school):
     )
 
 
+def test_coach_who_leaves_the_school_stops_coaching_there_the_same_day(enrolment, coach):
+    services.coach_assign(enrolment=enrolment, coach=coach, starts_on=START)
+    elsewhere = enrol(SchoolFactory(name="Partner School"), starts_on=START)
+    partner = SchoolFactory(name="Other Partner")
+    StaffMembership.objects.create(user=coach, school=partner, role=Role.COACH, starts_on=D(2020, 1, 1))
+    kept = services.coach_assign(enrolment=elsewhere, coach=coach, starts_on=START, partner_school=partner)
+    membership = coach.staff_memberships.get(school=enrolment.school_placements.get().school)
+    services.staff_membership_end(membership=membership, ends_on=D(2025, 12, 31))
+    assert enrolment.coach_assignments.get().ends_on == D(2025, 12, 31)
+    kept.refresh_from_db()
+    assert kept.ends_on is None  # coaching through another school carries on
+
+
+def test_coach_due_to_start_after_leaving_the_school_must_be_unassigned_first(enrolment, coach):
+    assign_coach(enrolment, coach, starts_on=D(2026, 2, 1))
+    membership = coach.staff_memberships.get()
+    _refused("period_overlap", services.staff_membership_end, membership=membership, ends_on=D(2025, 12, 31))
+
+
 # --- Moving school.
 
 
