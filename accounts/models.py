@@ -87,9 +87,7 @@ class Invitation(models.Model):
         on_delete=models.SET_NULL,
         help_text="For coaches and heads: the school they will be a member of from today.",
     )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     nonce = models.CharField(max_length=64, default=_new_nonce, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

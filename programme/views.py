@@ -36,8 +36,10 @@ def participant_home(request: HttpRequest) -> HttpResponse:
         s = ProgrammeSettings.load()
         start = enrolment.first_post_started_on
         context["deadlines"] = [
-            ("Programme activity may start from", timing.earliest_activity_date(
-                start, (s.summer_term_starts_month, s.summer_term_starts_day))),
+            (
+                "Programme activity may start from",
+                timing.earliest_activity_date(start, (s.summer_term_starts_month, s.summer_term_starts_day)),
+            ),
             ("Latest start", timing.latest_start_date(start)),
             ("Complete the programme by", timing.completion_deadline(start)),
         ]
