@@ -2,9 +2,17 @@
 
 from django import forms
 
-from coaching.models import ActionStep, DialogueLog, SessionKind, SessionSetting
-from coaching.services import CoachingError, LogContent
-from programme.models import ContentArea, Standard, Topic
+from coaching.models import (
+    ActionStep,
+    DialogueLog,
+    InitialDiagnosis,
+    LearningGoal,
+    LearningPlan,
+    SessionKind,
+    SessionSetting,
+)
+from coaching.services import CoachingError, DiagnosisContent, GoalInput, LogContent, NeedInput
+from programme.models import ContentArea, Phase, Standard, Topic
 
 
 class DateInput(forms.DateInput):
@@ -237,3 +245,155 @@ class TimelineFilterForm(forms.Form):
         required=False,
         empty_label="Any standard",
     )
+
+
+class DiagnosisForm(forms.Form):
+    """The initial diagnosis: what induction and performance management showed, and the
+    participant's needs in each content area, with the standards they relate to."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    held_on = _date_field("Date of the diagnosis meeting")
+    induction_outcomes = forms.CharField(
+        label="What induction showed",
+        help_text="Strengths and areas to develop from the participant's induction.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    performance_management_outcomes = forms.CharField(
+        label="What performance management showed",
+        help_text="Objectives and outcomes the participant chose to bring.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    summary = forms.CharField(label="Summary of needs", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = list(ContentArea.objects.all())
+        self._standards = list(Standard.objects.filter(framework__is_active=True).select_related("framework"))
+        for area in self.areas:
+            self.fields[f"need_{area.pk}"] = forms.CharField(
+                label=f"Needs in {area}", required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+            self.fields[f"standards_{area.pk}"] = _IdsField(label=f"Standards for {area.short_name}")
+            self.fields[f"standards_{area.pk}"].choices = [(s.pk, str(s)) for s in self._standards]
+
+    @classmethod
+    def initial_for(cls, diagnosis: InitialDiagnosis) -> dict:
+        data = {
+            "version": diagnosis.version,
+            "held_on": diagnosis.held_on,
+            "induction_outcomes": diagnosis.induction_outcomes,
+            "performance_management_outcomes": diagnosis.performance_management_outcomes,
+            "summary": diagnosis.summary,
+        }
+        for need in diagnosis.needs.all():
+            data[f"need_{need.content_area_id}"] = need.description
+            data[f"standards_{need.content_area_id}"] = [s.pk for s in need.standards.all()]
+        return data
+
+    @property
+    def area_fields(self) -> list[dict]:
+        rows = []
+        for area in self.areas:
+            boxes = self[f"standards_{area.pk}"]
+            ticked = {str(v) for v in (boxes.value() or [])}
+            rows.append(
+                {
+                    "area": area,
+                    "need": self[f"need_{area.pk}"],
+                    "standards": boxes,
+                    "groups": [
+                        {
+                            "legend": "",
+                            "options": [
+                                {"value": s.pk, "label": str(s), "checked": str(s.pk) in ticked, "index": i}
+                                for i, s in enumerate(self._standards)
+                            ],
+                        }
+                    ],
+                }
+            )
+        return rows
+
+    def content(self) -> DiagnosisContent:
+        d = self.cleaned_data
+        return DiagnosisContent(
+            held_on=d["held_on"],
+            induction_outcomes=d["induction_outcomes"],
+            performance_management_outcomes=d["performance_management_outcomes"],
+            summary=d["summary"],
+            needs=tuple(
+                NeedInput(
+                    content_area_id=area.pk,
+                    description=d[f"need_{area.pk}"],
+                    standard_ids=tuple(d[f"standards_{area.pk}"]),
+                )
+                for area in self.areas
+                if d[f"need_{area.pk}"].strip()
+            ),
+        )
+
+
+class DiagnosisRespondForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label="What should your coach change?",
+        help_text="Only needed if you are asking for a change.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class GoalForm(forms.Form):
+    content_area = forms.ModelChoiceField(label="Content area", queryset=ContentArea.objects.all())
+    goal = forms.CharField(label="Goal", widget=forms.Textarea(attrs={"rows": 3}))
+    target_on = _date_field("Target date")
+
+    def goal_input(self) -> GoalInput:
+        d = self.cleaned_data
+        return GoalInput(content_area_id=d["content_area"].pk, goal=d["goal"], target_on=d["target_on"])
+
+
+class PlanReviewForm(forms.Form):
+    """Revisit the plan at the start of a phase: where each goal stands, and perhaps a new one."""
+
+    phase = forms.ModelChoiceField(label="The phase starting", queryset=Phase.objects.all())
+    reviewed_on = _date_field("Date of the review")
+    note = forms.CharField(label="What you agreed", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    new_content_area = forms.ModelChoiceField(
+        label="Content area of a new goal", queryset=ContentArea.objects.all(), required=False
+    )
+    new_goal = forms.CharField(label="New goal", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    new_target_on = _date_field("Target date of the new goal", required=False)
+
+    def __init__(self, *args, plan: LearningPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = list(plan.goals.select_related("content_area"))
+        for goal in self.goals:
+            self.fields[f"goal_{goal.pk}"] = forms.ChoiceField(
+                label=f"{goal.content_area.short_name}: {goal.goal}",
+                choices=LearningGoal.Status.choices,
+                initial=goal.status,
+            )
+
+    @property
+    def goal_fields(self):
+        return [self[f"goal_{goal.pk}"] for goal in self.goals]
+
+    def goal_statuses(self) -> dict[int, str]:
+        return {goal.pk: self.cleaned_data[f"goal_{goal.pk}"] for goal in self.goals}
+
+    def new_goals(self) -> tuple[GoalInput, ...]:
+        d = self.cleaned_data
+        if not (d.get("new_goal") or "").strip():
+            return ()
+        if d.get("new_content_area") is None or d.get("new_target_on") is None:
+            raise CoachingError(
+                {
+                    "new_content_area" if d.get("new_content_area") is None else "new_target_on": [
+                        "Give the new goal a content area and a target date."
+                    ]
+                }
+            )
+        return (GoalInput(content_area_id=d["new_content_area"].pk, goal=d["new_goal"], target_on=d["new_target_on"]),)

@@ -52,6 +52,7 @@ class InitialDiagnosis(models.Model):
     status = models.CharField(max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT)
     coach_agreed_at = models.DateTimeField(null=True, blank=True)
     participant_agreed_at = models.DateTimeField(null=True, blank=True)
+    change_request = models.TextField("the participant's request for a change", blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Raised on every save; stops silent overwrites.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -128,6 +129,9 @@ class LearningGoal(models.Model):
     goal = models.TextField()
     target_on = models.DateField("target date")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    added_in_review = models.ForeignKey(
+        "LearningPlanReview", null=True, blank=True, on_delete=models.SET_NULL, related_name="goals_added"
+    )
 
     class Meta:
         ordering = ["content_area__number", "target_on", "pk"]

@@ -25,7 +25,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -34,15 +34,20 @@ from coaching import richtext
 from coaching.models import (
     ActionStep,
     AgreementStatus,
+    DiagnosedNeed,
     DialogueLog,
     DialogueLogVersion,
+    InitialDiagnosis,
+    LearningGoal,
+    LearningPlan,
+    LearningPlanReview,
     PrivateNote,
     SessionKind,
     SessionSetting,
 )
 from programme import access
 from programme.access import Action
-from programme.models import ContentArea, Enrolment, ProgrammeSettings, Standard, Topic
+from programme.models import ContentArea, Enrolment, Phase, ProgrammeSettings, Standard, Topic
 from programme.rules import ProgrammeRuleError, timing
 
 STALE_LOG = (
@@ -52,6 +57,13 @@ STALE_LOG = (
 STALE_FOR_PARTICIPANT = (
     "Your coach changed this record since you opened it. Read it again before you respond; "
     "what you typed is still below."
+)
+STALE_DIAGNOSIS = (
+    "Someone else saved this diagnosis since you opened it. Your changes have not been saved; what you typed is "
+    "still below. Open the diagnosis again to see the latest version, then make your changes to that."
+)
+STALE_DIAGNOSIS_FOR_PARTICIPANT = (
+    "Your coach changed this diagnosis since you opened it. Read it again before you respond."
 )
 MAX_SESSION_MINUTES = 24 * 60
 
@@ -104,6 +116,23 @@ def _summer_term_start() -> tuple[int, int]:
     return (s.summer_term_starts_month, s.summer_term_starts_day)
 
 
+def _check_session_date(
+    errors: dict[str | None, list[str]], *, enrolment: Enrolment, day: datetime.date, today: datetime.date, field: str
+) -> None:
+    """Not in the future, and within the programme's timing rules (programme.rules.timing)."""
+    if day > today:
+        errors[field].append("The date cannot be in the future.")
+        return
+    try:
+        timing.check_activity_date(
+            first_post_started_on=enrolment.first_post_started_on,
+            activity_on=day,
+            summer_term_start=_summer_term_start(),
+        )
+    except ProgrammeRuleError as broken:
+        errors[field].append(broken.message)
+
+
 def _check_content(
     *, enrolment: Enrolment, coach: User, content: LogContent, status: str, action: Action, today: datetime.date
 ) -> _Tags:
@@ -113,14 +142,7 @@ def _check_content(
     if session_on > today:
         errors["session_on"].append("The date of the session cannot be in the future.")
     else:
-        try:
-            timing.check_activity_date(
-                first_post_started_on=enrolment.first_post_started_on,
-                activity_on=session_on,
-                summer_term_start=_summer_term_start(),
-            )
-        except ProgrammeRuleError as broken:
-            errors["session_on"].append(broken.message)
+        _check_session_date(errors, enrolment=enrolment, day=session_on, today=today, field="session_on")
     if content.duration_minutes is None or content.duration_minutes <= 0:
         errors["duration_minutes"].append("Enter how long the session lasted, in minutes: a number more than 0.")
     elif content.duration_minutes > MAX_SESSION_MINUTES:
@@ -479,3 +501,226 @@ def private_note_save(*, log: DialogueLog, author: User, text: str) -> PrivateNo
         log=log, author=author, defaults={"text": text, "updated_at": timezone.now()}
     )
     return note
+
+
+# --- The initial diagnosis and the learning plan it produces (Q9 a).
+#
+# The same agreement as a log: the coach drafts and sends it, the participant agrees it or asks
+# for a change. Once agreed it is not changed; the plan's goals are revisited at the start of each
+# phase instead, each review recorded with who, when and what changed.
+
+
+@dataclass(frozen=True)
+class NeedInput:
+    content_area_id: int
+    description: str
+    standard_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class DiagnosisContent:
+    held_on: datetime.date
+    induction_outcomes: str = ""
+    performance_management_outcomes: str = ""
+    summary: str = ""
+    needs: tuple[NeedInput, ...] = ()
+
+
+@dataclass(frozen=True)
+class GoalInput:
+    content_area_id: int
+    goal: str
+    target_on: datetime.date
+
+
+def _check_diagnosis(
+    *, enrolment: Enrolment, coach: User, content: DiagnosisContent, status: str, today: datetime.date
+) -> None:
+    errors: dict[str | None, list[str]] = defaultdict(list)
+    _check_session_date(errors, enrolment=enrolment, day=content.held_on, today=today, field="held_on")
+    area_ids = {need.content_area_id for need in content.needs}
+    if area_ids - set(ContentArea.objects.filter(pk__in=area_ids).values_list("pk", flat=True)):
+        errors[None].append("Each need must be in one of the content areas.")
+    standard_ids = {sid for need in content.needs for sid in need.standard_ids}
+    if standard_ids - set(Standard.objects.filter(pk__in=standard_ids).values_list("pk", flat=True)):
+        errors[None].append("Choose standards from the list; one you chose is not a standard.")
+    if not errors:
+        candidate = InitialDiagnosis(enrolment_id=enrolment.pk, held_on=content.held_on, status=status)
+        if not access.can(coach, Action.CHANGE, candidate):
+            errors["held_on"].append(
+                f"You were not {enrolment.participant}'s coach on {_fmt(content.held_on)}, so you cannot record a "
+                "diagnosis on that date."
+            )
+    if errors:
+        raise CoachingError(dict(errors))
+
+
+def _check_goal(errors: dict[str | None, list[str]], *, goal: GoalInput, diagnosis: InitialDiagnosis, prefix: str):
+    if not goal.goal.strip():
+        errors[f"{prefix}goal"].append("Write the goal.")
+    if not ContentArea.objects.filter(pk=goal.content_area_id).exists():
+        errors[f"{prefix}content_area"].append("Choose one of the content areas.")
+    if goal.target_on < diagnosis.held_on:
+        errors[f"{prefix}target_on"].append(f"The target date must be after the diagnosis, {_fmt(diagnosis.held_on)}.")
+    deadline = timing.completion_deadline(diagnosis.enrolment.first_post_started_on)
+    if goal.target_on > deadline:
+        errors[f"{prefix}target_on"].append(f"The target date must be within the programme, by {_fmt(deadline)}.")
+
+
+@transaction.atomic
+def diagnosis_save(
+    *,
+    enrolment: Enrolment,
+    coach: User,
+    content: DiagnosisContent,
+    version: int | None,
+    send_for_agreement: bool = False,
+    today: datetime.date | None = None,
+) -> InitialDiagnosis:
+    """Start the participant's initial diagnosis (version None) or change the draft (the version
+    it was opened at). Needs are replaced with those given. Its learning plan starts with it."""
+    existing = InitialDiagnosis.objects.filter(enrolment=enrolment).first()
+    if existing is None:
+        if version is not None:
+            raise CoachingError(STALE_DIAGNOSIS)
+        diagnosis = InitialDiagnosis(enrolment=enrolment, coach=coach, held_on=content.held_on)
+    else:
+        claimed = InitialDiagnosis.objects.filter(pk=existing.pk, version=version).update(version=F("version") + 1)
+        if version is None or not claimed:
+            raise CoachingError(STALE_DIAGNOSIS)
+        diagnosis = InitialDiagnosis.objects.select_related("enrolment").get(pk=existing.pk)
+        if diagnosis.status == AgreementStatus.AGREED:
+            raise CoachingError(
+                "The initial diagnosis has been agreed. Revisit the learning plan at the start of each phase instead."
+            )
+    _check_diagnosis(
+        enrolment=enrolment, coach=coach, content=content, status=diagnosis.status, today=today or timezone.localdate()
+    )
+    diagnosis.held_on = content.held_on
+    diagnosis.induction_outcomes = content.induction_outcomes.strip()
+    diagnosis.performance_management_outcomes = content.performance_management_outcomes.strip()
+    diagnosis.summary = content.summary.strip()
+    try:
+        with transaction.atomic():
+            diagnosis.save()
+    except IntegrityError as clash:  # someone else started one at the same moment
+        raise CoachingError(STALE_DIAGNOSIS) from clash
+    diagnosis.needs.all().delete()
+    for need in content.needs:
+        if need.description.strip():
+            saved = DiagnosedNeed.objects.create(
+                diagnosis=diagnosis, content_area_id=need.content_area_id, description=need.description.strip()
+            )
+            saved.standards.set(need.standard_ids)
+    LearningPlan.objects.get_or_create(enrolment=enrolment, defaults={"diagnosis": diagnosis})
+    now = timezone.now()
+    if diagnosis.status == AgreementStatus.AWAITING_PARTICIPANT:
+        diagnosis.coach_agreed_at = now
+        diagnosis.save(update_fields=["coach_agreed_at"])
+    elif send_for_agreement:
+        if not diagnosis.needs.exists():
+            raise CoachingError("Record at least one need before you send the diagnosis to the participant.")
+        diagnosis.status = AgreementStatus.AWAITING_PARTICIPANT
+        diagnosis.coach_agreed_at = now
+        diagnosis.change_request = ""
+        diagnosis.save(update_fields=["status", "coach_agreed_at", "change_request"])
+    return diagnosis
+
+
+def _claim_diagnosis(diagnosis: InitialDiagnosis, version: int) -> InitialDiagnosis:
+    if not InitialDiagnosis.objects.filter(pk=diagnosis.pk, version=version).update(version=F("version") + 1):
+        raise CoachingError(STALE_DIAGNOSIS_FOR_PARTICIPANT)
+    diagnosis = InitialDiagnosis.objects.get(pk=diagnosis.pk)
+    if diagnosis.status != AgreementStatus.AWAITING_PARTICIPANT:
+        raise CoachingError("The diagnosis is not waiting for your agreement.")
+    return diagnosis
+
+
+@transaction.atomic
+def diagnosis_agree(*, diagnosis: InitialDiagnosis, by: User, version: int) -> InitialDiagnosis:
+    diagnosis = _claim_diagnosis(diagnosis, version)
+    if not diagnosis.needs.exists():
+        raise CoachingError("The diagnosis records no needs yet. Ask your coach to add them before you agree.")
+    diagnosis.status = AgreementStatus.AGREED
+    diagnosis.participant_agreed_at = timezone.now()
+    diagnosis.change_request = ""
+    diagnosis.save(update_fields=["status", "participant_agreed_at", "change_request"])
+    return diagnosis
+
+
+@transaction.atomic
+def diagnosis_request_change(*, diagnosis: InitialDiagnosis, by: User, version: int, comment: str) -> InitialDiagnosis:
+    diagnosis = _claim_diagnosis(diagnosis, version)
+    if not comment.strip():
+        raise CoachingError("Say what you would like your coach to change.", field="comment")
+    diagnosis.status = AgreementStatus.DRAFT
+    diagnosis.coach_agreed_at = None
+    diagnosis.change_request = comment.strip()
+    diagnosis.save(update_fields=["status", "coach_agreed_at", "change_request"])
+    return diagnosis
+
+
+@transaction.atomic
+def learning_goal_add(*, plan: LearningPlan, by: User, goal: GoalInput) -> LearningGoal:
+    """A goal agreed with the diagnosis. Once the diagnosis is agreed, goals change at phase reviews."""
+    plan = LearningPlan.objects.select_related("diagnosis__enrolment").get(pk=plan.pk)
+    if plan.diagnosis.status == AgreementStatus.AGREED:
+        raise CoachingError("The diagnosis is agreed. Add goals when you revisit the plan at the start of a phase.")
+    errors: dict[str | None, list[str]] = defaultdict(list)
+    _check_goal(errors, goal=goal, diagnosis=plan.diagnosis, prefix="")
+    if errors:
+        raise CoachingError(dict(errors))
+    # The participant agrees the diagnosis with its plan: an agreement form opened before this is stale.
+    InitialDiagnosis.objects.filter(pk=plan.diagnosis_id).update(version=F("version") + 1)
+    return LearningGoal.objects.create(
+        plan=plan, content_area_id=goal.content_area_id, goal=goal.goal.strip(), target_on=goal.target_on
+    )
+
+
+@transaction.atomic
+def learning_plan_review(
+    *,
+    plan: LearningPlan,
+    by: User,
+    phase: Phase,
+    reviewed_on: datetime.date,
+    note: str,
+    goal_statuses: dict[int, str],
+    new_goals: tuple[GoalInput, ...] = (),
+    today: datetime.date | None = None,
+) -> LearningPlanReview:
+    """Revisit the plan at the start of a phase: say where each goal stands and add new ones."""
+    plan = LearningPlan.objects.select_related("diagnosis__enrolment").get(pk=plan.pk)
+    errors: dict[str | None, list[str]] = defaultdict(list)
+    if plan.diagnosis.status != AgreementStatus.AGREED:
+        errors[None].append("Agree the initial diagnosis first; the plan is revisited from the next phase.")
+    if LearningPlanReview.objects.filter(plan=plan, phase=phase).exists():
+        errors["phase"].append(f"The plan has already been revisited for phase {phase.number}.")
+    _check_session_date(
+        errors, enrolment=plan.enrolment, day=reviewed_on, today=today or timezone.localdate(), field="reviewed_on"
+    )
+    goals = {g.pk: g for g in plan.goals.all()}
+    for goal_id, status in goal_statuses.items():
+        if goal_id not in goals or status not in LearningGoal.Status.values:
+            errors[None].append("Say where each goal stands: working towards, met or replaced.")
+            break
+    for goal in new_goals:
+        _check_goal(errors, goal=goal, diagnosis=plan.diagnosis, prefix="new_")
+    if errors:
+        raise CoachingError(dict(errors))
+    review = LearningPlanReview.objects.create(
+        plan=plan, phase=phase, reviewed_on=reviewed_on, note=note.strip(), reviewed_by=by
+    )
+    for goal_id, status in goal_statuses.items():
+        if goals[goal_id].status != status:
+            goals[goal_id].status = status
+            goals[goal_id].save(update_fields=["status"])
+    for goal in new_goals:
+        LearningGoal.objects.create(
+            plan=plan,
+            content_area_id=goal.content_area_id,
+            goal=goal.goal.strip(),
+            target_on=goal.target_on,
+            added_in_review=review,
+        )
+    return review

@@ -15,8 +15,12 @@ from coaching import selectors, services
 from coaching.forms import (
     ActionStepCloseForm,
     ActionStepForm,
+    DiagnosisForm,
+    DiagnosisRespondForm,
     DialogueLogForm,
+    GoalForm,
     NewVersionForm,
+    PlanReviewForm,
     PrivateNoteForm,
     RespondForm,
     SendForm,
@@ -28,6 +32,8 @@ from coaching.models import (
     AgreementStatus,
     DialogueLog,
     DialogueLogVersion,
+    InitialDiagnosis,
+    LearningPlan,
     PrivateNote,
     SessionKind,
     SessionSetting,
@@ -441,3 +447,158 @@ def private_note(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = PrivateNoteForm(initial={"text": note.text})
     return render(request, "coaching/private_note.html", {"form": form, "log": log, "enrolment": log.enrolment})
+
+
+# --- The initial diagnosis and the learning plan.
+
+
+def _diagnosis_of(enrolment: Enrolment) -> InitialDiagnosis | None:
+    return (
+        InitialDiagnosis.objects.filter(enrolment=enrolment)
+        .select_related("enrolment__participant", "coach")
+        .prefetch_related("needs__content_area", "needs__standards")
+        .first()
+    )
+
+
+def _new_diagnosis_for(enrolment: Enrolment) -> InitialDiagnosis:
+    return InitialDiagnosis(enrolment=enrolment, held_on=timezone.localdate(), status=AgreementStatus.DRAFT)
+
+
+@login_required
+def diagnosis(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = get_object_or_404(Enrolment.objects.select_related("participant", "current_phase"), pk=enrolment_id)
+    found = _diagnosis_of(enrolment)
+    if found is None:
+        access.require(request.user, Action.VIEW, EnrolmentRecord(enrolment))
+        may_start = access.can(request.user, Action.CHANGE, _new_diagnosis_for(enrolment))
+        return render(request, "coaching/diagnosis.html", {"enrolment": enrolment, "may_start": may_start})
+    actions = access.require(request.user, Action.VIEW, found)
+    plan = LearningPlan.objects.filter(enrolment=enrolment).prefetch_related("goals__content_area").first()
+    reviews = plan.reviews.select_related("phase", "reviewed_by") if plan else []
+    return render(
+        request,
+        "coaching/diagnosis.html",
+        {
+            "enrolment": enrolment,
+            "diagnosis": found,
+            "plan": plan,
+            "reviews": reviews,
+            "may_change": Action.CHANGE in actions and found.status != AgreementStatus.AGREED,
+            "may_respond": Action.AGREE in actions and found.status == AgreementStatus.AWAITING_PARTICIPANT,
+            "may_review": Action.NEW_VERSION in actions and found.status == AgreementStatus.AGREED,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def diagnosis_edit(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = get_object_or_404(Enrolment.objects.select_related("participant"), pk=enrolment_id)
+    found = _diagnosis_of(enrolment)
+    access.require(request.user, Action.CHANGE, found or _new_diagnosis_for(enrolment))
+    if request.method == "POST":
+        form = DiagnosisForm(request.POST)
+        if form.is_valid():
+            try:
+                services.diagnosis_save(
+                    enrolment=enrolment,
+                    coach=request.user,
+                    content=form.content(),
+                    version=form.cleaned_data["version"],
+                    send_for_agreement="send" in request.POST,
+                )
+            except CoachingError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Initial diagnosis saved.")
+                return redirect("coaching:diagnosis", enrolment_id=enrolment.pk)
+    elif found is not None:
+        form = DiagnosisForm(initial=DiagnosisForm.initial_for(found))
+    else:
+        form = DiagnosisForm(initial={"held_on": timezone.localdate()})
+    return render(request, "coaching/diagnosis_form.html", {"form": form, "enrolment": enrolment, "diagnosis": found})
+
+
+@login_required
+def diagnosis_respond(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = get_object_or_404(Enrolment.objects.select_related("participant"), pk=enrolment_id)
+    found = _diagnosis_of(enrolment)
+    if found is None:
+        raise Http404("No diagnosis yet.")
+    access.require(request.user, Action.AGREE, found)
+    form = DiagnosisRespondForm(request.POST or None, initial={"version": found.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("decision") == "request_change":
+                services.diagnosis_request_change(
+                    diagnosis=found,
+                    by=request.user,
+                    version=form.cleaned_data["version"],
+                    comment=form.cleaned_data["comment"],
+                )
+                messages.success(request, "Your coach has been asked to change the diagnosis.")
+            else:
+                services.diagnosis_agree(diagnosis=found, by=request.user, version=form.cleaned_data["version"])
+                messages.success(request, "You have agreed your initial diagnosis and learning plan.")
+        except CoachingError as error:
+            apply_errors(form, error)
+        else:
+            return redirect("coaching:diagnosis", enrolment_id=enrolment.pk)
+    plan = LearningPlan.objects.filter(enrolment=enrolment).prefetch_related("goals__content_area").first()
+    return render(
+        request,
+        "coaching/diagnosis_respond.html",
+        {"form": form, "enrolment": enrolment, "diagnosis": found, "plan": plan},
+    )
+
+
+def _plan(request: HttpRequest, enrolment_id: int, action: Action) -> LearningPlan:
+    plan = get_object_or_404(
+        LearningPlan.objects.select_related("diagnosis", "enrolment__participant"), enrolment_id=enrolment_id
+    )
+    access.require(request.user, action, plan)
+    return plan
+
+
+@login_required
+def goal_add(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    plan = _plan(request, enrolment_id, Action.CHANGE)
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.learning_goal_add(plan=plan, by=request.user, goal=form.goal_input())
+        except CoachingError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Goal added to the learning plan.")
+            return redirect("coaching:diagnosis", enrolment_id=enrolment_id)
+    return render(request, "coaching/goal_form.html", {"form": form, "enrolment": plan.enrolment})
+
+
+@login_required
+def plan_review(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """Revisit the learning plan at the start of a phase."""
+    plan = _plan(request, enrolment_id, Action.NEW_VERSION)
+    form = PlanReviewForm(
+        request.POST or None,
+        plan=plan,
+        initial={"phase": plan.enrolment.current_phase_id, "reviewed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.learning_plan_review(
+                plan=plan,
+                by=request.user,
+                phase=form.cleaned_data["phase"],
+                reviewed_on=form.cleaned_data["reviewed_on"],
+                note=form.cleaned_data["note"],
+                goal_statuses=form.goal_statuses(),
+                new_goals=form.new_goals(),
+            )
+        except CoachingError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Learning plan revisited.")
+            return redirect("coaching:diagnosis", enrolment_id=enrolment_id)
+    return render(request, "coaching/plan_review_form.html", {"form": form, "enrolment": plan.enrolment})
