@@ -23,6 +23,7 @@ def _production_env(tmp_path, **overrides) -> dict[str, str]:
         "SECRET_KEY": GOOD_KEY,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "ALLOWED_HOSTS": "portal.example.org",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
         "DJANGO_SETTINGS_MODULE": "mtl_portal.settings.production",
     }
     env.update(overrides)
@@ -60,6 +61,20 @@ def test_production_refuses_to_start_without_a_database_url(tmp_path):
     result = _import_production(_production_env(tmp_path, DATABASE_URL=None))
     assert result.returncode != 0
     assert "DATABASE_URL must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_redis(tmp_path):
+    result = _import_production(_production_env(tmp_path, REDIS_URL=None))
+    assert result.returncode != 0
+    assert "REDIS_URL must be set" in result.stderr
+
+
+def test_production_runs_tasks_in_a_worker_through_redis(tmp_path):
+    env = _production_env(tmp_path)
+    result = _run(
+        env, "-c", "import mtl_portal.settings.production as s; print(s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    assert result.stdout.split() == ["redis://127.0.0.1:6379/0", "False"]
 
 
 def test_production_refuses_to_start_without_allowed_hosts(tmp_path):

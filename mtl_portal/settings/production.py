@@ -13,6 +13,12 @@ if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be a random value of at least 50 characters.")
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("The environment variable DATABASE_URL must be set in production.")
+# Login rate limits count failures in the cache; a per-process cache would let each worker count
+# on its own. Celery's broker defaults to the same Redis, so reminders and emails leave the request.
+REDIS_URL = env_str("REDIS_URL", required=True)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the portal's host names in production.")

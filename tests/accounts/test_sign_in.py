@@ -134,6 +134,13 @@ def test_password_reset_sends_an_email_with_a_link(client):
     assert b"password1" in followed.content
 
 
+def test_password_reset_for_an_unknown_address_sends_nothing(client):
+    # Sign-up is closed, so there is nothing useful to tell a stranger; the page looks the same.
+    response = client.post(reverse("account_reset_password"), {"email": "stranger@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
 # --- Two-factor sign-in.
 
 
