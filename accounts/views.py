@@ -32,3 +32,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if len(homes) == 1:
         return redirect(homes[0].url)
     return render(request, "accounts/dashboard.html", {"homes": homes})
+
+
+@login_required
+def account_overview(request: HttpRequest) -> HttpResponse:
+    """One page for the person's own sign-in settings; allauth's pages do the changing."""
+    from allauth.mfa.utils import is_mfa_enabled
+
+    from accounts.roles import MFA_REQUIRED_ROLES, Role
+
+    user = request.user
+    return render(
+        request,
+        "accounts/account_overview.html",
+        {
+            "roles": [Role(r).label for r in sorted(user.roles)],
+            "mfa_enabled": is_mfa_enabled(user),
+            "mfa_required": bool(user.roles & MFA_REQUIRED_ROLES),
+        },
+    )

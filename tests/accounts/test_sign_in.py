@@ -246,3 +246,21 @@ def test_posting_a_password_to_the_django_admin_login_signs_nobody_in(client):
     user = UserFactory(roles=[Role.PROGRAMME_LEADER], is_staff=True)
     client.post("/django-admin/login/", {"username": user.email, "password": PASSWORD})
     assert not _signed_in_as(client, user)
+
+
+def test_account_page_shows_two_factor_status_and_links(client):
+    user = UserFactory(roles=[Role.COACH], first_name="Ada", last_name="Shah")
+    client.force_login(user)
+    response = client.get(reverse("accounts:account_overview"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ada Shah" in page
+    assert "In-school coach" in page
+    assert reverse("account_change_password") in page
+    assert reverse("mfa_index") in page
+
+
+def test_account_page_needs_sign_in(client):
+    response = client.get(reverse("accounts:account_overview"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response.url
