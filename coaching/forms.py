@@ -7,6 +7,7 @@ from coaching.models import (
     DialogueLog,
     InitialDiagnosis,
     LearningGoal,
+    LearningOpportunity,
     LearningPlan,
     SessionKind,
     SessionSetting,
@@ -43,11 +44,11 @@ class _IdsField(forms.TypedMultipleChoiceField):
         return True
 
 
-def _date_field(label: str, **kwargs) -> forms.DateField:
+def _date_field(label: str, *, error_messages: dict | None = None, **kwargs) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=DateInput(),
-        error_messages={"invalid": "Enter a real date, for example 27 3 2026."},
+        error_messages={"invalid": "Enter a real date, for example 27 3 2026.", **(error_messages or {})},
         **kwargs,
     )
 
@@ -71,11 +72,14 @@ class DialogueLogForm(forms.Form):
     """The coach's record of a session. Fields are in the order a session is talked through."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    session_on = _date_field("Date of the session")
+    session_on = _date_field("Date of the session", error_messages={"required": "Enter the date of the session."})
     duration_minutes = forms.IntegerField(
         label="Length in minutes",
         help_text="For example, 45.",
-        error_messages={"invalid": "Enter the length as a whole number of minutes, for example 45."},
+        error_messages={
+            "invalid": "Enter the length as a whole number of minutes, for example 45.",
+            "required": "Enter how long the session lasted, in minutes.",
+        },
     )
     kind = forms.ChoiceField(label="Kind of session", choices=SessionKind.choices)
     setting = forms.ChoiceField(label="Where it happened", choices=SessionSetting.choices)
@@ -195,8 +199,12 @@ class SendForm(forms.Form):
 
 class ActionStepForm(forms.Form):
     owner = forms.ChoiceField(label="Who will do it")
-    description = forms.CharField(label="Action step", widget=forms.Textarea(attrs={"rows": 3}))
-    due_on = _date_field("Due date")
+    description = forms.CharField(
+        label="Action step",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Describe the action step."},
+    )
+    due_on = _date_field("Due date", error_messages={"required": "Enter the date the step is due."})
     success_criteria = forms.CharField(
         label="How you will both know it is done",
         required=False,
@@ -252,7 +260,9 @@ class DiagnosisForm(forms.Form):
     participant's needs in each content area, with the standards they relate to."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    held_on = _date_field("Date of the diagnosis meeting")
+    held_on = _date_field(
+        "Date of the diagnosis meeting", error_messages={"required": "Enter the date of the diagnosis meeting."}
+    )
     induction_outcomes = forms.CharField(
         label="What induction showed",
         help_text="Strengths and areas to develop from the participant's induction.",
@@ -347,8 +357,10 @@ class DiagnosisRespondForm(forms.Form):
 
 class GoalForm(forms.Form):
     content_area = forms.ModelChoiceField(label="Content area", queryset=ContentArea.objects.all())
-    goal = forms.CharField(label="Goal", widget=forms.Textarea(attrs={"rows": 3}))
-    target_on = _date_field("Target date")
+    goal = forms.CharField(
+        label="Goal", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Write the goal."}
+    )
+    target_on = _date_field("Target date", error_messages={"required": "Enter the target date."})
 
     def goal_input(self) -> GoalInput:
         d = self.cleaned_data
@@ -359,7 +371,7 @@ class PlanReviewForm(forms.Form):
     """Revisit the plan at the start of a phase: where each goal stands, and perhaps a new one."""
 
     phase = forms.ModelChoiceField(label="The phase starting", queryset=Phase.objects.all())
-    reviewed_on = _date_field("Date of the review")
+    reviewed_on = _date_field("Date of the review", error_messages={"required": "Enter the date of the review."})
     note = forms.CharField(label="What you agreed", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     new_content_area = forms.ModelChoiceField(
         label="Content area of a new goal", queryset=ContentArea.objects.all(), required=False
@@ -397,3 +409,32 @@ class PlanReviewForm(forms.Form):
                 }
             )
         return (GoalInput(content_area_id=d["new_content_area"].pk, goal=d["new_goal"], target_on=d["new_target_on"]),)
+
+
+class OpportunityForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of opportunity", choices=LearningOpportunity.Kind.choices)
+    description = forms.CharField(
+        label="What is arranged",
+        help_text="Whom the participant will observe or work with, where, and what they will look for.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Describe the opportunity: who, where and what for."},
+    )
+    happens_on = _date_field("Date", error_messages={"required": "Enter the date of the opportunity."})
+
+
+class OpportunityLearningForm(forms.Form):
+    what_was_learned = forms.CharField(
+        label="What was learned",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Say what was learned."},
+    )
+    log = forms.ModelChoiceField(
+        label="The session where you discussed it",
+        queryset=DialogueLog.objects.none(),
+        required=False,
+        empty_label="Not discussed in a session yet",
+    )
+
+    def __init__(self, *args, logs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["log"].queryset = logs

@@ -20,6 +20,8 @@ from coaching.forms import (
     DialogueLogForm,
     GoalForm,
     NewVersionForm,
+    OpportunityForm,
+    OpportunityLearningForm,
     PlanReviewForm,
     PrivateNoteForm,
     RespondForm,
@@ -33,6 +35,7 @@ from coaching.models import (
     DialogueLog,
     DialogueLogVersion,
     InitialDiagnosis,
+    LearningOpportunity,
     LearningPlan,
     PrivateNote,
     SessionKind,
@@ -602,3 +605,66 @@ def plan_review(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             messages.success(request, "Learning plan revisited.")
             return redirect("coaching:diagnosis", enrolment_id=enrolment_id)
     return render(request, "coaching/plan_review_form.html", {"form": form, "enrolment": plan.enrolment})
+
+
+# --- Learning opportunities.
+
+
+@login_required
+def opportunities(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """The opportunities arranged for the participant, and (for the coach) a form to arrange one."""
+    enrolment = get_object_or_404(Enrolment.objects.select_related("participant"), pk=enrolment_id)
+    found = LearningOpportunity.objects.filter(enrolment=enrolment).select_related("log", "arranged_by")
+    entries = [(o, a) for o, a in selectors.readable(request.user, found) if Action.VIEW in a]
+    if not entries:
+        _enrolment(request, enrolment_id)
+    candidate = LearningOpportunity(enrolment=enrolment, happens_on=timezone.localdate())
+    may_arrange = access.can(request.user, Action.CHANGE, candidate)
+    form = OpportunityForm(request.POST or None) if may_arrange else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("Only the participant's coach arranges opportunities.")
+        if form.is_valid():
+            try:
+                services.learning_opportunity_arrange(enrolment=enrolment, coach=request.user, **form.cleaned_data)
+            except CoachingError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Learning opportunity arranged.")
+                return redirect("coaching:opportunities", enrolment_id=enrolment.pk)
+    return render(
+        request,
+        "coaching/opportunities.html",
+        {"enrolment": enrolment, "entries": entries, "form": form, "today": timezone.localdate()},
+    )
+
+
+@login_required
+def opportunity_learning(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = get_object_or_404(LearningOpportunity.objects.select_related("log", "enrolment__participant"), pk=pk)
+    agreed = opportunity.log_id is not None and opportunity.log.is_agreed
+    access.require(request.user, Action.NEW_VERSION if agreed else Action.CHANGE, opportunity)
+    logs = DialogueLog.objects.filter(enrolment_id=opportunity.enrolment_id).order_by("-session_on")
+    form = OpportunityLearningForm(
+        request.POST or None,
+        logs=logs,
+        initial={"what_was_learned": opportunity.what_was_learned, "log": opportunity.log_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.learning_opportunity_record_learning(
+                opportunity=opportunity,
+                by=request.user,
+                what_was_learned=form.cleaned_data["what_was_learned"],
+                log=form.cleaned_data["log"],
+            )
+        except CoachingError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "What was learned is recorded.")
+            return redirect("coaching:opportunities", enrolment_id=opportunity.enrolment_id)
+    return render(
+        request,
+        "coaching/opportunity_learning.html",
+        {"form": form, "opportunity": opportunity, "enrolment": opportunity.enrolment},
+    )
