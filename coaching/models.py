@@ -33,6 +33,12 @@ def _kind_for(status: str) -> RecordKind:
     return RecordKind.DIALOGUE_LOG_DRAFT
 
 
+def _diagnosis_kind_for(status: str) -> RecordKind:
+    if status == AgreementStatus.AGREED:
+        return RecordKind.DIAGNOSIS_AGREED
+    return RecordKind.DIAGNOSIS_DRAFT
+
+
 # --- Initial diagnosis and learning plan (Q9 a).
 
 
@@ -40,8 +46,8 @@ class InitialDiagnosis(models.Model):
     """Where phase 1 starts: the participant's needs by content area and standard, drawing on
     induction and performance-management outcomes, agreed by coach and participant.
 
-    Access follows the dialogue-log rows of the policy: a draft is the coach's and the
-    participant's; once agreed, the tutor may read it too."""
+    Access (programme.access, DIAGNOSIS_*): a draft is the coach's and the participant's; once
+    agreed, the tutor reads it too, and a head or programme leader its date and content areas."""
 
     enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="initial_diagnosis")
     coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -65,7 +71,7 @@ class InitialDiagnosis(models.Model):
 
     @property
     def access_kind(self) -> RecordKind:
-        return _kind_for(self.status)
+        return _diagnosis_kind_for(self.status)
 
     @property
     def access_enrolment_id(self) -> int:
@@ -198,6 +204,8 @@ class DialogueLog(models.Model):
     evidence_considered = models.TextField(blank=True)
     participant_reflection = models.TextField(blank=True)
     next_session_on = models.DateField("date of the next session", null=True, blank=True)
+    next_session_at = models.TimeField("time of the next session", null=True, blank=True)
+    next_session_minutes = models.PositiveIntegerField("planned length of the next session", null=True, blank=True)
     status = models.CharField(max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT)
     coach_agreed_at = models.DateTimeField(null=True, blank=True)
     participant_agreed_at = models.DateTimeField(null=True, blank=True)
@@ -335,7 +343,11 @@ class ActionStep(models.Model):
 
     @property
     def access_kind(self) -> RecordKind:
-        return self.log.access_kind
+        return RecordKind.ACTION_STEP_AGREED if self.log.is_agreed else RecordKind.ACTION_STEP_DRAFT
+
+    @property
+    def access_owner_id(self) -> int:
+        return self.owner_id
 
     @property
     def access_enrolment_id(self) -> int:
@@ -377,8 +389,10 @@ class LearningOpportunity(models.Model):
 
     @property
     def access_kind(self) -> RecordKind:
-        # Shared like the log it is discussed in; until then, like a draft.
-        return self.log.access_kind if self.log_id else RecordKind.DIALOGUE_LOG_DRAFT
+        # Shared once it is discussed in an agreed log; until then, between coach and participant.
+        if self.log_id and self.log.is_agreed:
+            return RecordKind.LEARNING_OPPORTUNITY_AGREED
+        return RecordKind.LEARNING_OPPORTUNITY_ARRANGED
 
     @property
     def access_enrolment_id(self) -> int:
@@ -422,3 +436,69 @@ class PrivateNote(models.Model):
 
     def in_examiner_sample(self) -> bool:
         return False
+
+
+# --- Scheduling and reminders.
+
+
+class PlannedSession(models.Model):
+    """The next session a log plans, as sent to both people's calendars. One per log, with a UID
+    that never changes, so each calendar keeps one event and updates it; `sequence` rises with
+    every change (a move, a new time, a cancellation), as iCalendar asks."""
+
+    log = models.OneToOneField(DialogueLog, on_delete=models.CASCADE, related_name="planned_session")
+    uid = models.CharField(max_length=100, unique=True)
+    sequence = models.PositiveIntegerField(default=0)
+    starts_on = models.DateField()
+    starts_at = models.TimeField(null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    cancelled = models.BooleanField(default=False)
+    sent_sequence = models.IntegerField(default=-1, help_text="The last sequence emailed; -1 before the first.")
+
+    class Meta:
+        indexes = [models.Index(fields=["starts_on"])]
+
+    def __str__(self) -> str:
+        return f"Session planned for {self.starts_on:%d/%m/%Y}"
+
+
+class ReminderKind(models.TextChoices):
+    SESSION_INVITATION = "session_invitation", "Calendar invitations to planned sessions, and their changes"
+    SESSION_TOMORROW = "session_tomorrow", "A reminder the day before a coaching session"
+    ACTION_STEP_DUE = "action_step_due", "Your action steps coming due in the next 3 days"
+    ACTION_STEP_OVERDUE = "action_step_overdue", "Your action steps that are overdue"
+    DRAFT_WAITING = "draft_waiting", "A session record waiting a week for you to agree it"
+
+
+class ReminderPreference(models.Model):
+    """Which coaching emails a person has turned off. No row: everything on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coaching_reminder_preference"
+    )
+    turned_off = models.JSONField(default=list, blank=True, help_text="The ReminderKind values turned off.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Coaching emails for {self.user}"
+
+    def wants(self, kind: str) -> bool:
+        return kind not in self.turned_off
+
+
+class SentReminder(models.Model):
+    """Each reminder sent: the unique constraint makes a reminder go once, however often the task runs."""
+
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
+    object_id = models.PositiveBigIntegerField(help_text="The planned session, action step or log it is about.")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "person", "due_on"], name="one_reminder_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.person} for {self.due_on:%d/%m/%Y}"

@@ -1,20 +1,8 @@
-"""Reads of coaching records for a viewer, each judged by programme.access record by record, in a
-fixed number of queries however many sessions there are.
+"""Reads of coaching records for a viewer, each judged by the access policy (programme.access.judge)
+in a fixed number of queries however many sessions there are."""
 
-The access policy judges a record by the viewer's relations on the record's own date, and asks
-the database once per participant and day. A timeline of many sessions would then ask once per
-session. But those relations can only change on a day some period starts or ends (a school
-placement, a coach or tutor assignment, the viewer's headship), so `judge` reads those days once
-and asks the policy about each record as of the first session day in the same span: the same
-answer, in a handful of queries. The stretch belongs in programme.access; until it is there,
-tests/coaching/test_selectors.py checks that the two agree.
-"""
-
-import bisect
 import datetime
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -23,64 +11,10 @@ from accounts.roles import Role
 from coaching.models import ActionStep, AgreementStatus, DialogueLog, DialogueLogVersion, SessionKind
 from programme import access
 from programme.access import Action
-from programme.models import CoachAssignment, Enrolment, SchoolPlacement, StaffMembership, TutorAssignment
+from programme.models import Enrolment
 
-_DAY = datetime.timedelta(days=1)
-_READS = frozenset({Action.VIEW, Action.VIEW_SUMMARY})
-
-
-class _OnDay:
-    """A record as the policy would see it on another day on which the viewer's relations match."""
-
-    def __init__(self, record: Any, day: datetime.date):
-        self._record = record
-        self.access_date = day
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._record, name)
-
-
-def _relation_change_days(user, enrolment_id: int) -> list[datetime.date]:
-    """Every day on which the viewer's relation to this participant could change."""
-    days: set[datetime.date] = set()
-    roles = user.roles if user.is_authenticated and user.is_active else frozenset()
-    models = [SchoolPlacement]
-    if Role.COACH in roles:
-        models.append(CoachAssignment)
-    if Role.TUTOR in roles:
-        models.append(TutorAssignment)
-    periods = [model.objects.filter(enrolment_id=enrolment_id).values_list("starts_on", "ends_on") for model in models]
-    if Role.HEAD in roles:
-        periods.append(
-            StaffMembership.objects.filter(user=user, role=StaffMembership.StaffRole.HEAD).values_list(
-                "starts_on", "ends_on"
-            )
-        )
-    for rows in periods:
-        for starts_on, ends_on in rows:
-            days.add(starts_on)
-            if ends_on is not None:
-                days.add(ends_on + _DAY)
-    return sorted(days)
-
-
-def judge(user, records: Sequence[Any]) -> list[tuple[Any, frozenset[Action]]]:
-    """Each record with what the viewer may do to it, by the access policy."""
-    judged = []
-    change_days: dict[int, list[datetime.date]] = {}
-    representative: dict[tuple[int, int], datetime.date] = {}
-    for record in records:
-        enrolment_id = record.access_enrolment_id
-        if enrolment_id not in change_days:
-            change_days[enrolment_id] = _relation_change_days(user, enrolment_id)
-        span = bisect.bisect_right(change_days[enrolment_id], record.access_date)
-        day = representative.setdefault((enrolment_id, span), record.access_date)
-        judged.append((record, access.allowed_actions(user, _OnDay(record, day))))
-    return judged
-
-
-def readable(user, records: Iterable[Any]) -> list[tuple[Any, frozenset[Action]]]:
-    return [(record, actions) for record, actions in judge(user, list(records)) if actions & _READS]
+judge = access.judge
+readable = access.readable
 
 
 # --- Timelines.
@@ -193,3 +127,214 @@ def action_steps(user, enrolment: Enrolment) -> tuple[list[ActionStepEntry], lis
 def versions(user, log: DialogueLog) -> list[DialogueLogVersion]:
     qs = DialogueLogVersion.objects.filter(log=log).select_related("created_by", "log").order_by("-number")
     return [v for v, actions in readable(user, qs) if Action.VIEW in actions]
+
+
+# --- Release time (programme Q33): minutes per participant and per coach per term.
+#
+# Terms follow the English school year, approximately: autumn is September to December, spring
+# January to March (Easter moves, so the spring term is taken to end with March) and summer April
+# to August. Only agreed logs count: a draft is not yet a record both people stand behind, and a
+# head or programme leader may not see it at all.
+
+_TERM_ORDER = {"autumn": 0, "spring": 1, "summer": 2}
+_TERM_MONTHS = {"autumn": "September to December", "spring": "January to March", "summer": "April to August"}
+
+
+@dataclass(frozen=True, order=True)
+class Term:
+    school_year: int  # the calendar year the school year starts in: 2025 for 2025/26
+    order: int
+    season: str
+
+    @classmethod
+    def of(cls, day: datetime.date) -> "Term":
+        if day.month >= 9:
+            return cls(day.year, 0, "autumn")
+        if day.month <= 3:
+            return cls(day.year - 1, 1, "spring")
+        return cls(day.year - 1, 2, "summer")
+
+    @property
+    def label(self) -> str:
+        year = self.school_year if self.season == "autumn" else self.school_year + 1
+        return f"{self.season.capitalize()} term {year}"
+
+    @property
+    def months(self) -> str:
+        return _TERM_MONTHS[self.season]
+
+    @property
+    def school_year_label(self) -> str:
+        return f"{self.school_year}/{(self.school_year + 1) % 100:02d}"
+
+
+@dataclass(frozen=True)
+class _LoggedTime:
+    """An agreed log as the access policy sees it, carrying nothing but its date and minutes."""
+
+    pk: int
+    access_enrolment_id: int
+    coach_id: int
+    access_date: datetime.date
+    duration_minutes: int
+    access_kind = access.RecordKind.DIALOGUE_LOG_AGREED
+
+    def in_examiner_sample(self) -> bool:
+        return False
+
+
+@dataclass
+class TimeRow:
+    term: Term
+    role: str  # "Participant" or "Coach"
+    person_id: int
+    name: str
+    school: str
+    sessions: int = 0
+    minutes: int = 0
+
+    @property
+    def hours(self) -> str:
+        return f"{self.minutes // 60}h {self.minutes % 60:02d}m"
+
+
+@dataclass
+class ReleaseTime:
+    relation: access.Relation
+    rows: list[TimeRow]
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(r.minutes for r in self.rows if r.role == "Participant") or sum(r.minutes for r in self.rows)
+
+
+def _school_on(placements: list[tuple], day: datetime.date) -> tuple[int | None, str]:
+    for school_id, name, starts_on, ends_on in placements:
+        if starts_on <= day and (ends_on is None or day <= ends_on):
+            return school_id, name
+    return None, "No school recorded"
+
+
+def release_time(
+    user, relation: access.Relation, *, school_id: int | None = None, today: datetime.date | None = None
+) -> ReleaseTime:
+    """Minutes of agreed coaching sessions per term, for each participant and each coach, as this
+    person may see them in this relation: their own as participant or coach; their school's (the
+    sessions held while the participant was placed there) as head; every school's, or one's, as
+    programme leader. Dates and minutes only: no text of any log is read. A fixed number of
+    queries, however many sessions."""
+    from accounts.models import User
+    from programme.models import SchoolPlacement, StaffMembership
+
+    R = access.Relation
+    logs = DialogueLog.objects.filter(status=AgreementStatus.AGREED)
+    head_schools: set[int] = set()
+    if relation == R.PARTICIPANT:
+        logs = logs.filter(enrolment__in=access.enrolments_for(user, R.PARTICIPANT))
+    elif relation == R.COACH and Role.COACH in user.roles:
+        logs = logs.filter(coach=user)
+    elif relation == R.HEAD and Role.HEAD in user.roles:
+        head_schools = set(
+            StaffMembership.objects.filter(user=user, role=StaffMembership.StaffRole.HEAD).values_list(
+                "school_id", flat=True
+            )
+        )
+        logs = logs.filter(enrolment__in=SchoolPlacement.objects.filter(school_id__in=head_schools).values("enrolment"))
+    elif relation == R.PROGRAMME_LEADER and Role.PROGRAMME_LEADER in user.roles:
+        if school_id is not None:
+            logs = logs.filter(enrolment__in=SchoolPlacement.objects.filter(school_id=school_id).values("enrolment"))
+    else:
+        return ReleaseTime(relation, [])
+    found = [
+        _LoggedTime(pk, enrolment_id, coach_id, session_on, minutes)
+        for pk, enrolment_id, coach_id, session_on, minutes in logs.values_list(
+            "pk", "enrolment_id", "coach_id", "session_on", "duration_minutes"
+        )
+    ]
+    found = [record for record, _ in access.readable(user, found)]
+    enrolment_ids = {r.access_enrolment_id for r in found}
+    placements: dict[int, list[tuple]] = {}
+    for enrolment_id, *placement in SchoolPlacement.objects.filter(enrolment_id__in=enrolment_ids).values_list(
+        "enrolment_id", "school_id", "school__name", "starts_on", "ends_on"
+    ):
+        placements.setdefault(enrolment_id, []).append(tuple(placement))
+    participants = dict(Enrolment.objects.filter(pk__in=enrolment_ids).values_list("pk", "participant_id"))
+    names = {
+        u.pk: u.get_full_name() or u.email
+        for u in User.objects.filter(pk__in={*participants.values(), *(r.coach_id for r in found)}).only(
+            "pk", "first_name", "last_name", "email"
+        )
+    }
+    rows: dict[tuple, TimeRow] = {}
+    for record in found:
+        school, school_name = _school_on(placements.get(record.access_enrolment_id, []), record.access_date)
+        if relation == R.HEAD and school not in head_schools:
+            continue  # time at another school is that school's
+        if relation == R.PROGRAMME_LEADER and school_id is not None and school != school_id:
+            continue
+        term = Term.of(record.access_date)
+        people = [("Participant", participants[record.access_enrolment_id]), ("Coach", record.coach_id)]
+        if relation == R.PARTICIPANT:
+            people = people[:1]
+        elif relation == R.COACH:
+            people = people[1:]
+        for role, person_id in people:
+            key = (term, role, person_id, school_name)
+            row = rows.get(key) or rows.setdefault(key, TimeRow(term, role, person_id, names[person_id], school_name))
+            row.sessions += 1
+            row.minutes += record.duration_minutes
+    ordered = sorted(
+        rows.values(), key=lambda r: (-r.term.school_year, -r.term.order, r.school, r.role != "Participant", r.name)
+    )
+    return ReleaseTime(relation, ordered)
+
+
+# --- The coach's "my coachees".
+
+
+@dataclass
+class CoacheeOverview:
+    last_session_on: datetime.date | None = None
+    next_session_on: datetime.date | None = None
+    next_session_at: datetime.time | None = None
+    open_steps: int = 0
+    overdue_steps: int = 0
+    drafts: int = 0
+    covered_area_ids: set[int] = field(default_factory=set)
+
+
+def coachee_overview(user, enrolments) -> dict[int, CoacheeOverview]:
+    """For each participant on the coach's page: the last and next session, open and overdue action
+    steps, drafts not yet agreed, and which content areas agreed logs have covered so far. Judged by
+    the access policy, in a fixed number of queries however many participants and sessions."""
+    ids = [e.pk for e in enrolments]
+    today = timezone.localdate()
+    overview = {pk: CoacheeOverview() for pk in ids}
+    logs = list(
+        DialogueLog.objects.filter(enrolment_id__in=ids).only(
+            "pk", "enrolment_id", "session_on", "status", "next_session_on", "next_session_at"
+        )
+    )
+    readable_logs = {log.pk: log for log, _ in access.readable(user, logs)}
+    areas = DialogueLog.content_areas.through.objects.filter(
+        dialoguelog_id__in=[pk for pk, log in readable_logs.items() if log.is_agreed]
+    ).values_list("dialoguelog_id", "contentarea_id")
+    for log_id, area_id in areas:
+        overview[readable_logs[log_id].enrolment_id].covered_area_ids.add(area_id)
+    for log in readable_logs.values():
+        o = overview[log.enrolment_id]
+        if log.session_on <= today and (o.last_session_on is None or log.session_on > o.last_session_on):
+            o.last_session_on = log.session_on
+        upcoming = log.next_session_on is not None and log.next_session_on >= today
+        if upcoming and (o.next_session_on is None or log.next_session_on < o.next_session_on):
+            o.next_session_on, o.next_session_at = log.next_session_on, log.next_session_at
+        if not log.is_agreed:
+            o.drafts += 1
+    steps = ActionStep.objects.filter(enrolment_id__in=ids, status=ActionStep.Status.OPEN).select_related("log")
+    for step, _ in access.readable(
+        user, steps.only("pk", "enrolment_id", "owner_id", "due_on", "status", "log__status", "log__session_on")
+    ):
+        o = overview[step.enrolment_id]
+        o.open_steps += 1
+        o.overdue_steps += step.is_overdue(today)
+    return overview

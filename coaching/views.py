@@ -410,10 +410,10 @@ def action_step_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def action_step_close(request: HttpRequest, pk: int) -> HttpResponse:
-    """The coach closes a step, usually when it is reviewed at the next session: the coach's write
-    on the log it belongs to (change while a draft, a new version once agreed)."""
+    """The coach closes a step, usually when it is reviewed at the next session; the participant
+    closes a step they own."""
     step = get_object_or_404(ActionStep.objects.select_related("log__enrolment__participant", "owner"), pk=pk)
-    access.require(request.user, Action.NEW_VERSION if step.log.is_agreed else Action.CHANGE, step)
+    access.require(request.user, Action.CLOSE, step)
     if request.method == "POST":
         form = ActionStepCloseForm(request.POST)
         if form.is_valid():

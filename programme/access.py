@@ -12,8 +12,10 @@ A refused read is a 404 (the record's existence is not revealed); a refused writ
 """
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
@@ -38,6 +40,15 @@ class RecordKind(StrEnum):
     DIALOGUE_LOG_DRAFT = "dialogue_log_draft"
     DIALOGUE_LOG_AGREED = "dialogue_log_agreed"
     PRIVATE_NOTE = "private_note"
+    # The initial diagnosis with the learning plan it produces, as drafted and once both agreed it.
+    DIAGNOSIS_DRAFT = "diagnosis_draft"
+    DIAGNOSIS_AGREED = "diagnosis_agreed"
+    # An action step in a log not yet agreed, and one in an agreed log (the participant is working on it).
+    ACTION_STEP_DRAFT = "action_step_draft"
+    ACTION_STEP_AGREED = "action_step_agreed"
+    # A learning opportunity the coach arranged, and one discussed in an agreed log.
+    LEARNING_OPPORTUNITY_ARRANGED = "learning_opportunity_arranged"
+    LEARNING_OPPORTUNITY_AGREED = "learning_opportunity_agreed"
     EVIDENCE = "evidence"
     SUBMISSION = "submission"
     MARKS_UNRELEASED = "marks_unreleased"
@@ -52,6 +63,7 @@ class Action(StrEnum):
     NEW_VERSION = "new_version"  # change an agreed record by recording a new version
     ADD_STATEMENT = "add_statement"  # the coach's supporting statement on a submission
     ASSESS = "assess"
+    CLOSE = "close"  # mark an action step done or dropped
 
 
 class Protected(Protocol):
@@ -68,6 +80,7 @@ class Protected(Protocol):
     def in_examiner_sample(self) -> bool: ...
 
 
+P = TypeVar("P", bound=Protected)
 A = Action
 R = Relation
 _SAMPLED = "sampled"  # the external examiner may read it only when it is in a sample
@@ -96,6 +109,44 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
     # Only the coach who wrote it; see _AUTHOR_ONLY.
     RecordKind.PRIVATE_NOTE: {
         R.COACH: frozenset({A.VIEW, A.CHANGE}),
+    },
+    # Like a dialogue log: once agreed, the learning plan is revisited (NEW_VERSION) rather than changed.
+    RecordKind.DIAGNOSIS_DRAFT: {
+        R.PARTICIPANT: frozenset({A.VIEW, A.AGREE}),
+        R.COACH: frozenset({A.VIEW, A.CHANGE}),
+    },
+    RecordKind.DIAGNOSIS_AGREED: {
+        R.PARTICIPANT: frozenset({A.VIEW}),
+        R.COACH: frozenset({A.VIEW, A.NEW_VERSION}),
+        R.TUTOR: frozenset({A.VIEW}),
+        R.HEAD: frozenset({A.VIEW_SUMMARY}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW_SUMMARY}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    # Part of the coaching dialogue: a head or programme leader sees no action step at all.
+    # The participant closes only the steps they own; see _OWNER_ONLY.
+    RecordKind.ACTION_STEP_DRAFT: {
+        R.PARTICIPANT: frozenset({A.VIEW}),
+        R.COACH: frozenset({A.VIEW, A.CHANGE, A.CLOSE}),
+    },
+    RecordKind.ACTION_STEP_AGREED: {
+        R.PARTICIPANT: frozenset({A.VIEW, A.CLOSE}),
+        R.COACH: frozenset({A.VIEW, A.CLOSE}),
+        R.TUTOR: frozenset({A.VIEW}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    # Arranged, not yet discussed in an agreed log: between coach and participant.
+    RecordKind.LEARNING_OPPORTUNITY_ARRANGED: {
+        R.PARTICIPANT: frozenset({A.VIEW}),
+        R.COACH: frozenset({A.VIEW, A.CHANGE}),
+    },
+    RecordKind.LEARNING_OPPORTUNITY_AGREED: {
+        R.PARTICIPANT: frozenset({A.VIEW}),
+        R.COACH: frozenset({A.VIEW, A.NEW_VERSION}),
+        R.TUTOR: frozenset({A.VIEW}),
+        R.HEAD: frozenset({A.VIEW_SUMMARY}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW_SUMMARY}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
     },
     RecordKind.EVIDENCE: {
         R.PARTICIPANT: frozenset({A.VIEW, A.CHANGE}),
@@ -127,14 +178,42 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
 }
 
 _AUTHOR_ONLY = frozenset({RecordKind.PRIVATE_NOTE})
+# Actions a participant holds on a record only when they own it (`access_owner_id`): they close
+# their own action steps, not the coach's.
+_OWNER_ONLY: dict[Relation, frozenset[Action]] = {R.PARTICIPANT: frozenset({A.CLOSE})}
 # Records a new coach, tutor or head may read from before their period began. Drafts and private
 # notes stay between the people who wrote them.
-_PASSED_ON = frozenset(RecordKind) - {RecordKind.DIALOGUE_LOG_DRAFT, RecordKind.PRIVATE_NOTE}
+_PASSED_ON = frozenset(RecordKind) - {
+    RecordKind.DIALOGUE_LOG_DRAFT,
+    RecordKind.PRIVATE_NOTE,
+    RecordKind.DIAGNOSIS_DRAFT,
+    RecordKind.ACTION_STEP_DRAFT,
+    RecordKind.LEARNING_OPPORTUNITY_ARRANGED,
+}
 _READS = frozenset({A.VIEW, A.VIEW_SUMMARY})
 _NOTHING: frozenset[Action] = frozenset()
 
 
 # --- Relations: who this person is to a participant on a given day.
+#
+# A person's standing towards a participant is read once per request from their periods (coach and
+# tutor assignments, headships crossed with the participant's school placements): a handful of
+# queries, however many participants and records are judged (see `judge`). Which relations hold on
+# a given day is then worked out from those periods without asking the database again.
+
+_Span = tuple[datetime.date, datetime.date | None]
+
+
+@dataclass(frozen=True)
+class _Periods:
+    """Everything the policy needs to know about one person and one participant."""
+
+    always: frozenset[Relation]  # participant, programme leader, external examiner: whatever the day
+    spans: dict[Relation, list[_Span]] = field(default_factory=dict)  # coach, tutor, head: date-bounded
+
+
+def _covers(span: _Span, day: datetime.date) -> bool:
+    return span[0] <= day and (span[1] is None or day <= span[1])
 
 
 def relations(user, enrolment_id: int, on: datetime.date) -> frozenset[Relation]:
@@ -144,48 +223,19 @@ def relations(user, enrolment_id: int, on: datetime.date) -> frozenset[Relation]
 
 
 def _standing(user, enrolment_id: int, on: datetime.date) -> tuple[frozenset[Relation], frozenset[Relation]]:
-    """(relations in force on `on`, relations that may read the participant's earlier records).
-
-    Memoised on the user object, so one request asks the database once per participant and day."""
-    if not user.is_authenticated or not user.is_active:
+    """(relations in force on `on`, relations that may read the participant's earlier records)."""
+    periods = _periods(user, [enrolment_id]).get(enrolment_id)
+    if periods is None:
         return frozenset(), frozenset()
-    memo = user.__dict__.setdefault("_access_relations", {})
-    key = (enrolment_id, on)
-    if key not in memo:
-        memo[key] = _compute_standing(user, enrolment_id, on)
-    return memo[key]
+    return _standing_on(periods, on, timezone.localdate())
 
 
-_Span = tuple[datetime.date, datetime.date | None]
-
-
-def _covers(span: _Span, day: datetime.date) -> bool:
-    return span[0] <= day and (span[1] is None or day <= span[1])
-
-
-def _compute_standing(user, enrolment_id: int, on: datetime.date) -> tuple[frozenset[Relation], frozenset[Relation]]:
-    roles = user.roles
-    today = timezone.localdate()
-    spans: dict[Relation, list[_Span]] = {}
-    in_force: set[Relation] = set()
-    if Role.PROGRAMME_LEADER in roles:
-        in_force.add(R.PROGRAMME_LEADER)
-    if Role.EXTERNAL_EXAMINER in roles:
-        in_force.add(R.EXTERNAL_EXAMINER)
-    if Role.PARTICIPANT in roles and Enrolment.objects.filter(pk=enrolment_id, participant=user).exists():
-        in_force.add(R.PARTICIPANT)
-    if Role.COACH in roles:
-        spans[R.COACH] = list(
-            CoachAssignment.objects.filter(enrolment_id=enrolment_id, coach=user).values_list("starts_on", "ends_on")
-        )
-    if Role.TUTOR in roles:
-        spans[R.TUTOR] = list(
-            TutorAssignment.objects.filter(enrolment_id=enrolment_id, tutor=user).values_list("starts_on", "ends_on")
-        )
-    if Role.HEAD in roles:
-        spans[R.HEAD] = _headship_spans(user, enrolment_id)
+def _standing_on(
+    periods: _Periods, on: datetime.date, today: datetime.date
+) -> tuple[frozenset[Relation], frozenset[Relation]]:
+    in_force = set(periods.always)
     earlier: set[Relation] = set()
-    for relation, found in spans.items():
+    for relation, found in periods.spans.items():
         if any(_covers(span, on) for span in found):
             in_force.add(relation)
         # A coach, tutor or head whose period has begun reads what the participant did before it:
@@ -195,20 +245,65 @@ def _compute_standing(user, enrolment_id: int, on: datetime.date) -> tuple[froze
     return frozenset(in_force), frozenset(earlier - in_force)
 
 
-def _headship_spans(user, enrolment_id: int) -> list[_Span]:
-    """The days on which this person was head of the school the participant was placed at."""
+def _periods(user, enrolment_ids: Iterable[int]) -> dict[int, _Periods]:
+    """The person's periods towards each participant, memoised on the user object: one request
+    asks the database once for all the participants it judges, not once per record."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    memo: dict[int, _Periods] = user.__dict__.setdefault("_access_relations", {})
+    missing = {pk for pk in enrolment_ids if pk not in memo}
+    if missing:
+        memo.update(_read_periods(user, missing))
+    return memo
+
+
+def _read_periods(user, enrolment_ids: set[int]) -> dict[int, _Periods]:
+    """At most six queries, for any number of participants."""
+    roles = user.roles
+    always = set()
+    if Role.PROGRAMME_LEADER in roles:
+        always.add(R.PROGRAMME_LEADER)
+    if Role.EXTERNAL_EXAMINER in roles:
+        always.add(R.EXTERNAL_EXAMINER)
+    own: set[int] = set()
+    if Role.PARTICIPANT in roles:
+        own = set(Enrolment.objects.filter(pk__in=enrolment_ids, participant=user).values_list("pk", flat=True))
+    spans: dict[int, dict[Relation, list[_Span]]] = {pk: {} for pk in enrolment_ids}
+    if Role.COACH in roles:
+        for pk in enrolment_ids:
+            spans[pk][R.COACH] = []
+        rows = CoachAssignment.objects.filter(enrolment_id__in=enrolment_ids, coach=user)
+        for enrolment_id, starts_on, ends_on in rows.values_list("enrolment_id", "starts_on", "ends_on"):
+            spans[enrolment_id][R.COACH].append((starts_on, ends_on))
+    if Role.TUTOR in roles:
+        for pk in enrolment_ids:
+            spans[pk][R.TUTOR] = []
+        rows = TutorAssignment.objects.filter(enrolment_id__in=enrolment_ids, tutor=user)
+        for enrolment_id, starts_on, ends_on in rows.values_list("enrolment_id", "starts_on", "ends_on"):
+            spans[enrolment_id][R.TUTOR].append((starts_on, ends_on))
+    if Role.HEAD in roles:
+        for enrolment_id, found in _headship_spans(user, enrolment_ids).items():
+            spans[enrolment_id][R.HEAD] = found
+    return {
+        pk: _Periods(always=frozenset(always | ({R.PARTICIPANT} if pk in own else set())), spans=spans[pk])
+        for pk in enrolment_ids
+    }
+
+
+def _headship_spans(user, enrolment_ids: set[int]) -> dict[int, list[_Span]]:
+    """For each participant, the days on which this person was head of the school they were placed at."""
     headships = list(
         StaffMembership.objects.filter(user=user, role=StaffMembership.StaffRole.HEAD).values_list(
             "school_id", "starts_on", "ends_on"
         )
     )
+    found: dict[int, list[_Span]] = {pk: [] for pk in enrolment_ids}
     if not headships:
-        return []
+        return found
     placements = SchoolPlacement.objects.filter(
-        enrolment_id=enrolment_id, school_id__in={school_id for school_id, _, _ in headships}
-    ).values_list("school_id", "starts_on", "ends_on")
-    spans = []
-    for school_id, p_start, p_end in placements:
+        enrolment_id__in=enrolment_ids, school_id__in={school_id for school_id, _, _ in headships}
+    ).values_list("enrolment_id", "school_id", "starts_on", "ends_on")
+    for enrolment_id, school_id, p_start, p_end in placements:
         for h_school_id, h_start, h_end in headships:
             if h_school_id != school_id:
                 continue
@@ -216,8 +311,8 @@ def _headship_spans(user, enrolment_id: int) -> list[_Span]:
             ends = [e for e in (p_end, h_end) if e is not None]
             end = min(ends) if ends else None
             if end is None or start <= end:
-                spans.append((start, end))
-    return spans
+                found[enrolment_id].append((start, end))
+    return found
 
 
 def _head_placements(user, on: datetime.date) -> QuerySet[SchoolPlacement]:
@@ -227,13 +322,15 @@ def _head_placements(user, on: datetime.date) -> QuerySet[SchoolPlacement]:
     return SchoolPlacement.objects.covering(on).filter(Exists(headship))
 
 
-# --- Decisions about one record.
+# --- Decisions about one record, and about a list of them.
 
 
-def allowed_actions(user, record: Protected) -> frozenset[Action]:
+def _decide(user, record: Protected, periods: _Periods | None, today: datetime.date) -> frozenset[Action]:
+    if periods is None:
+        return _NOTHING
     kind = record.access_kind
     rules = POLICY[kind]
-    in_force, earlier = _standing(user, record.access_enrolment_id, record.access_date)
+    in_force, earlier = _standing_on(periods, record.access_date, today)
     granted: set[Action] = set()
     for relation in in_force | (earlier if kind in _PASSED_ON else frozenset()):
         rule = rules.get(relation)
@@ -244,10 +341,32 @@ def allowed_actions(user, record: Protected) -> frozenset[Action]:
                 granted.add(A.VIEW)
             continue
         # Before their period began a coach, tutor or head only reads; what was done then is not theirs to change.
-        granted |= rule if relation in in_force else rule & _READS
+        rule = rule if relation in in_force else rule & _READS
+        if relation in _OWNER_ONLY and getattr(record, "access_owner_id", None) != user.pk:
+            rule = rule - _OWNER_ONLY[relation]
+        granted |= rule
     if kind in _AUTHOR_ONLY and getattr(record, "access_author_id", None) != user.pk:
         return _NOTHING
     return frozenset(granted)
+
+
+def allowed_actions(user, record: Protected) -> frozenset[Action]:
+    enrolment_id = record.access_enrolment_id
+    return _decide(user, record, _periods(user, [enrolment_id]).get(enrolment_id), timezone.localdate())
+
+
+def judge(user, records: Iterable[P]) -> list[tuple[P, frozenset[Action]]]:
+    """Each record with what the person may do to it: the same answer as `allowed_actions`, for a
+    list of records of any number of participants in a fixed number of queries."""
+    records = list(records)
+    periods = _periods(user, {record.access_enrolment_id for record in records})
+    today = timezone.localdate()
+    return [(record, _decide(user, record, periods.get(record.access_enrolment_id), today)) for record in records]
+
+
+def readable(user, records: Iterable[P]) -> list[tuple[P, frozenset[Action]]]:
+    """The records the person may read at all (in full or as a summary), with what they may do."""
+    return [(record, actions) for record, actions in judge(user, records) if actions & _READS]
 
 
 def can(user, action: Action | str, record: Protected) -> bool:

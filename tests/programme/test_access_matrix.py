@@ -67,6 +67,56 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PROGRAMME_LEADER: NO,
         R.EXTERNAL_EXAMINER: NO,
     },
+    # Coaching records beyond the log (issue 3), in the same spirit: confidential to participant
+    # and coach, the tutor reads what was agreed, head and leader at most dates and content areas.
+    K.DIAGNOSIS_DRAFT: {
+        R.PARTICIPANT: frozenset({A.VIEW, A.AGREE}),
+        R.COACH: WRITE,
+        R.TUTOR: NO,
+        R.HEAD: NO,
+        R.PROGRAMME_LEADER: NO,
+        R.EXTERNAL_EXAMINER: NO,
+    },
+    K.DIAGNOSIS_AGREED: {
+        R.PARTICIPANT: READ,
+        R.COACH: frozenset({A.VIEW, A.NEW_VERSION}),  # the learning plan is revisited, not changed
+        R.TUTOR: READ,
+        R.HEAD: SUMMARY,
+        R.PROGRAMME_LEADER: SUMMARY,
+        R.EXTERNAL_EXAMINER: SAMPLED,
+    },
+    K.ACTION_STEP_DRAFT: {
+        R.PARTICIPANT: READ,
+        R.COACH: frozenset({A.VIEW, A.CHANGE, A.CLOSE}),
+        R.TUTOR: NO,
+        R.HEAD: NO,
+        R.PROGRAMME_LEADER: NO,
+        R.EXTERNAL_EXAMINER: NO,
+    },
+    K.ACTION_STEP_AGREED: {
+        R.PARTICIPANT: frozenset({A.VIEW, A.CLOSE}),  # the participant owns the step in these records
+        R.COACH: frozenset({A.VIEW, A.CLOSE}),
+        R.TUTOR: READ,
+        R.HEAD: NO,  # the text of a step is the dialogue's
+        R.PROGRAMME_LEADER: NO,
+        R.EXTERNAL_EXAMINER: SAMPLED,
+    },
+    K.LEARNING_OPPORTUNITY_ARRANGED: {
+        R.PARTICIPANT: READ,
+        R.COACH: WRITE,
+        R.TUTOR: NO,
+        R.HEAD: NO,
+        R.PROGRAMME_LEADER: NO,
+        R.EXTERNAL_EXAMINER: NO,
+    },
+    K.LEARNING_OPPORTUNITY_AGREED: {
+        R.PARTICIPANT: READ,
+        R.COACH: frozenset({A.VIEW, A.NEW_VERSION}),
+        R.TUTOR: READ,
+        R.HEAD: SUMMARY,
+        R.PROGRAMME_LEADER: SUMMARY,
+        R.EXTERNAL_EXAMINER: SAMPLED,
+    },
     K.EVIDENCE: {
         R.PARTICIPANT: WRITE,
         R.COACH: READ,
@@ -117,6 +167,7 @@ class Record:
     access_enrolment_id: int
     access_date: datetime.date
     access_author_id: int | None = None
+    access_owner_id: int | None = None
     sampled: bool = False
 
     def in_examiner_sample(self) -> bool:
@@ -140,6 +191,7 @@ class World:
 
     def record(self, kind, on=ON, **kwargs):
         kwargs.setdefault("access_author_id", self.people[R.COACH].pk)
+        kwargs.setdefault("access_owner_id", self.people[R.PARTICIPANT].pk)
         return Record(kind, self.enrolment.pk, on, **kwargs)
 
 
@@ -285,6 +337,66 @@ def test_private_note_without_an_author_is_seen_by_nobody(world):
     note = world.record(K.PRIVATE_NOTE, access_author_id=None)
     for relation in Relation:
         assert actions(world.people[relation], note) == NO
+
+
+# --- Action steps: the participant closes the steps they own.
+
+
+def test_participant_closes_only_the_action_steps_they_own(world):
+    participant, coach = world.people[R.PARTICIPANT], world.people[R.COACH]
+    coachs_step = world.record(K.ACTION_STEP_AGREED, access_owner_id=coach.pk)
+    assert actions(participant, coachs_step) == READ
+    assert actions(coach, coachs_step) == {A.VIEW, A.CLOSE}
+    # The coach closes the participant's steps when they review them together.
+    assert actions(coach, world.record(K.ACTION_STEP_AGREED)) == {A.VIEW, A.CLOSE}
+
+
+def test_participant_does_not_close_a_step_before_the_log_is_agreed(world):
+    assert actions(world.people[R.PARTICIPANT], world.record(K.ACTION_STEP_DRAFT)) == READ
+
+
+def test_new_coach_reads_but_does_not_close_the_old_coachs_steps(world):
+    new = staff(Role.COACH, world.school)
+    services.coach_assign(enrolment=world.enrolment, coach=new, starts_on=D(2025, 9, 1))
+    assert actions(new, world.record(K.ACTION_STEP_AGREED, on=ON)) == READ
+    assert actions(new, world.record(K.ACTION_STEP_DRAFT, on=ON)) == NO
+    assert actions(new, world.record(K.DIAGNOSIS_DRAFT, on=ON)) == NO
+    assert actions(new, world.record(K.DIAGNOSIS_AGREED, on=ON)) == READ
+    assert actions(new, world.record(K.LEARNING_OPPORTUNITY_ARRANGED, on=ON)) == NO
+
+
+# --- A list of records is judged exactly as one record is, in a fixed number of queries.
+
+
+def test_judge_gives_each_record_the_answer_allowed_actions_gives(world):
+    other_school = SchoolFactory()
+    elsewhere = enrol(other_school, starts_on=START)
+    new_coach = staff(Role.COACH, world.school)
+    services.coach_assign(enrolment=world.enrolment, coach=new_coach, starts_on=D(2025, 9, 1))
+    days = [START - datetime.timedelta(days=1), START, ON, D(2025, 8, 31), D(2025, 9, 1), D(2026, 3, 1)]
+    records = [
+        Record(kind, enrolment.pk, day, access_author_id=world.people[R.COACH].pk, access_owner_id=owner)
+        for kind in RecordKind
+        for enrolment in (world.enrolment, elsewhere)
+        for day in days
+        for owner in (world.enrolment.participant_id, new_coach.pk)
+    ]
+    for user in [*world.people.values(), new_coach]:
+        judged = access.judge(user, records)
+        for record, found in judged:
+            assert found == actions(user, record), (user, record)
+
+
+def test_judge_asks_the_database_a_fixed_number_of_times(world, django_assert_max_num_queries):
+    head = world.people[R.HEAD]
+    enrolments = [world.enrolment] + [enrol(world.school, starts_on=START) for _ in range(10)]
+    records = [
+        Record(K.DIALOGUE_LOG_AGREED, e.pk, ON + datetime.timedelta(days=i)) for e in enrolments for i in range(5)
+    ]
+    head.__dict__.pop("_access_relations", None)
+    with django_assert_max_num_queries(6):
+        judged = access.judge(head, records)
+    assert all(found == SUMMARY for _, found in judged)
 
 
 # --- When periods end: moves, changes of coach, ended assignments.
