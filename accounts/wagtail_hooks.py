@@ -4,7 +4,6 @@ An invitation is never edited: resend it, or send a new one once it has expired.
 from django import forms
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin import messages
@@ -18,32 +17,21 @@ from wagtail.admin.widgets import Button
 from wagtail.admin.widgets.button import MenuItem
 from wagtail.log_actions import log
 
-from accounts.models import Invitation, User
+from accounts.models import Invitation
 from accounts.roles import Role
-from accounts.services import InvitationError, invitation_create, invitation_resend
+from accounts.services import InvitationError, InvitationRuleError, invitation_create, invitation_resend
 
 INVITATIONS = "accounts_invitations"
 
 
 class InvitationCreateForm(WagtailAdminModelForm):
+    """Saved only through accounts.services.invitation_create, which decides who may be invited."""
+
     roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Invitation
         fields = ["email", "first_name", "last_name", "roles", "school"]
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("Someone already has an account with this email address.")
-        pending = Invitation.objects.filter(
-            email__iexact=email, accepted_at__isnull=True, expires_at__gt=timezone.now()
-        )
-        if pending.exists():
-            raise forms.ValidationError(
-                "This email address already has an invitation waiting. Resend that one instead."
-            )
-        return email
 
 
 def resend_url(invitation: Invitation) -> str | None:
@@ -65,6 +53,14 @@ class InvitationIndexView(IndexView):
 
 
 class InvitationCreateView(CreateView):
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)  # saves inside a transaction, rolled back on error
+        except InvitationRuleError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
     def save_instance(self):
         data = self.form.cleaned_data
         invitation = invitation_create(

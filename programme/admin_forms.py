@@ -11,6 +11,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from accounts.models import User
 from accounts.roles import Role
+from programme.admin_concurrency import StaleEditFormMixin
 from programme.models import (
     ChallengeCategory,
     EligibilityRule,
@@ -172,6 +173,11 @@ class TutorChangeForm(RuleErrorsMixin, forms.Form):
 
 class PhaseProgressForm(RuleErrorsMixin, forms.Form):
     to_phase = forms.ModelChoiceField(queryset=Phase.objects.all(), label="Progress to")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Optional. Why, or on what evidence; kept with the phase history.",
+    )
     rule_fields = {"current_phase": "to_phase"}
 
 
@@ -179,7 +185,8 @@ class PhaseProgressForm(RuleErrorsMixin, forms.Form):
 
 
 class StaffMembershipStartForm(RuleErrorsMixin, WagtailAdminModelForm):
-    """Saved only through services.staff_membership_start, which refuses overlapping memberships."""
+    """Saved only through services.staff_membership_start, which refuses overlapping memberships and
+    a role the person does not hold."""
 
     user = PersonChoiceField(
         queryset=User.objects.filter(role_grants__role__in=StaffMembership.StaffRole.values).distinct(),
@@ -190,16 +197,8 @@ class StaffMembershipStartForm(RuleErrorsMixin, WagtailAdminModelForm):
         model = StaffMembership
         fields = ["user", "school", "role", "starts_on"]
 
-    def clean(self):
-        cleaned = super().clean()
-        user, role = cleaned.get("user"), cleaned.get("role")
-        if user and role and role not in user.roles:
-            label = StaffMembership.StaffRole(role).label.lower()
-            self.add_error("role", f"{user} does not hold the {label} role. Invite them with it first.")
-        return cleaned
 
-
-class StaffMembershipEndForm(RuleErrorsMixin, WagtailAdminModelForm):
+class StaffMembershipEndForm(StaleEditFormMixin, RuleErrorsMixin, WagtailAdminModelForm):
     """Ends a membership once; a period is never moved after it has ended."""
 
     class Meta:

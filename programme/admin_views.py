@@ -20,6 +20,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from programme import admin_forms, admin_services, services
+from programme.admin_concurrency import StaleEditViewMixin
 from programme.models import Enrolment, Phase
 from programme.rules import ProgrammeRuleError
 from programme.rules.phases import LAST_PHASE
@@ -63,8 +64,10 @@ class RuleErrorsMixin:
 
 
 def period_history(enrolment: Enrolment) -> dict:
-    """Every school placement, coach and tutor assignment, oldest first, with who recorded it."""
+    """Every school placement, coach and tutor assignment and phase change, oldest first, with who
+    recorded it."""
     return {
+        "phase_changes": enrolment.phase_changes.select_related("from_phase", "to_phase", "decided_by"),
         "placements": enrolment.school_placements.select_related("school", "created_by").order_by("starts_on"),
         "coach_assignments": enrolment.coach_assignments.select_related(
             "coach", "partner_school", "created_by"
@@ -162,7 +165,8 @@ class EnrolmentActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
 
     @classmethod
     def is_offered(cls, enrolment: Enrolment) -> bool:
-        return True
+        # The services refuse the rest too; this only keeps the buttons away.
+        return enrolment.status == Enrolment.Status.ACTIVE
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -264,13 +268,15 @@ class PhaseProgressView(EnrolmentActionView):
 
     @classmethod
     def is_offered(cls, enrolment):
-        return enrolment.current_phase.number < LAST_PHASE
+        return super().is_offered(enrolment) and enrolment.current_phase.number < LAST_PHASE
 
     def get_initial(self):
         return {"to_phase": Phase.objects.filter(number=self.enrolment.current_phase.number + 1).first()}
 
     def perform(self, data):
-        enrolment = services.phase_progress(enrolment=self.enrolment, to_phase=data["to_phase"])
+        enrolment = services.phase_progress(
+            enrolment=self.enrolment, to_phase=data["to_phase"], by=self.request.user, note=data["note"]
+        )
         return f"{enrolment.participant} is now in {enrolment.current_phase}."
 
 
@@ -313,7 +319,7 @@ class StaffMembershipCreateView(RuleErrorsMixin, CreateView):
         return f"{membership_label(instance)} from {_day(instance.starts_on)}."
 
 
-class StaffMembershipEndView(RuleErrorsMixin, EditView):
+class StaffMembershipEndView(StaleEditViewMixin, RuleErrorsMixin, EditView):
     page_title = "End membership"
     submit_button_label = "End membership"
 

@@ -1,9 +1,11 @@
 """The programme's structure (phases, content areas, standards), its places (schools, cohorts),
 who is on it (enrolments), and who is where and when (date-bounded periods)."""
 
+import calendar
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -136,6 +138,8 @@ class School(models.Model):
         decimal_places=1,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
+    # Lets an edit opened before someone else's save be refused (programme.admin_concurrency).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -151,6 +155,8 @@ class Cohort(ClusterableModel):
         help_text="The calendar year the cohort's academic year starts in, e.g. 2026 for 2026/27."
     )
     opens_on = models.DateField(help_text="The first day enrolments may start.")
+    # Lets an edit opened before someone else's save be refused (programme.admin_concurrency).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-academic_year", "name"]
@@ -221,10 +227,33 @@ class Enrolment(models.Model):
         ordering = ["participant__last_name", "participant__first_name"]
         constraints = [
             models.UniqueConstraint(fields=["participant", "cohort"], name="one_enrolment_per_cohort"),
+            # services.enrolment_create checks first, for the message; this catches two leaders at once.
+            models.UniqueConstraint(
+                fields=["participant"], condition=Q(status="active"), name="one_active_enrolment_per_participant"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.participant} ({self.cohort})"
+
+
+class PhaseChange(models.Model):
+    """A participant moved on to the next phase: who decided, when, and why. Never edited."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+")
+    to_phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.participant}: phase {self.from_phase.number} to {self.to_phase.number}"
 
 
 # --- Who is where, and when. A period is never overwritten: a change closes one and opens the next.
@@ -332,6 +361,8 @@ class StaffMembership(Period):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_memberships")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff_memberships")
     role = models.CharField(max_length=20, choices=StaffRole.choices)
+    # Lets an edit opened before someone else's save be refused (programme.admin_concurrency).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(Period.Meta):
         constraints = [
@@ -368,3 +399,22 @@ class ProgrammeSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = "programme settings"
+
+    def clean(self):
+        super().clean()
+        month, day = self.summer_term_starts_month, self.summer_term_starts_day
+        if month is None or day is None or not 1 <= month <= 12 or day < 1:
+            return  # the fields' own validators say what is wrong
+        # A year without 29 February: the summer term must start on a day every year has.
+        days_in_month = calendar.monthrange(2001, month)[1]
+        if day > days_in_month:
+            name = calendar.month_name[month]
+            leap = " (29 February is not in every year)" if month == 2 else ""
+            raise ValidationError(
+                {
+                    "summer_term_starts_day": (
+                        f"{name} has {days_in_month} days{leap}, so the summer term cannot start on "
+                        f"{day} {name}. Enter a day from 1 to {days_in_month}."
+                    )
+                }
+            )

@@ -6,7 +6,7 @@ field, when a programme rule is broken; nothing is saved then.
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from accounts.models import User
@@ -16,6 +16,7 @@ from programme.models import (
     Cohort,
     Enrolment,
     Phase,
+    PhaseChange,
     ProgrammeSettings,
     School,
     SchoolPlacement,
@@ -35,6 +36,20 @@ def _summer_term_start() -> tuple[int, int]:
 def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
     # Serialises changes to one participant's periods, so two leaders cannot open overlapping ones.
     return Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _check_active(enrolment: Enrolment) -> None:
+    """Who is where, and the phase, change only while the participant is on the programme."""
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ProgrammeRuleError(
+            f"{enrolment.participant}'s enrolment is {enrolment.get_status_display().lower()}; only an active "
+            "enrolment can change school, coach, tutor or phase. Make it active again first if that is right.",
+            rule="enrolment_not_active",
+        )
 
 
 def _open_period(model, *, owner_filter: dict, starts_on, ends_on, what: str, by: User | None, **fields):
@@ -84,6 +99,11 @@ def staff_membership_start(
         raise ProgrammeRuleError(
             f"Only coaches and heads are members of a school's staff, not {role!r}.", rule="staff_role", field="role"
         )
+    if role not in user.roles:
+        label = StaffMembership.StaffRole(role).label.lower()
+        raise ProgrammeRuleError(
+            f"{user} does not hold the {label} role. Invite them with it first.", rule="staff_role", field="role"
+        )
     return _open_period(
         StaffMembership,
         owner_filter={"user": user, "school": school, "role": role},
@@ -107,7 +127,7 @@ def staff_membership_end(*, membership: StaffMembership, ends_on: datetime.date)
         what="membership of this school",
     )
     membership.ends_on = ends_on
-    membership.save(update_fields=["ends_on"])
+    membership.save(update_fields=["ends_on", "updated_at"])
     if membership.role == StaffMembership.StaffRole.COACH:
         _end_coaching_through(membership)
     return membership
@@ -149,6 +169,12 @@ def enrolment_create(
     by: User | None = None,
 ) -> Enrolment:
     """Check eligibility and timing, then enrol the participant at their school in phase 1."""
+    if programme_started_on < cohort.opens_on:
+        raise ProgrammeRuleError(
+            f"{cohort} opens on {_day(cohort.opens_on)}; the programme cannot start before then.",
+            rule="cohort_opens",
+            field="programme_started_on",
+        )
     failures = eligibility.check_eligibility(
         list(cohort.eligibility_rules.all()),
         eligibility.Candidate(qts_year=qts_awarded_on.year, school=school, post=post),
@@ -170,25 +196,40 @@ def enrolment_create(
         programme_started_on=programme_started_on,
         summer_term_start=_summer_term_start(),
     )
-    if Enrolment.objects.filter(participant=participant, status=Enrolment.Status.ACTIVE).exists():
-        raise ProgrammeRuleError(
-            f"{participant} already has an active enrolment.", rule="one_active_enrolment", field="participant"
-        )
+    _check_not_enrolled(participant=participant, cohort=cohort)
     if Role.PARTICIPANT not in participant.roles:
         from accounts.services import role_grant
 
         role_grant(user=participant, role=Role.PARTICIPANT)
-    enrolment = Enrolment.objects.create(
-        participant=participant,
-        cohort=cohort,
-        qts_awarded_on=qts_awarded_on,
-        first_post_started_on=first_post_started_on,
-        programme_started_on=programme_started_on,
-        post=post,
-        current_phase=Phase.objects.get(number=1),
-    )
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                participant=participant,
+                cohort=cohort,
+                qts_awarded_on=qts_awarded_on,
+                first_post_started_on=first_post_started_on,
+                programme_started_on=programme_started_on,
+                post=post,
+                current_phase=Phase.objects.get(number=1),
+            )
+    except IntegrityError:
+        # Someone enrolled the participant between the check above and this insert; the database's
+        # constraints refused the second enrolment. Say so as the check would have.
+        _check_not_enrolled(participant=participant, cohort=cohort)
+        raise
     SchoolPlacement.objects.create(enrolment=enrolment, school=school, starts_on=programme_started_on, created_by=by)
     return enrolment
+
+
+def _check_not_enrolled(*, participant: User, cohort: Cohort) -> None:
+    if Enrolment.objects.filter(participant=participant, status=Enrolment.Status.ACTIVE).exists():
+        raise ProgrammeRuleError(
+            f"{participant} already has an active enrolment.", rule="one_active_enrolment", field="participant"
+        )
+    if Enrolment.objects.filter(participant=participant, cohort=cohort).exists():
+        raise ProgrammeRuleError(
+            f"{participant} has already been enrolled in {cohort}.", rule="one_enrolment_per_cohort", field="cohort"
+        )
 
 
 def _check_coach(*, enrolment: Enrolment, coach: User, starts_on: datetime.date, partner_school: School | None):
@@ -228,6 +269,7 @@ def coach_assign(
 ) -> CoachAssignment:
     """Make `coach` the participant's coach from `starts_on`, ending any current coach's period."""
     enrolment = _lock_enrolment(enrolment)
+    _check_active(enrolment)
     _check_coach(enrolment=enrolment, coach=coach, starts_on=starts_on, partner_school=partner_school)
     owner = {"enrolment": enrolment}
     _check_not_already(CoachAssignment, enrolment=enrolment, person_field="coach", person=coach, on=starts_on)
@@ -249,6 +291,7 @@ def tutor_assign(
     *, enrolment: Enrolment, tutor: User, starts_on: datetime.date, by: User | None = None
 ) -> TutorAssignment:
     enrolment = _lock_enrolment(enrolment)
+    _check_active(enrolment)
     if tutor.pk == enrolment.participant_id:
         raise ProgrammeRuleError("Nobody can assess themselves.", rule="no_self_assessment", field="tutor")
     if Role.TUTOR not in tutor.roles:
@@ -294,6 +337,7 @@ def school_move(
     """The participant moves school on `moves_on`. Portfolio, logs, marks and credits stay with them;
     the old school's coach period ends, and a new coach (at the new school) may start the same day."""
     enrolment = _lock_enrolment(enrolment)
+    _check_active(enrolment)
     current = enrolment.school_placements.covering(moves_on).first()
     if current is not None and current.school_id == new_school.pk:
         raise ProgrammeRuleError(f"The participant is already at {new_school}.", rule="school_move", field="new_school")
@@ -322,11 +366,18 @@ def school_move(
 
 
 @transaction.atomic
-def phase_progress(*, enrolment: Enrolment, to_phase: Phase) -> Enrolment:
+def phase_progress(*, enrolment: Enrolment, to_phase: Phase, by: User | None = None, note: str = "") -> Enrolment:
+    """Move the participant on to the next phase, recording who decided and why. Programme leaders
+    call this from the CMS; the tutor's progression decision will call it too."""
     from programme.rules.phases import check_progression
 
     enrolment = _lock_enrolment(enrolment)
-    check_progression(current=enrolment.current_phase.number, to=to_phase.number)
+    _check_active(enrolment)
+    from_phase = enrolment.current_phase
+    check_progression(current=from_phase.number, to=to_phase.number)
     enrolment.current_phase = to_phase
     enrolment.save(update_fields=["current_phase"])
+    PhaseChange.objects.create(
+        enrolment=enrolment, from_phase=from_phase, to_phase=to_phase, decided_by=by, note=note.strip()
+    )
     return enrolment

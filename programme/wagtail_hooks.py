@@ -11,10 +11,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from programme import admin_forms, admin_views
+from programme.admin_concurrency import StaleEditViewSetMixin
 from programme.models import ChallengeCategory, Cohort, Enrolment, School, StaffMembership
 
 
-class SchoolViewSet(ModelViewSet):
+class SchoolViewSet(StaleEditViewSetMixin, ModelViewSet):
     model = School
     name = "programme_schools"
     icon = "home"
@@ -53,7 +54,7 @@ class EligibilityRulesPanel(InlinePanel):
         return options
 
 
-class CohortViewSet(ModelViewSet):
+class CohortViewSet(StaleEditViewSetMixin, ModelViewSet):
     model = Cohort
     name = "programme_cohorts"
     icon = "group"

@@ -64,7 +64,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Cohort {n}")
     academic_year = 2025
-    opens_on = datetime.date(2025, 9, 1)
+    opens_on = datetime.date(2025, 1, 1)  # before every start date the suite uses
 
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):

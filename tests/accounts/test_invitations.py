@@ -112,6 +112,39 @@ def test_resend_sends_a_new_link_once(invite, django_capture_on_commit_callbacks
     assert first_link not in mail.outbox[1].body
 
 
+# --- Who may be invited: one place for the rule, the service; the CMS form shows its message.
+
+
+def _refused_invitation(invite, field, text, **overrides):
+    before = Invitation.objects.count()
+    with pytest.raises(services.InvitationRuleError) as error:
+        invite(**overrides)
+    assert error.value.field == field
+    assert text in error.value.message
+    assert Invitation.objects.count() == before
+    return error.value
+
+
+def test_an_email_that_already_has_an_account_is_not_invited(invite):
+    UserFactory(email="ada.lovelace@example.org")
+    _refused_invitation(invite, "email", "already has an account", email=" ADA.Lovelace@example.org")
+    assert mail.outbox == []
+
+
+def test_an_email_with_an_invitation_waiting_is_not_invited_again_until_it_expires(invite):
+    waiting = invite()
+    _refused_invitation(invite, "email", "already has an invitation waiting", first_name="Again")
+    assert len(mail.outbox) == 1
+    Invitation.objects.filter(pk=waiting.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert invite().pk != waiting.pk
+
+
+def test_an_invitation_needs_at_least_one_known_role(invite):
+    _refused_invitation(invite, "roles", "at least one role", roles=[])
+    _refused_invitation(invite, "roles", "headmaster", roles=[Role.COACH, "headmaster"])
+    assert mail.outbox == []
+
+
 # --- The link.
 
 
@@ -231,8 +264,9 @@ def test_resending_an_accepted_invitation_is_refused(client, invite):
 
 
 def test_invitation_for_an_email_that_already_has_an_account_creates_no_second_one(client, invite):
-    UserFactory(email="ada.lovelace@example.org")
-    _refused_with(_accept(client, _url(invite())), "already exists")
+    invitation = invite()
+    UserFactory(email="ada.lovelace@example.org")  # an account made after the invitation was sent
+    _refused_with(_accept(client, _url(invitation)), "already exists")
     assert User.objects.filter(email__iexact="ada.lovelace@example.org").count() == 1
 
 

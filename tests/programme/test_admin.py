@@ -7,14 +7,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
+from programme.admin_concurrency import STALE_EDIT_MESSAGE, StaleEditFormMixin
 from programme.models import (
     CoachAssignment,
     Cohort,
     EligibilityRule,
     Enrolment,
     Phase,
+    PhaseChange,
+    ProgrammeSettings,
     School,
     SchoolPlacement,
     StaffMembership,
@@ -52,6 +56,14 @@ def leader_client(client):
 
 def errors(response, field):
     return response.context["form"].errors.get(field, [])
+
+
+def loaded_version(client, edit_url):
+    """The version of the record the edit page carries in its hidden field, as a browser would send it."""
+    response = client.get(edit_url)
+    assert response.status_code == 200
+    assert b'type="hidden" name="loaded_updated_at"' in response.content
+    return response.context["form"]["loaded_updated_at"].value()
 
 
 # --- Who may use the screens.
@@ -452,14 +464,204 @@ def test_leader_ends_a_membership_once_and_not_before_it_started(leader_client):
     coach = staff(Role.COACH, school, starts_on=D(2025, 1, 1))
     membership = StaffMembership.objects.get(user=coach)
     url = reverse("programme_staff_memberships:edit", args=[membership.pk])
-    response = leader_client.post(url, {"ends_on": "2024-12-31"})
+    loaded = loaded_version(leader_client, url)
+    response = leader_client.post(url, {"ends_on": "2024-12-31", "loaded_updated_at": loaded})
     assert any("on or after the start date" in e for e in errors(response, "ends_on"))
     membership.refresh_from_db()
     assert membership.ends_on is None
-    assert leader_client.post(url, {"ends_on": "2025-07-31"}).status_code == 302
+    assert leader_client.post(url, {"ends_on": "2025-07-31", "loaded_updated_at": loaded}).status_code == 302
     membership.refresh_from_db()
     assert membership.ends_on == D(2025, 7, 31)
-    response = leader_client.post(url, {"ends_on": "2025-12-31"})
+    response = leader_client.post(
+        url, {"ends_on": "2025-12-31", "loaded_updated_at": loaded_version(leader_client, url)}
+    )
     assert any("already ended" in e for e in errors(response, "ends_on"))
     membership.refresh_from_db()
     assert membership.ends_on == D(2025, 7, 31)
+
+
+# --- Enrolments: the cohort's opening date, the phase history, and finished enrolments.
+
+
+def test_a_start_before_the_cohort_opens_is_refused_beside_the_start_date(leader_client):
+    participant, school = UserFactory(), SchoolFactory()
+    cohort = CohortFactory(opens_on=D(2025, 9, 1))
+    response = leader_client.post(reverse("programme_enrolments:add"), enrolment_data(participant, cohort, school))
+    assert response.status_code == 200
+    assert any("opens on 1 September 2025" in e for e in errors(response, "programme_started_on"))
+    assert not Enrolment.objects.exists()
+
+
+def test_phase_progress_records_the_leader_and_the_note_and_the_history_is_shown(leader_client):
+    enrolment = enrol(SchoolFactory())
+    data = {"to_phase": Phase.objects.get(number=2).pk, "note": "Initial enquiry assessed and passed."}
+    assert action(leader_client, "progress_phase", enrolment, data).status_code == 302
+    change = PhaseChange.objects.get(enrolment=enrolment)
+    assert (change.from_phase.number, change.to_phase.number) == (1, 2)
+    assert change.decided_by.has_role(Role.PROGRAMME_LEADER)
+    assert change.note == "Initial enquiry assessed and passed."
+    for view in ("edit", "inspect"):
+        content = leader_client.get(reverse(f"programme_enrolments:{view}", args=[enrolment.pk])).content.decode()
+        assert "Phases" in content
+        assert "Initial enquiry assessed and passed." in content
+        assert str(change.decided_by) in content
+
+
+def test_a_withdrawn_enrolment_offers_no_actions_and_refuses_them_with_its_status(leader_client):
+    school = SchoolFactory()
+    enrolment = enrol(school)
+    enrolment.status = Enrolment.Status.WITHDRAWN
+    enrolment.save()
+    content = leader_client.get(reverse("programme_enrolments:edit", args=[enrolment.pk])).content.decode()
+    assert reverse("programme_enrolments:change_coach", args=[enrolment.pk]) not in content
+    coach = staff(Role.COACH, school)
+    response = action(leader_client, "change_coach", enrolment, {"coach": coach.pk, "starts_on": "2025-10-01"})
+    assert response.status_code == 200
+    assert any("withdrawn" in e for e in response.context["form"].non_field_errors())
+    assert "withdrawn" in response.content.decode()
+    assert not CoachAssignment.objects.exists()
+
+
+# --- Two leaders editing one record: the second save is refused, and nothing of it is kept.
+
+
+def test_two_leaders_edit_a_school_and_the_second_is_refused_keeping_what_they_typed(client, leader_client):
+    school = SchoolFactory(name="Riverside Academy", urn="123456", fsm_percent="20.0")
+    url = reverse("programme_schools:edit", args=[school.pk])
+    first_loaded = loaded_version(leader_client, url)
+    other_leader = programme_leader()
+    client.force_login(other_leader)
+    second_loaded = loaded_version(client, url)
+
+    first = leader_client.post(url, school_data(name="Riverside School", loaded_updated_at=first_loaded))
+    assert first.status_code == 302
+    second = client.post(
+        url, school_data(name="Riverside College", fsm_percent="45.0", loaded_updated_at=second_loaded)
+    )
+    assert second.status_code == 200
+    assert STALE_EDIT_MESSAGE in second.context["form"].non_field_errors()
+    assert "reload to see theirs" in second.content.decode()
+    assert b'value="Riverside College"' in second.content  # what they typed is kept
+    school.refresh_from_db()
+    assert (school.name, school.fsm_percent) == ("Riverside School", 31.5)
+
+    # Once they reload, they can save over the first leader's change knowingly.
+    again = client.post(url, school_data(name="Riverside College", loaded_updated_at=loaded_version(client, url)))
+    assert again.status_code == 302
+    school.refresh_from_db()
+    assert school.name == "Riverside College"
+
+
+def cohort_edit_data(cohort, rules, **overrides):
+    data = cohort_data([(kind, value) for _, kind, value in rules]) | {"name": cohort.name, **overrides}
+    data["eligibility_rules-INITIAL_FORMS"] = str(sum(1 for pk, _, _ in rules if pk))
+    for i, (pk, _, _) in enumerate(rules):
+        data[f"eligibility_rules-{i}-id"] = str(pk or "")
+        data[f"eligibility_rules-{i}-ORDER"] = str(i)
+        data[f"eligibility_rules-{i}-DELETE"] = ""
+    return data
+
+
+def test_two_leaders_edit_a_cohort_and_its_rules_and_the_second_is_refused(client, leader_client):
+    cohort = CohortFactory(name="North East 2026")
+    rule = EligibilityRuleFactory(cohort=cohort, kind=EligibilityRule.Kind.QTS_YEAR_IN, value="2025")
+    url = reverse("programme_cohorts:edit", args=[cohort.pk])
+    first_loaded = loaded_version(leader_client, url)
+    client.force_login(programme_leader())
+    second_loaded = loaded_version(client, url)
+
+    first = leader_client.post(
+        url, cohort_edit_data(cohort, [(rule.pk, "qts_year_in", "2025,2026")], loaded_updated_at=first_loaded)
+    )
+    assert first.status_code == 302
+    second_rules = [(rule.pk, "qts_year_in", "2024"), (None, "region_in", "london")]
+    second = client.post(
+        url, cohort_edit_data(cohort, second_rules, academic_year="2027", loaded_updated_at=second_loaded)
+    )
+    assert second.status_code == 200
+    assert STALE_EDIT_MESSAGE in second.context["form"].non_field_errors()
+    cohort.refresh_from_db()
+    assert cohort.academic_year == 2026
+    assert list(cohort.eligibility_rules.values_list("kind", "value")) == [("qts_year_in", "2025,2026")]
+
+
+def test_a_save_racing_another_is_refused_by_the_locked_check(leader_client, monkeypatch):
+    """Both forms were validated before either saved: the check made with the row locked refuses the second."""
+    school = SchoolFactory(name="Riverside Academy", urn="123456")
+    url = reverse("programme_schools:edit", args=[school.pk])
+    loaded = loaded_version(leader_client, url)
+    School.objects.filter(pk=school.pk).update(name="Saved meanwhile", updated_at=timezone.now())
+    # As if this form had been validated before that save: only the locked check is left to notice.
+    monkeypatch.setattr(StaleEditFormMixin, "clean", lambda form: form.cleaned_data)
+    response = leader_client.post(url, school_data(name="Overwrite", loaded_updated_at=loaded))
+    assert response.status_code == 200
+    assert STALE_EDIT_MESSAGE in response.context["form"].non_field_errors()
+    school.refresh_from_db()
+    assert school.name == "Saved meanwhile"
+
+
+def test_an_edit_posted_without_the_version_it_was_loaded_at_is_refused(leader_client):
+    school = SchoolFactory(name="Riverside Academy", urn="123456")
+    response = leader_client.post(reverse("programme_schools:edit", args=[school.pk]), school_data(name="Overwrite"))
+    assert response.status_code == 200
+    assert STALE_EDIT_MESSAGE in response.context["form"].non_field_errors()
+    school.refresh_from_db()
+    assert school.name == "Riverside Academy"
+
+
+def test_two_leaders_end_one_membership_and_the_second_is_refused(client, leader_client):
+    membership = StaffMembership.objects.get(user=staff(Role.COACH, SchoolFactory(), starts_on=D(2025, 1, 1)))
+    url = reverse("programme_staff_memberships:edit", args=[membership.pk])
+    first_loaded = loaded_version(leader_client, url)
+    client.force_login(programme_leader())
+    second_loaded = loaded_version(client, url)
+    assert leader_client.post(url, {"ends_on": "2025-07-31", "loaded_updated_at": first_loaded}).status_code == 302
+    response = client.post(url, {"ends_on": "2025-12-31", "loaded_updated_at": second_loaded})
+    assert response.status_code == 200
+    assert STALE_EDIT_MESSAGE in response.context["form"].non_field_errors()
+    membership.refresh_from_db()
+    assert membership.ends_on == D(2025, 7, 31)
+
+
+def test_creating_a_school_or_cohort_needs_no_version(leader_client):
+    assert leader_client.post(reverse("programme_schools:add"), school_data()).status_code == 302
+    assert leader_client.post(reverse("programme_cohorts:add"), cohort_data([])).status_code == 302
+
+
+# --- The provider's settings.
+
+
+def settings_data(**overrides):
+    return {
+        "total_credits": "180",
+        "pass_mark": "50",
+        "max_prior_learning_credits": "30",
+        "summer_term_starts_month": "4",
+        "summer_term_starts_day": "15",
+        **overrides,
+    }
+
+
+def settings_url():
+    return reverse("wagtailsettings:edit", args=["programme", "programmesettings", ProgrammeSettings.load().pk])
+
+
+@pytest.mark.parametrize(
+    ("month", "day", "message"), [("2", "31", "February has 28 days"), ("4", "31", "April has 30")]
+)
+def test_a_summer_term_start_that_is_not_a_real_date_is_refused_beside_the_day(leader_client, month, day, message):
+    data = settings_data(summer_term_starts_month=month, summer_term_starts_day=day)
+    response = leader_client.post(settings_url(), data)
+    assert response.status_code == 200
+    assert any(message in e for e in response.context["form"].errors["summer_term_starts_day"])
+    assert ProgrammeSettings.load().summer_term_starts_day == 15
+
+
+def test_a_summer_term_start_on_a_real_date_is_saved(leader_client):
+    assert (
+        leader_client.post(
+            settings_url(), settings_data(summer_term_starts_month="4", summer_term_starts_day="30")
+        ).status_code
+        == 302
+    )
+    assert ProgrammeSettings.load().summer_term_starts_day == 30

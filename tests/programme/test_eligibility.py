@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from accounts.models import RoleGrant
 from accounts.roles import Role
@@ -18,7 +19,7 @@ from programme.models import (
 )
 from programme.rules import ProgrammeRuleError
 from programme.rules.eligibility import Candidate, check_eligibility
-from tests.factories import CohortFactory, SchoolFactory, UserFactory
+from tests.factories import CohortFactory, EnrolmentFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +219,77 @@ def test_participant_with_an_active_enrolment_cannot_enrol_again(cohort, school)
         _enrol(CohortFactory(), school, person)
     assert error.value.rule == "one_active_enrolment"
     assert Enrolment.objects.count() == 1
+
+
+def test_a_participant_who_withdrew_can_enrol_again_in_another_cohort(cohort, school):
+    person = UserFactory()
+    first = _enrol(cohort, school, person)
+    Enrolment.objects.filter(pk=first.pk).update(status=Enrolment.Status.WITHDRAWN)
+    assert _enrol(CohortFactory(), school, person).status == Enrolment.Status.ACTIVE
+
+
+def test_enrolling_twice_in_one_cohort_is_refused_beside_the_cohort(cohort, school):
+    person = UserFactory()
+    first = _enrol(cohort, school, person)
+    Enrolment.objects.filter(pk=first.pk).update(status=Enrolment.Status.WITHDRAWN)
+    with pytest.raises(ProgrammeRuleError) as error:
+        _enrol(cohort, school, person)
+    assert (error.value.rule, error.value.field) == ("one_enrolment_per_cohort", "cohort")
+    assert Enrolment.objects.count() == 1
+
+
+# --- The cohort's opening date.
+
+
+def test_a_programme_start_before_the_cohort_opens_is_refused_beside_the_start_date(school):
+    cohort = CohortFactory(name="North West 2025", opens_on=datetime.date(2025, 9, 1))
+    person = UserFactory()
+    with pytest.raises(ProgrammeRuleError) as error:
+        _enrol(cohort, school, person, programme_started_on=datetime.date(2025, 8, 31))
+    assert (error.value.rule, error.value.field) == ("cohort_opens", "programme_started_on")
+    assert "1 September 2025" in error.value.message
+    assert not Enrolment.objects.exists()
+    assert not SchoolPlacement.objects.exists()
+    assert not RoleGrant.objects.filter(user=person).exists()
+
+
+def test_a_programme_start_on_the_day_the_cohort_opens_is_accepted(school):
+    cohort = CohortFactory(opens_on=datetime.date(2025, 9, 1))
+    enrolment = _enrol(cohort, school, UserFactory(), programme_started_on=datetime.date(2025, 9, 1))
+    assert enrolment.programme_started_on == datetime.date(2025, 9, 1)
+
+
+# --- One active enrolment per participant, held by the database too.
+
+
+def test_the_database_refuses_a_second_active_enrolment_for_one_participant():
+    first = EnrolmentFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EnrolmentFactory(participant=first.participant)
+    # A finished enrolment does not count.
+    Enrolment.objects.filter(pk=first.pk).update(status=Enrolment.Status.COMPLETED)
+    assert EnrolmentFactory(participant=first.participant).status == Enrolment.Status.ACTIVE
+
+
+def test_two_leaders_enrolling_one_participant_at_once_make_one_enrolment(cohort, school, monkeypatch):
+    """The other leader's enrolment commits after this one's check and before its insert."""
+    person = UserFactory()
+    real_check = services._check_not_enrolled
+    calls = []
+
+    def check_then_the_other_leader_commits(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            real_check(**kwargs)
+            EnrolmentFactory(participant=person)
+            return
+        real_check(**kwargs)
+
+    monkeypatch.setattr(services, "_check_not_enrolled", check_then_the_other_leader_commits)
+    with pytest.raises(ProgrammeRuleError) as error:
+        _enrol(cohort, school, person)
+    assert error.value.rule == "one_active_enrolment"  # the constraint refused the insert; the message is the check's
+    assert len(calls) == 2
+    # The whole enrolment, the other leader's simulated row with it (it shares this test's transaction), is undone.
+    assert not Enrolment.objects.exists()
+    assert not SchoolPlacement.objects.exists()

@@ -7,7 +7,15 @@ import pytest
 from accounts.roles import Role
 from accounts.services import role_grant
 from programme import services
-from programme.models import CoachAssignment, Phase, SchoolPlacement, StaffMembership, TutorAssignment
+from programme.models import (
+    CoachAssignment,
+    Enrolment,
+    Phase,
+    PhaseChange,
+    SchoolPlacement,
+    StaffMembership,
+    TutorAssignment,
+)
 from programme.rules import ProgrammeRuleError
 from tests.factories import SchoolFactory, UserFactory, assign_coach, assign_tutor, enrol, staff
 
@@ -379,3 +387,62 @@ def test_phase_three_is_the_last(enrolment):
     enrolment.save()
     with pytest.raises(ProgrammeRuleError, match="last phase"):
         services.phase_progress(enrolment=enrolment, to_phase=Phase.objects.get(number=3))
+
+
+def test_phase_progress_records_who_decided_when_and_why(enrolment):
+    leader = UserFactory(roles=[Role.PROGRAMME_LEADER])
+    services.phase_progress(enrolment=enrolment, to_phase=Phase.objects.get(number=2), by=leader, note=" Enquiry done ")
+    services.phase_progress(enrolment=enrolment, to_phase=Phase.objects.get(number=3), by=leader)
+    history = [
+        (c.from_phase.number, c.to_phase.number, c.decided_by, c.note)
+        for c in PhaseChange.objects.filter(enrolment=enrolment)
+    ]
+    assert history == [(1, 2, leader, "Enquiry done"), (2, 3, leader, "")]
+    assert all(c.decided_at is not None for c in PhaseChange.objects.all())
+
+
+def test_a_refused_phase_progress_records_no_history(enrolment):
+    with pytest.raises(ProgrammeRuleError):
+        services.phase_progress(enrolment=enrolment, to_phase=Phase.objects.get(number=3))
+    assert not PhaseChange.objects.exists()
+
+
+# --- Only an active enrolment changes school, coach, tutor or phase.
+
+
+@pytest.mark.parametrize(
+    "status", [Enrolment.Status.WITHDRAWN, Enrolment.Status.COMPLETED, Enrolment.Status.INTERRUPTED]
+)
+def test_an_enrolment_that_is_not_active_changes_nothing(enrolment, coach, tutor, school, status):
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=status)
+    new_school = SchoolFactory()
+    calls = [
+        (services.coach_assign, {"coach": coach, "starts_on": START}),
+        (services.tutor_assign, {"tutor": tutor, "starts_on": START}),
+        (services.school_move, {"new_school": new_school, "moves_on": D(2026, 1, 5)}),
+        (services.phase_progress, {"to_phase": Phase.objects.get(number=2)}),
+    ]
+    for call, kwargs in calls:
+        # The enrolment the caller holds may still say active; the service reads it afresh.
+        error = _refused("enrolment_not_active", call, enrolment=enrolment, **kwargs)
+        assert status.label.lower() in error.message
+    enrolment.refresh_from_db()
+    assert enrolment.current_phase.number == 1
+    assert not PhaseChange.objects.exists()
+
+
+# --- Staff memberships: only in a role the person holds.
+
+
+@pytest.mark.parametrize(("holds", "role"), [(Role.HEAD, Role.COACH), (Role.COACH, Role.HEAD)])
+def test_staff_membership_in_a_role_the_person_does_not_hold_is_refused(school, holds, role):
+    error = _refused(
+        "staff_role",
+        services.staff_membership_start,
+        user=UserFactory(roles=[holds]),
+        school=school,
+        role=role,
+        starts_on=D(2024, 9, 1),
+    )
+    assert error.field == "role"
+    assert "does not hold the" in error.message
