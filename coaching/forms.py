@@ -9,6 +9,7 @@ from coaching.models import (
     LearningGoal,
     LearningOpportunity,
     LearningPlan,
+    ReminderKind,
     SessionKind,
     SessionSetting,
 )
@@ -97,7 +98,24 @@ class DialogueLogForm(forms.Form):
     evidence_considered = forms.CharField(
         label="Evidence considered", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    next_session_on = _date_field("Date of the next session", required=False)
+    next_session_on = _date_field(
+        "Date of the next session",
+        required=False,
+        help_text="You and the participant are each emailed a calendar invitation, and an update if it moves.",
+    )
+    next_session_at = forms.TimeField(
+        label="Time of the next session (optional)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="For example, 15:30. Leave it empty for an all-day entry.",
+        error_messages={"invalid": "Enter a time on the 24-hour clock, for example 15:30."},
+    )
+    next_session_minutes = forms.IntegerField(
+        label="Planned length in minutes (optional)",
+        required=False,
+        help_text="For example, 45.",
+        error_messages={"invalid": "Enter the length as a whole number of minutes, for example 45."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,6 +178,8 @@ class DialogueLogForm(forms.Form):
             pupil_outcomes=d.get("pupil_outcomes", ""),
             evidence_considered=d.get("evidence_considered", ""),
             next_session_on=d.get("next_session_on"),
+            next_session_at=d.get("next_session_at"),
+            next_session_minutes=d.get("next_session_minutes"),
             content_area_ids=tuple(d.get("content_areas", ())),
             topic_ids=tuple(d.get("topics", ())),
             standard_ids=tuple(d.get("standards", ())),
@@ -438,3 +458,18 @@ class OpportunityLearningForm(forms.Form):
     def __init__(self, *args, logs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["log"].queryset = logs
+
+
+class ReminderPreferencesForm(forms.Form):
+    """Each kind of coaching email, ticked while it is on."""
+
+    wanted = forms.MultipleChoiceField(
+        label="Send me",
+        choices=ReminderKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Untick an email to stop it. Heads and programme leaders are never sent coaching emails.",
+    )
+
+    def turned_off(self) -> set[str]:
+        return set(ReminderKind.values) - set(self.cleaned_data["wanted"])

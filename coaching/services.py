@@ -22,6 +22,7 @@ sees the change and its reason in the version history.
 """
 
 import datetime
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -42,7 +43,10 @@ from coaching.models import (
     LearningOpportunity,
     LearningPlan,
     LearningPlanReview,
+    PlannedSession,
     PrivateNote,
+    ReminderKind,
+    ReminderPreference,
     SessionKind,
     SessionSetting,
 )
@@ -96,6 +100,8 @@ class LogContent:
     pupil_outcomes: str = ""
     evidence_considered: str = ""
     next_session_on: datetime.date | None = None
+    next_session_at: datetime.time | None = None
+    next_session_minutes: int | None = None
     content_area_ids: tuple[int, ...] = ()
     topic_ids: tuple[int, ...] = ()
     standard_ids: tuple[int, ...] = ()
@@ -154,6 +160,10 @@ def _check_content(
         errors["setting"].append("Choose where the session happened.")
     if content.next_session_on is not None and content.next_session_on < session_on:
         errors["next_session_on"].append(f"The next session must be on or after this one, {_fmt(session_on)}.")
+    if content.next_session_on is None and (content.next_session_at or content.next_session_minutes):
+        errors["next_session_on"].append("Enter the date of the next session, or clear its time and length.")
+    if content.next_session_minutes is not None and not 0 < content.next_session_minutes <= MAX_SESSION_MINUTES:
+        errors["next_session_minutes"].append("Enter the planned length in minutes: a number from 1 to 1,440.")
     if len(content.focus) > DialogueLog._meta.get_field("focus").max_length:
         errors["focus"].append("Keep the focus to 300 characters or fewer.")
 
@@ -195,12 +205,69 @@ def _apply(log: DialogueLog, content: LogContent, tags: _Tags, *, by: User, now:
     for name in DialogueLog.RECORD_FIELDS:
         setattr(log, name, richtext.sanitise(getattr(content, name)))
     log.next_session_on = content.next_session_on
+    log.next_session_at = content.next_session_at if content.next_session_on else None
+    log.next_session_minutes = content.next_session_minutes if content.next_session_on else None
     log.updated_at = now
     log.updated_by = by
     log.save()
     log.content_areas.set(tags.content_area_ids)
     log.topics.set(tags.topic_ids)
     log.standards.set(tags.standard_ids)
+    planned_session_sync(log=log)
+
+
+# --- The next session in both people's calendars.
+
+
+def planned_session_sync(*, log: DialogueLog) -> PlannedSession | None:
+    """Keep the log's planned next session in step with it, and send both people the invitation,
+    its update or its cancellation once the transaction commits. Saving the log unchanged sends
+    nothing; each change raises the event's SEQUENCE, so calendars replace the earlier one."""
+    from coaching import tasks
+
+    planned = PlannedSession.objects.select_for_update().filter(log=log).first()
+    if log.next_session_on is None:
+        if planned is None or planned.cancelled:
+            return planned
+        planned.cancelled = True
+    elif planned is None:
+        planned = PlannedSession(
+            log=log,
+            uid=f"coaching-session-{log.pk}-{uuid.uuid4().hex}@{_calendar_domain()}",
+            starts_on=log.next_session_on,
+            starts_at=log.next_session_at,
+            duration_minutes=log.next_session_minutes,
+        )
+        planned.save()
+        transaction.on_commit(lambda: tasks.send_session_invitation.delay(planned.pk))
+        return planned
+    else:
+        when = (log.next_session_on, log.next_session_at, log.next_session_minutes)
+        if not planned.cancelled and when == (planned.starts_on, planned.starts_at, planned.duration_minutes):
+            return planned
+        planned.starts_on, planned.starts_at, planned.duration_minutes = when
+        planned.cancelled = False
+    planned.sequence += 1
+    planned.save()
+    transaction.on_commit(lambda: tasks.send_session_invitation.delay(planned.pk))
+    return planned
+
+
+def _calendar_domain() -> str:
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    return urlsplit(settings.PORTAL_BASE_URL).hostname or "mtl-portal"
+
+
+def reminder_preferences_save(*, user: User, turned_off: set[str]) -> ReminderPreference:
+    """Turn each kind of coaching email on or off for this person."""
+    unknown = set(turned_off) - set(ReminderKind.values)
+    if unknown:
+        raise CoachingError("Choose from the emails listed.", field="turned_off")
+    preference, _ = ReminderPreference.objects.update_or_create(user=user, defaults={"turned_off": sorted(turned_off)})
+    return preference
 
 
 def _claim(log: DialogueLog, version: int, *, stale_message: str = STALE_LOG) -> DialogueLog:

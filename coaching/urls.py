@@ -6,6 +6,9 @@ app_name = "coaching"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("emails/", views.reminder_preferences, name="reminder_preferences"),
+    path("release-time/", views.release_time, name="release_time"),
+    path("release-time.csv", views.release_time_csv, name="release_time_csv"),
     path("participants/<int:enrolment_id>/", views.timeline, name="timeline"),
     path("participants/<int:enrolment_id>/summary/", views.summary, name="summary"),
     path("participants/<int:enrolment_id>/action-steps/", views.action_steps, name="action_steps"),

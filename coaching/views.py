@@ -1,6 +1,8 @@
 """Coaching pages. Thin: fetch the record for this person (the access policy decides, 404 when they
 may not see it, 403 when they may see it but not do this), parse the form, call a service, render."""
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
@@ -24,6 +27,7 @@ from coaching.forms import (
     OpportunityLearningForm,
     PlanReviewForm,
     PrivateNoteForm,
+    ReminderPreferencesForm,
     RespondForm,
     SendForm,
     TimelineFilterForm,
@@ -38,13 +42,15 @@ from coaching.models import (
     LearningOpportunity,
     LearningPlan,
     PrivateNote,
+    ReminderKind,
+    ReminderPreference,
     SessionKind,
     SessionSetting,
 )
 from coaching.services import CoachingError
 from programme import access
 from programme.access import Action, EnrolmentRecord, Relation
-from programme.models import Enrolment
+from programme.models import Enrolment, School
 
 # --- Fetching a record for this person.
 
@@ -668,3 +674,101 @@ def opportunity_learning(request: HttpRequest, pk: int) -> HttpResponse:
         "coaching/opportunity_learning.html",
         {"form": form, "opportunity": opportunity, "enrolment": opportunity.enrolment},
     )
+
+
+# --- Coaching emails a person receives.
+
+
+@login_required
+def reminder_preferences(request: HttpRequest) -> HttpResponse:
+    """Turn each kind of coaching email on or off."""
+    preference = ReminderPreference.objects.filter(user=request.user).first()
+    turned_off = set(preference.turned_off) if preference else set()
+    form = ReminderPreferencesForm(
+        request.POST or None, initial={"wanted": [k for k in ReminderKind.values if k not in turned_off]}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reminder_preferences_save(user=request.user, turned_off=form.turned_off())
+        except CoachingError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Your choice of coaching emails is saved.")
+            return redirect("coaching:reminder_preferences")
+    return render(
+        request,
+        "coaching/reminder_preferences.html",
+        {"form": form, "receives": bool(request.user.roles & {Role.PARTICIPANT, Role.COACH})},
+    )
+
+
+# --- Release time (Q33).
+
+_RELEASE_TIME_TITLES = {
+    Relation.PARTICIPANT: "Your time in coaching",
+    Relation.COACH: "Your time coaching",
+    Relation.HEAD: "Your school's participants and coaches",
+    Relation.PROGRAMME_LEADER: "Every school",
+}
+
+
+def _release_time_sections(request: HttpRequest) -> tuple[list[dict], School | None]:
+    school = None
+    if Role.PROGRAMME_LEADER in request.user.roles and request.GET.get("school", "").isdigit():
+        school = School.objects.filter(pk=int(request.GET["school"])).first()
+    sections = []
+    for relation, title in _RELEASE_TIME_TITLES.items():
+        if relation.value in request.user.roles:
+            found = selectors.release_time(
+                request.user,
+                relation,
+                school_id=school.pk if school and relation == Relation.PROGRAMME_LEADER else None,
+            )
+            sections.append({"relation": relation, "title": title, "time": found})
+    if not sections:
+        raise Http404("Release time is shown to participants, coaches, heads and programme leaders.")
+    return sections, school
+
+
+@login_required
+def release_time(request: HttpRequest) -> HttpResponse:
+    """Minutes of agreed coaching per term: dates and minutes only, never what was said."""
+    sections, school = _release_time_sections(request)
+    schools = School.objects.order_by("name") if Role.PROGRAMME_LEADER in request.user.roles else []
+    return render(request, "coaching/release_time.html", {"sections": sections, "school": school, "schools": schools})
+
+
+@login_required
+def release_time_csv(request: HttpRequest) -> HttpResponse:
+    """The head's or programme leader's release time as CSV: term, person, school, sessions, minutes."""
+    sections, school = _release_time_sections(request)
+    wanted = request.GET.get("scope", "")
+    sections = [s for s in sections if s["relation"] in (Relation.HEAD, Relation.PROGRAMME_LEADER)]
+    if wanted:
+        sections = [s for s in sections if s["relation"].value == wanted]
+    if not sections:
+        raise Http404("The export is for heads and programme leaders.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"release-time-{school.name if school else sections[0]['relation'].value}"
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["School year", "Term", "Months", "Role", "Name", "School", "Sessions", "Minutes"])
+    for row in sections[0]["time"].rows:
+        writer.writerow(
+            [
+                row.term.school_year_label,
+                row.term.label,
+                row.term.months,
+                row.role,
+                _csv_safe(row.name),
+                _csv_safe(row.school),
+                row.sessions,
+                row.minutes,
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """A name starting with =, +, - or @ would be a formula in a spreadsheet."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

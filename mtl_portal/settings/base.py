@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from mtl_portal.env import env_bool, env_int, env_list, env_str
 
@@ -159,6 +160,22 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The DatabaseScheduler copies these into its periodic tasks when beat starts. Each task is safe to
+# run twice (coaching.reminders), so a restart or an extra run never sends a reminder again.
+CELERY_BEAT_SCHEDULE = {
+    "coaching-session-reminders": {
+        "task": "coaching.tasks.send_session_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "coaching-action-step-reminders": {
+        "task": "coaching.tasks.send_action_step_reminders",
+        "schedule": crontab(hour=7, minute=15),
+    },
+    "coaching-draft-waiting-reminders": {
+        "task": "coaching.tasks.send_draft_waiting_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,0 +1,220 @@
+"""Release time (programme Q33): minutes of agreed coaching per term for each participant and each
+coach, shown to each as their own, to the head for their school and to the programme leader for
+every school (filterable), and exported as CSV for head and leader. Dates and minutes only: no
+page or export a head or programme leader sees shows any text of a log."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.roles import Role
+from coaching import selectors
+from coaching.models import LearningOpportunity
+from coaching.selectors import Term
+from programme import services as programme_services
+from programme.access import Relation
+from tests.coaching.factories import DialogueLogFactory, action_step, agreed_log, private_note
+from tests.factories import SchoolFactory, assign_coach, enrol, staff
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+SECRETS = {
+    "discussed": "Secret-discussed-words",
+    "strengths": "Secret-strengths-words",
+    "pupil_outcomes": "Secret-outcomes-words",
+    "evidence_considered": "Secret-evidence-words",
+    "focus": "Secret-focus-words",
+    "participant_reflection": "Secret-reflection-words",
+}
+NOTE = "Secret-private-note-words"
+STEP = "Secret-action-step-words"
+OPPORTUNITY = "Secret-opportunity-words"
+
+
+def test_terms_are_autumn_spring_and_summer():
+    assert Term.of(D(2025, 9, 1)).label == "Autumn term 2025"
+    assert Term.of(D(2025, 12, 31)).label == "Autumn term 2025"
+    assert Term.of(D(2026, 1, 1)).label == "Spring term 2026"
+    assert Term.of(D(2026, 3, 31)).label == "Spring term 2026"
+    assert Term.of(D(2026, 4, 1)).label == "Summer term 2026"
+    assert Term.of(D(2026, 8, 31)).school_year_label == "2025/26"
+    assert Term.of(D(2025, 9, 1)) < Term.of(D(2026, 1, 1)) < Term.of(D(2026, 4, 1))
+
+
+@pytest.fixture
+def sessions(world):
+    logs = [
+        agreed_log(enrolment=world.enrolment, coach=world.coach, session_on=D(2025, 10, 1), duration_minutes=45),
+        agreed_log(enrolment=world.enrolment, coach=world.coach, session_on=D(2025, 11, 5), duration_minutes=30),
+        agreed_log(enrolment=world.enrolment, coach=world.coach, session_on=D(2026, 2, 4), duration_minutes=60),
+    ]
+    # A draft does not count.
+    DialogueLogFactory(enrolment=world.enrolment, coach=world.coach, session_on=D(2025, 10, 8), duration_minutes=90)
+    # Another school's session, with its own coach.
+    other = world.other_participant.enrolments.get()
+    agreed_log(enrolment=other, coach=world.stranger_coach, session_on=D(2025, 10, 2), duration_minutes=20)
+    return logs
+
+
+def _minutes(time) -> dict[tuple[str, str, str], int]:
+    return {(r.term.label, r.role, r.name): r.minutes for r in time.rows}
+
+
+def test_participant_and_coach_see_their_own_minutes_by_term(world, sessions):
+    p, c = world.participant.get_full_name(), world.coach.get_full_name()
+    assert _minutes(selectors.release_time(world.participant, Relation.PARTICIPANT)) == {
+        ("Autumn term 2025", "Participant", p): 75,
+        ("Spring term 2026", "Participant", p): 60,
+    }
+    assert _minutes(selectors.release_time(world.coach, Relation.COACH)) == {
+        ("Autumn term 2025", "Coach", c): 75,
+        ("Spring term 2026", "Coach", c): 60,
+    }
+
+
+def test_head_sees_their_schools_participants_and_coaches_only(world, sessions):
+    found = _minutes(selectors.release_time(world.head, Relation.HEAD))
+    assert found == {
+        ("Autumn term 2025", "Participant", world.participant.get_full_name()): 75,
+        ("Autumn term 2025", "Coach", world.coach.get_full_name()): 75,
+        ("Spring term 2026", "Participant", world.participant.get_full_name()): 60,
+        ("Spring term 2026", "Coach", world.coach.get_full_name()): 60,
+    }
+
+
+def test_time_after_a_move_counts_for_the_new_school(world, sessions):
+    new_school = SchoolFactory(name="New School")
+    new_head = staff(Role.HEAD, new_school)
+    programme_services.school_move(enrolment=world.enrolment, new_school=new_school, moves_on=D(2026, 1, 5))
+    assert {k[0] for k in _minutes(selectors.release_time(world.head, Relation.HEAD))} == {"Autumn term 2025"}
+    assert {k[0] for k in _minutes(selectors.release_time(new_head, Relation.HEAD))} == {"Spring term 2026"}
+
+
+def test_leader_sees_every_school_and_filters_by_one(world, sessions):
+    everyone = selectors.release_time(world.leader, Relation.PROGRAMME_LEADER)
+    assert {r.school for r in everyone.rows} == {world.school.name, world.other_school.name}
+    one = selectors.release_time(world.leader, Relation.PROGRAMME_LEADER, school_id=world.other_school.pk)
+    assert {(r.role, r.minutes) for r in one.rows} == {("Participant", 20), ("Coach", 20)}
+
+
+def test_nobody_else_sees_release_time(world, sessions):
+    assert selectors.release_time(world.tutor, Relation.HEAD).rows == []
+    assert {r.name for r in selectors.release_time(world.stranger_coach, Relation.COACH).rows} == {
+        world.stranger_coach.get_full_name()
+    }
+    assert selectors.release_time(world.other_head, Relation.HEAD).rows[0].school == world.other_school.name
+
+
+def test_release_time_page_for_each_role_and_refused_to_others(client, world, sessions):
+    for person in (world.participant, world.coach, world.head, world.leader):
+        client.force_login(person)
+        response = client.get(reverse("coaching:release_time"))
+        assert response.status_code == 200
+        assert "January to March" in response.content.decode()
+    client.force_login(world.tutor)
+    assert client.get(reverse("coaching:release_time")).status_code == 404
+    client.force_login(world.examiner)
+    assert client.get(reverse("coaching:release_time")).status_code == 404
+
+
+def test_csv_export_for_head_and_leader_only(client, world, sessions):
+    client.force_login(world.head)
+    response = client.get(reverse("coaching:release_time_csv"), {"scope": "head"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["School year", "Term", "Months", "Role", "Name", "School", "Sessions", "Minutes"]
+    assert rows[1][:4] == ["2025/26", "Spring term 2026", "January to March", "Participant"]  # newest first
+    assert sum(int(r[7]) for r in rows[1:] if r[3] == "Participant") == 135
+    client.force_login(world.leader)
+    filtered = client.get(
+        reverse("coaching:release_time_csv"), {"scope": "programme_leader", "school": world.school.pk}
+    )
+    assert world.other_school.name not in filtered.content.decode()
+    for person in (world.coach, world.participant, world.tutor):
+        client.force_login(person)
+        assert client.get(reverse("coaching:release_time_csv")).status_code == 404
+
+
+def test_release_time_query_count_does_not_grow_with_sessions(client, world):
+    def count(person):
+        client.force_login(person)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("coaching:release_time")).status_code == 200
+        return len(queries)
+
+    def add(n, start):
+        for i in range(start, start + n):
+            agreed_log(
+                enrolment=world.enrolment,
+                coach=world.coach,
+                session_on=D(2025, 10, 1) + datetime.timedelta(days=15 * i),
+            )
+            extra = enrol(world.school)
+            assign_coach(extra, world.coach)
+            agreed_log(enrolment=extra, coach=world.coach, session_on=D(2025, 10, 1))
+
+    add(2, 0)
+    few = {who: count(who) for who in (world.coach, world.head, world.leader)}
+    add(18, 2)
+    assert {who: count(who) for who in (world.coach, world.head, world.leader)} == few
+
+
+# --- No text of any log on any page or export a head or programme leader sees.
+
+
+def test_no_coaching_text_on_any_head_or_leader_page_or_export(client, world):
+    agreed = agreed_log(enrolment=world.enrolment, coach=world.coach, next_session_on=D(2025, 10, 15), **SECRETS)
+    draft = DialogueLogFactory(
+        enrolment=world.enrolment,
+        coach=world.coach,
+        session_on=D(2025, 10, 8),
+        **{k: v for k, v in SECRETS.items() if k != "participant_reflection"},
+    )
+    private_note(agreed, NOTE)
+    action_step(agreed, description=STEP, success_criteria=STEP)
+    LearningOpportunity.objects.create(
+        enrolment=world.enrolment,
+        arranged_by=world.coach,
+        kind="observing",
+        description=OPPORTUNITY,
+        what_was_learned=OPPORTUNITY,
+        happens_on=D(2025, 10, 3),
+        log=agreed,
+    )
+    e = world.enrolment.pk
+    urls = [
+        reverse("coaching:index"),
+        reverse("coaching:timeline", args=[e]),
+        reverse("coaching:summary", args=[e]),
+        reverse("coaching:action_steps", args=[e]),
+        reverse("coaching:diagnosis", args=[e]),
+        reverse("coaching:opportunities", args=[e]),
+        reverse("coaching:log_detail", args=[agreed.pk]),
+        reverse("coaching:log_detail", args=[draft.pk]),
+        reverse("coaching:log_versions", args=[agreed.pk]),
+        reverse("coaching:log_version_detail", args=[agreed.pk, 1]),
+        reverse("coaching:release_time"),
+        reverse("coaching:release_time") + f"?school={world.school.pk}",
+        reverse("coaching:release_time_csv") + "?scope=head",
+        reverse("coaching:release_time_csv") + "?scope=programme_leader",
+        reverse("programme:head_home"),
+        reverse("programme:leader_home"),
+        reverse("dashboard"),
+    ]
+    secrets = [*SECRETS.values(), NOTE, STEP, OPPORTUNITY]
+    for person in (world.head, world.leader):
+        client.force_login(person)
+        seen_minutes = False
+        for url in urls:
+            response = client.get(url, follow=True)
+            body = response.content.decode()
+            for words in secrets:
+                assert words not in body, (person, url, words)
+            seen_minutes |= "45" in body
+        assert seen_minutes
