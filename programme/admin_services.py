@@ -1,6 +1,6 @@
 """Writes the programme leader's screens need that programme.services does not offer."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from programme.models import Enrolment
 from programme.rules import ProgrammeRuleError
@@ -10,7 +10,14 @@ from programme.rules import ProgrammeRuleError
 def enrolment_status_change(*, enrolment: Enrolment, status: str, status_was: str) -> Enrolment:
     """Set the status only if nobody has changed it since `status_was` was read, so two leaders
     cannot silently overwrite each other. Periods and phase are left alone."""
-    changed = Enrolment.objects.filter(pk=enrolment.pk, status=status_was).update(status=status)
+    if status == Enrolment.Status.ACTIVE and _other_active(enrolment).exists():
+        raise _already_active(enrolment)
+    try:
+        with transaction.atomic():
+            changed = Enrolment.objects.filter(pk=enrolment.pk, status=status_was).update(status=status)
+    except IntegrityError:
+        # Another enrolment was made active meanwhile; the database's constraint refused this one.
+        raise _already_active(enrolment) from None
     if not changed:
         current = Enrolment.objects.get(pk=enrolment.pk)
         raise ProgrammeRuleError(
@@ -21,3 +28,19 @@ def enrolment_status_change(*, enrolment: Enrolment, status: str, status_was: st
         )
     enrolment.status = status
     return enrolment
+
+
+def _other_active(enrolment: Enrolment):
+    return Enrolment.objects.filter(participant_id=enrolment.participant_id, status=Enrolment.Status.ACTIVE).exclude(
+        pk=enrolment.pk
+    )
+
+
+def _already_active(enrolment: Enrolment) -> ProgrammeRuleError:
+    other = _other_active(enrolment).select_related("cohort").first()
+    where = f" in {other.cohort}" if other else ""
+    return ProgrammeRuleError(
+        f"{enrolment.participant} already has an active enrolment{where}; a participant has one at a time.",
+        rule="one_active_enrolment",
+        field="status",
+    )

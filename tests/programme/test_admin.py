@@ -314,6 +314,19 @@ def test_a_status_changed_meanwhile_by_someone_else_is_not_overwritten(leader_cl
     assert enrolment.status == Enrolment.Status.WITHDRAWN
 
 
+def test_an_enrolment_is_not_made_active_while_the_participant_has_another_active_one(leader_client):
+    school = SchoolFactory()
+    old = enrol(school)
+    Enrolment.objects.filter(pk=old.pk).update(status=Enrolment.Status.WITHDRAWN)
+    current = enrol(school, participant=old.participant)
+    url = reverse("programme_enrolments:edit", args=[old.pk])
+    response = leader_client.post(url, {"status": "active", "status_was": "withdrawn"})
+    assert response.status_code == 200
+    assert any(f"already has an active enrolment in {current.cohort}" in e for e in errors(response, "status"))
+    old.refresh_from_db()
+    assert old.status == Enrolment.Status.WITHDRAWN
+
+
 def test_edit_and_inspect_pages_show_the_period_history_and_the_actions(leader_client):
     school = SchoolFactory(name="Oakfield Primary")
     enrolment = enrol(school)
@@ -665,3 +678,27 @@ def test_a_summer_term_start_on_a_real_date_is_saved(leader_client):
         == 302
     )
     assert ProgrammeSettings.load().summer_term_starts_day == 30
+
+
+def test_making_an_enrolment_active_racing_another_is_refused_by_the_database(monkeypatch):
+    """The other enrolment became active after this check: the constraint refuses, with the same message."""
+    from programme import admin_services
+    from programme.rules import ProgrammeRuleError
+
+    school = SchoolFactory()
+    old = enrol(school)
+    Enrolment.objects.filter(pk=old.pk).update(status=Enrolment.Status.WITHDRAWN)
+    enrol(school, participant=old.participant)
+    real = admin_services._other_active
+    calls = []
+
+    def other_active(enrolment):
+        calls.append(enrolment)
+        return Enrolment.objects.none() if len(calls) == 1 else real(enrolment)
+
+    monkeypatch.setattr(admin_services, "_other_active", other_active)
+    with pytest.raises(ProgrammeRuleError, match="already has an active enrolment"):
+        admin_services.enrolment_status_change(enrolment=old, status="active", status_was="withdrawn")
+    assert len(calls) == 2  # the check let it through; the constraint refused it
+    old.refresh_from_db()
+    assert old.status == Enrolment.Status.WITHDRAWN
