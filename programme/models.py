@@ -29,7 +29,7 @@ class Phase(models.Model):
         return f"Phase {self.number}: {self.name}"
 
 
-class ContentArea(models.Model):
+class ContentArea(ClusterableModel):
     number = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=60)
@@ -43,7 +43,7 @@ class ContentArea(models.Model):
 
 
 class Topic(models.Model):
-    content_area = models.ForeignKey(ContentArea, on_delete=models.CASCADE, related_name="topics")
+    content_area = ParentalKey(ContentArea, on_delete=models.CASCADE, related_name="topics")
     name = models.CharField(max_length=200)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
@@ -55,7 +55,7 @@ class Topic(models.Model):
         return self.name
 
 
-class StandardFramework(models.Model):
+class StandardFramework(ClusterableModel):
     """A set of professional standards. More than one may be in use at once."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -71,7 +71,7 @@ class StandardFramework(models.Model):
 
 
 class Standard(models.Model):
-    framework = models.ForeignKey(StandardFramework, on_delete=models.CASCADE, related_name="standards")
+    framework = ParentalKey(StandardFramework, on_delete=models.CASCADE, related_name="standards")
     part = models.CharField(max_length=100, blank=True)
     code = models.CharField(max_length=20)
     title = models.CharField(max_length=300)

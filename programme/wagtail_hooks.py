@@ -12,6 +12,7 @@ from wagtail.permissions import register_permission_policy
 
 from programme import admin_forms, admin_views
 from programme.admin_concurrency import StaleEditViewSetMixin
+from programme.admin_structure import ContentAreaViewSet, PhaseViewSet, StandardFrameworkViewSet
 from programme.models import ChallengeCategory, Cohort, Enrolment, School, StaffMembership
 
 
@@ -149,7 +150,16 @@ class ProgrammeViewSetGroup(ViewSetGroup):
     menu_label = "Programme"
     menu_icon = "folder-open-inverse"
     menu_order = 200
-    items = (EnrolmentViewSet, CohortViewSet, SchoolViewSet, StaffMembershipViewSet, ChallengeCategoryViewSet)
+    items = (
+        EnrolmentViewSet,
+        CohortViewSet,
+        SchoolViewSet,
+        StaffMembershipViewSet,
+        ChallengeCategoryViewSet,
+        PhaseViewSet,
+        ContentAreaViewSet,
+        StandardFrameworkViewSet,
+    )
 
 
 for model in (Enrolment, StaffMembership):
