@@ -1,8 +1,8 @@
-from accounts.homes import homes_for
+from accounts.homes import navigation_for
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"role_homes": []}
-    return {"role_homes": homes_for(user)}
+    return {"role_homes": navigation_for(user)}

@@ -30,3 +30,31 @@ ROLE_HOMES = [
 
 def homes_for(user) -> list[RoleHome]:
     return [home for home in ROLE_HOMES if home.role in user.roles]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the portal several roles use, linked from the menu for those roles."""
+
+    roles: frozenset[str]
+    label: str
+    url_name: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+SECTIONS = [
+    Section(
+        frozenset({Role.PARTICIPANT, Role.COACH, Role.TUTOR, Role.HEAD, Role.PROGRAMME_LEADER}),
+        "Coaching",
+        "coaching:index",
+    ),
+    Section(frozenset({Role.HEAD, Role.PROGRAMME_LEADER}), "Release time", "coaching:release_time"),
+]
+
+
+def navigation_for(user) -> list[RoleHome | Section]:
+    """The menu: each of the person's role homes, then the sections their roles use."""
+    return [*homes_for(user), *(section for section in SECTIONS if section.roles & user.roles)]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from programme import selectors
 from programme.access import Relation
-from programme.models import Phase, ProgrammeSettings
+from programme.models import ContentArea, Phase, ProgrammeSettings
 from programme.rules import timing
 
 PAGE_SIZE = 50
@@ -49,7 +49,28 @@ def participant_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def coach_home(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, Relation.COACH, "programme/coach_home.html", "My coachees")
+    """My coachees: for each, the last and next session, open and overdue action steps, and which
+    content areas agreed logs have covered so far. A fixed number of queries per page."""
+    from coaching.selectors import coachee_overview
+
+    _require_role(request, Role.COACH)
+    enrolments = selectors.enrolments_for_home(request.user, Relation.COACH)
+    page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
+    overview = coachee_overview(request.user, page.object_list)
+    areas = list(ContentArea.objects.order_by("number"))
+    rows = [
+        {
+            "enrolment": e,
+            "overview": overview[e.pk],
+            "coverage": [(area, area.pk in overview[e.pk].covered_area_ids) for area in areas],
+        }
+        for e in page.object_list
+    ]
+    return render(
+        request,
+        "programme/coach_home.html",
+        {"page": page, "rows": rows, "title": "My coachees", "relation": Relation.COACH, "today": timezone.localdate()},
+    )
 
 
 @login_required

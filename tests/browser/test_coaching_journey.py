@@ -1,0 +1,112 @@
+"""Journey 2 in Chromium: the coach signs in and records a session as a draft (without
+JavaScript; axe-core checks the coach's pages in the second test), adds an action step and
+sends it; the participant signs in, adds their reflection and agrees it. axe-core finds no
+WCAG 2.2 AA violation on any coaching page on the way."""
+
+import pytest
+
+from accounts.roles import Role
+from coaching.models import AgreementStatus, DialogueLog
+from tests.browser.conftest import axe_violations
+from tests.browser.test_sign_in_journey import sign_in
+from tests.coaching.factories import DialogueLogFactory, action_step
+from tests.factories import SchoolFactory, UserFactory, assign_coach, enrol, staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _no_violations(page, where: str) -> None:
+    assert axe_violations(page) == [], where
+
+
+def test_coach_records_a_session_and_the_participant_agrees_it(live_server, browser):
+    school = SchoolFactory(name="Riverside Academy")
+    coach = staff(Role.COACH, school, email="coach@example.org", first_name="Cara", last_name="Coach")
+    participant = UserFactory(email="pat@example.org", first_name="Pat", last_name="Learner", roles=[Role.PARTICIPANT])
+    enrolment = enrol(school, participant=participant)
+    assign_coach(enrolment, coach)
+
+    # The coach, without JavaScript: the core task works on plain HTML forms.
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server.url, "coach@example.org")
+    assert page.get_by_role("heading", level=1).inner_text() == "My coachees"
+    page.get_by_role("link", name="Record a session with Pat Learner").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Record a coaching session"
+    page.get_by_label("Date of the session").fill("2025-10-01")
+    page.get_by_label("Length in minutes", exact=True).fill("50")
+    page.get_by_label("Kind of session").select_option(label="Lesson observation and feedback")
+    page.get_by_label("Focus of the session").fill("Questioning in Year 9 science")
+    page.get_by_label("What was observed and discussed").fill("We watched the starter and talked about wait time.")
+    page.get_by_label("1. ", exact=False).first.check()
+    page.get_by_label("Date of the next session").fill("2025-10-15")
+    page.get_by_label("Time of the next session (optional)").fill("15:30")
+    page.get_by_role("button", name="Save as draft").click()
+    assert "Log saved as a draft." in page.content()
+    log = DialogueLog.objects.get()
+    assert (log.status, log.duration_minutes) == (AgreementStatus.DRAFT, 50)
+
+    page.get_by_role("link", name="Add an action step").click()
+    page.get_by_label("Action step", exact=False).first.fill("Plan three hinge questions for Thursday")
+    page.get_by_label("Due date").fill("2025-10-14")
+    page.get_by_role("button", name="Add the action step").click()
+    assert "Action step added." in page.content()
+    page.get_by_role("button", name="Send to Pat Learner to agree").click()
+    assert "Log sent to the participant to agree." in page.content()
+    context.close()
+
+    # The participant, with JavaScript, clicks through from their home.
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, live_server.url, "pat@example.org")
+    assert page.get_by_role("heading", level=1).inner_text() == "My programme"
+    page.get_by_role("link", name="Your coaching sessions").click()
+    _no_violations(page, "the participant's coaching timeline")
+    page.get_by_role("link", name="1 October 2025", exact=False).click()
+    _no_violations(page, "the log waiting for the participant")
+    page.get_by_role("link", name="Add your reflection and respond").first.click()
+    _no_violations(page, "the agreement form")
+    page.get_by_label("Your reflection").fill("I will plan my questions before the lesson.")
+    page.get_by_role("button", name="Agree the record").click()
+    assert "You have agreed the record of this session." in page.content()
+    _no_violations(page, "the agreed log")
+    log.refresh_from_db()
+    assert log.status == AgreementStatus.AGREED
+    assert log.participant_reflection == "I will plan my questions before the lesson."
+
+    page.get_by_role("link", name="Back to the coaching timeline").click()
+    page.get_by_role("link", name="Your action steps").click()
+    assert "Plan three hinge questions for Thursday" in page.content()
+    _no_violations(page, "the participant's action steps")
+    context.close()
+
+
+def test_coaching_pages_for_the_coach_have_no_wcag_violations(live_server, page):
+    school = SchoolFactory()
+    coach = staff(Role.COACH, school, email="coach2@example.org")
+    enrolment = enrol(school)
+    assign_coach(enrolment, coach)
+    log = DialogueLogFactory(enrolment=enrolment, coach=coach)
+    action_step(log)
+    sign_in(page, live_server.url, "coach2@example.org")
+    _no_violations(page, "my coachees")
+    for path in (
+        "/coaching/",
+        f"/coaching/participants/{enrolment.pk}/",
+        f"/coaching/participants/{enrolment.pk}/logs/new/",
+        f"/coaching/logs/{log.pk}/",
+        f"/coaching/logs/{log.pk}/edit/",
+        f"/coaching/participants/{enrolment.pk}/action-steps/",
+        f"/coaching/participants/{enrolment.pk}/diagnosis/",
+        f"/coaching/participants/{enrolment.pk}/opportunities/",
+        "/coaching/release-time/",
+        "/coaching/emails/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        _no_violations(page, path)
+    # A form sent back with errors.
+    page.goto(f"{live_server.url}/coaching/participants/{enrolment.pk}/logs/new/")
+    page.get_by_label("Length in minutes", exact=True).fill("0")
+    page.get_by_role("button", name="Save as draft").click()
+    assert "There is a problem" in page.content()
+    _no_violations(page, "the session form with errors")
