@@ -284,6 +284,12 @@ class Period(models.Model):
     class Meta:
         abstract = True
         ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+            )
+        ]
 
     def covers(self, day: datetime.date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
@@ -294,14 +300,6 @@ class SchoolPlacement(Period):
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="school_placements")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="placements")
-
-    class Meta(Period.Meta):
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="placement_ends_after_start",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.enrolment.participant} at {self.school} from {self.starts_on:%d/%m/%Y}"
@@ -321,14 +319,6 @@ class CoachAssignment(Period):
         help_text="Set only when the coach works at a partner school rather than the participant's own.",
     )
 
-    class Meta(Period.Meta):
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="coach_assignment_ends_after_start",
-            )
-        ]
-
     def __str__(self) -> str:
         return f"{self.coach} coaching {self.enrolment.participant} from {self.starts_on:%d/%m/%Y}"
 
@@ -338,14 +328,6 @@ class TutorAssignment(Period):
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="tutor_assignments")
     tutor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tutor_assignments")
-
-    class Meta(Period.Meta):
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="tutor_assignment_ends_after_start",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.tutor} tutoring {self.enrolment.participant} from {self.starts_on:%d/%m/%Y}"
@@ -363,14 +345,6 @@ class StaffMembership(Period):
     role = models.CharField(max_length=20, choices=StaffRole.choices)
     # Lets an edit opened before someone else's save be refused (programme.admin_concurrency).
     updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta(Period.Meta):
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="membership_ends_after_start",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.user}, {self.get_role_display()} at {self.school} from {self.starts_on:%d/%m/%Y}"
