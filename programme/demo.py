@@ -521,6 +521,10 @@ def seed_demo(*, participants: int = DEFAULT_PARTICIPANTS, today: datetime.date 
             password_hash=password_hash,
         )
 
+    from programme.demo_coaching import seed_demo_coaching
+
+    demo_enrolment = Enrolment.objects.get(participant__email=demo_email("participant"))
+    seed_demo_coaching(enrolment=demo_enrolment, coach=demo_coach, today=today)
     seed_handbook()
     return DemoResult(logins=list(LOGINS), participants_created=len(missing))
 

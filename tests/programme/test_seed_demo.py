@@ -212,3 +212,17 @@ def test_demo_commands_refuse_to_run_without_debug(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("demo_totp", demo.demo_email("tutor"), stdout=io.StringIO())
     assert not User.objects.filter(email__endswith="@" + demo.DEMO_DOMAIN).exists()
+
+
+def test_demo_participant_has_a_coaching_timeline_made_through_the_services():
+    from coaching.models import ActionStep, AgreementStatus, DialogueLog
+
+    seed()
+    logs = DialogueLog.objects.filter(enrolment__participant__email=demo.demo_email("participant"))
+    assert sorted(logs.values_list("status", flat=True)) == [
+        AgreementStatus.AGREED,
+        AgreementStatus.AGREED,
+        AgreementStatus.AWAITING_PARTICIPANT,
+    ]
+    assert ActionStep.objects.filter(log__in=logs).count() == 3
+    assert all(log.versions.exists() for log in logs if log.status == AgreementStatus.AGREED)
