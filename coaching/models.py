@@ -272,6 +272,8 @@ class DialogueLogVersion(models.Model):
     evidence_considered = models.TextField(blank=True)
     participant_reflection = models.TextField(blank=True)
     next_session_on = models.DateField(null=True, blank=True)
+    next_session_at = models.TimeField(null=True, blank=True)
+    next_session_minutes = models.PositiveIntegerField(null=True, blank=True)
     action_steps = models.JSONField(default=list, help_text="The action steps as agreed in this version.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

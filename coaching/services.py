@@ -328,6 +328,8 @@ def _snapshot(log: DialogueLog, *, by: User, reason: str, now: datetime.datetime
         evidence_considered=log.evidence_considered,
         participant_reflection=log.participant_reflection,
         next_session_on=log.next_session_on,
+        next_session_at=log.next_session_at,
+        next_session_minutes=log.next_session_minutes,
         action_steps=steps,
         created_by=by,
         created_at=now,
