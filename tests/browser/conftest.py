@@ -70,3 +70,16 @@ def programme_structure(transactional_db):
     from django.apps import apps
 
     importlib.import_module("programme.migrations.0002_seed_programme").seed(apps, None)
+
+
+@pytest.fixture
+def wagtail_tree(transactional_db):
+    """The root page and default locale that Wagtail's migrations make, which the flush removed."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -52,3 +54,56 @@ def test_coach_sees_only_their_current_coachees(client):
     response = client.get(reverse("programme:coach_home"))
     assert str(mine.participant).encode() in response.content
     assert str(other.participant).encode() not in response.content
+
+
+def _queries_for(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("role", [Role.TUTOR, Role.HEAD, Role.PROGRAMME_LEADER])
+def test_a_role_home_makes_the_same_number_of_queries_for_few_and_many_participants(client, role, settings):
+    from tests.factories import assign_tutor
+
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "RequireMfa" not in m]
+    school = SchoolFactory()
+    coach = staff(Role.COACH, school)
+    viewer = staff(role, school) if role == Role.HEAD else UserFactory(roles=[role])
+
+    def add(n):
+        for _ in range(n):
+            enrolment = enrol(school)
+            assign_coach(enrolment, coach)
+            assign_tutor(enrolment, viewer if role == Role.TUTOR else UserFactory(roles=[Role.TUTOR]))
+
+    client.force_login(viewer)
+    url = reverse(HOMES[role])
+    add(2)
+    few = _queries_for(client, url)
+    add(25)
+    assert _queries_for(client, url) == few
+
+
+def test_participant_home_query_count_does_not_grow_with_history(client):
+    from tests.factories import assign_tutor
+
+    school = SchoolFactory()
+    enrolment = enrol(school)
+    client.force_login(enrolment.participant)
+    url = reverse(HOMES[Role.PARTICIPANT])
+    client.get(url)  # the first visit creates the provider's settings row
+    few = _queries_for(client, url)
+    for n in range(5):
+        coach = staff(Role.COACH, school)
+        assign_coach(enrolment, coach, starts_on=datetime.date(2025, 5, 1 + n), ends_on=datetime.date(2025, 5, 1 + n))
+        assign_tutor(
+            enrolment,
+            UserFactory(roles=[Role.TUTOR]),
+            starts_on=datetime.date(2025, 6, 1 + n),
+            ends_on=datetime.date(2025, 6, 1 + n),
+        )
+    assert _queries_for(client, url) == few
