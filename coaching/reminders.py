@@ -229,9 +229,17 @@ def remind_sessions_tomorrow(*, today: datetime.date | None = None) -> int:
     return sent
 
 
+def overdue_week(due_on: datetime.date, today: datetime.date) -> int:
+    """Which week of being overdue `today` falls in: 0 for the first 7 days after the due date,
+    1 for the next 7, and so on."""
+    return ((today - due_on).days - 1) // 7
+
+
 def remind_action_steps(*, today: datetime.date | None = None) -> int:
     """Tell the owner of each open action step in an agreed log when it is due within
-    DUE_SOON_DAYS, and once when it is overdue."""
+    DUE_SOON_DAYS, and once a week while it is overdue and still open: the day after it was due,
+    then 7 days later, and so on. Each week's reminder is keyed by the day that week began, so
+    it goes once however often the task runs that week."""
     today = today or timezone.localdate()
     steps = ActionStep.objects.filter(
         status=ActionStep.Status.OPEN,
@@ -250,16 +258,25 @@ def remind_action_steps(*, today: datetime.date | None = None) -> int:
         if not _still(step.owner, relation, step.enrolment_id, today):
             continue
         due = f"{step.due_on.day} {step.due_on:%B %Y}"
+        weeks_overdue = overdue_week(step.due_on, today) if overdue else 0
+        if not overdue:
+            subject = f"An action step is due on {due}"
+        elif weeks_overdue:
+            subject = f"An action step due on {due} is still open"
+        else:
+            subject = f"An action step was due on {due}"
         sent += _remind(
             kind=kind,
             object_id=step.pk,
             person=step.owner,
-            due_on=step.due_on,
-            subject=f"An action step was due on {due}" if overdue else f"An action step is due on {due}",
+            # Overdue: one reminder per week, keyed by the first day of the week it belongs to.
+            due_on=step.due_on + datetime.timedelta(days=1 + 7 * weeks_overdue) if overdue else step.due_on,
+            subject=subject,
             template="coaching/email/action_step.txt",
             context={
                 "step": step,
                 "overdue": overdue,
+                "weeks_overdue": weeks_overdue,
                 "participant": step.enrolment.participant,
                 "url": _url("coaching:action_steps", enrolment_id=step.enrolment_id),
             },

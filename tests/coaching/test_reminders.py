@@ -221,10 +221,36 @@ def test_the_owner_is_reminded_of_a_step_coming_due_and_then_overdue_once_each(w
     assert reminders.remind_action_steps(today=NEXT - datetime.timedelta(days=2)) == 0
     assert reminders.remind_action_steps(today=NEXT + datetime.timedelta(days=1)) == 1
     assert reminders.remind_action_steps(today=NEXT + datetime.timedelta(days=5)) == 0
+    assert reminders.remind_action_steps(today=NEXT + datetime.timedelta(days=7)) == 0
     assert [m.to for m in mail.outbox] == [[world.participant.email]] * 2
     assert "is due on" in mail.outbox[0].subject
     assert "was due on" in mail.outbox[1].subject
     assert reverse("coaching:action_steps", args=[step.enrolment_id]) in mail.outbox[0].body
+
+
+def test_an_overdue_step_is_reminded_once_a_week_while_it_stays_open(world):
+    step = action_step(agreed_log(enrolment=world.enrolment, coach=world.coach), due_on=NEXT)
+    week = datetime.timedelta(days=7)
+    first_day = NEXT + datetime.timedelta(days=1)
+    # The first overdue week: the task runs twice on its first day and again later that week.
+    assert reminders.remind_action_steps(today=first_day) == 1
+    assert reminders.remind_action_steps(today=first_day) == 0
+    assert reminders.remind_action_steps(today=first_day + datetime.timedelta(days=6)) == 0
+    # The next week it goes again, once, however often the task runs.
+    assert reminders.remind_action_steps(today=first_day + week) == 1
+    assert reminders.remind_action_steps(today=first_day + week) == 0
+    assert reminders.remind_action_steps(today=first_day + week + datetime.timedelta(days=3)) == 0
+    # A week when the task first runs late still sends one reminder.
+    assert reminders.remind_action_steps(today=first_day + 2 * week + datetime.timedelta(days=2)) == 1
+    assert len(mail.outbox) == 3
+    assert mail.outbox[0].subject.endswith("An action step was due on 15 October 2025")
+    assert mail.outbox[1].subject.endswith("An action step due on 15 October 2025 is still open")
+    assert "1 week" in mail.outbox[1].body
+    assert "2 weeks" in mail.outbox[2].body
+    # Closed: no more reminders.
+    services.action_step_close(step=step, by=world.participant, status="done")
+    assert reminders.remind_action_steps(today=first_day + 3 * week) == 0
+    assert len(mail.outbox) == 3
 
 
 def test_closed_steps_and_steps_of_unagreed_logs_are_not_reminded(world):
