@@ -57,6 +57,27 @@ def timeline(
     return [TimelineEntry(log, actions) for log, actions in readable(user, logs) if Action.VIEW in actions]
 
 
+def tutor_logs(user, *, content_area_id: int | None = None, standard_id: int | None = None) -> list[DialogueLog]:
+    """The agreed logs of every participant this person tutors today, newest first, read-only,
+    optionally only those tagged with a content area or a standard. Drafts are never among them.
+    A fixed number of queries however many participants and logs."""
+    if Role.TUTOR not in user.roles:
+        return []
+    logs = (
+        DialogueLog.objects.filter(
+            enrolment__in=access.enrolments_for(user, access.Relation.TUTOR), status=AgreementStatus.AGREED
+        )
+        .select_related("enrolment__participant")
+        .prefetch_related("content_areas")
+        .order_by("-session_on", "-pk")
+    )
+    if content_area_id is not None:
+        logs = logs.filter(content_areas=content_area_id)
+    if standard_id is not None:
+        logs = logs.filter(standards=standard_id)
+    return [log for log, actions in readable(user, logs) if Action.VIEW in actions]
+
+
 @dataclass(frozen=True)
 class SessionSummary:
     """What a head or programme leader may know about a session: never its text."""

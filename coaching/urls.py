@@ -7,6 +7,7 @@ app_name = "coaching"
 urlpatterns = [
     path("", views.index, name="index"),
     path("emails/", views.reminder_preferences, name="reminder_preferences"),
+    path("tutor/agreed-logs/", views.tutor_logs, name="tutor_logs"),
     path("release-time/", views.release_time, name="release_time"),
     path("release-time.csv", views.release_time_csv, name="release_time_csv"),
     path("participants/<int:enrolment_id>/", views.timeline, name="timeline"),

@@ -147,6 +147,26 @@ def timeline(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 
 @login_required
+def tutor_logs(request: HttpRequest) -> HttpResponse:
+    """A tutor's participants' agreed logs on one page, read-only, filtered by content area and
+    standard (GET parameters, so it works without JavaScript and a filtered list can be bookmarked)."""
+    if Role.TUTOR not in request.user.roles:
+        raise Http404("This page is for tutors.")
+    filters = TimelineFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    logs = selectors.tutor_logs(
+        request.user,
+        content_area_id=chosen["area"].pk if chosen.get("area") else None,
+        standard_id=chosen["standard"].pk if chosen.get("standard") else None,
+    )
+    return render(
+        request,
+        "coaching/tutor_logs.html",
+        {"logs": logs, "filters": filters, "filtered": bool(chosen.get("area") or chosen.get("standard"))},
+    )
+
+
+@login_required
 def summary(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     """Dates, durations, kinds and content areas of agreed sessions; never what was said."""
     enrolment, _ = _enrolment(request, enrolment_id)
