@@ -446,7 +446,12 @@ class PrivateNote(models.Model):
 class PlannedSession(models.Model):
     """The next session a log plans, as sent to both people's calendars. One per log, with a UID
     that never changes, so each calendar keeps one event and updates it; `sequence` rises with
-    every change (a move, a new time, a cancellation), as iCalendar asks."""
+    every change (a move, a new time, a cancellation), as iCalendar asks.
+
+    Only the participant's latest plan stands: when a later log plans a session, the open planned
+    sessions of earlier logs (still to come, and after the later log's own session) are cancelled
+    and marked `superseded_by` it. A planned session whose date has passed is over: it is neither
+    cancelled nor reminded."""
 
     log = models.OneToOneField(DialogueLog, on_delete=models.CASCADE, related_name="planned_session")
     uid = models.CharField(max_length=100, unique=True)
@@ -455,6 +460,14 @@ class PlannedSession(models.Model):
     starts_at = models.TimeField(null=True, blank=True)
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
     cancelled = models.BooleanField(default=False)
+    superseded_by = models.ForeignKey(
+        DialogueLog,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The later log whose planned session replaced this one, cancelling it.",
+    )
     sent_sequence = models.IntegerField(default=-1, help_text="The last sequence emailed; -1 before the first.")
 
     class Meta:

@@ -145,7 +145,7 @@ def calendar_for(planned: PlannedSession, *, participant: User, coach: User) -> 
 def send_session_invitation(*, planned_session_id: int) -> bool:
     """Send both people the planned session's current state, once per change (SEQUENCE)."""
     planned = (
-        PlannedSession.objects.select_related("log__enrolment__participant", "log__coach")
+        PlannedSession.objects.select_related("log__enrolment__participant", "log__coach", "superseded_by")
         .filter(pk=planned_session_id)
         .first()
     )

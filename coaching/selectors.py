@@ -342,15 +342,23 @@ def coachee_overview(user, enrolments) -> dict[int, CoacheeOverview]:
     ).values_list("dialoguelog_id", "contentarea_id")
     for log_id, area_id in areas:
         overview[readable_logs[log_id].enrolment_id].covered_area_ids.add(area_id)
+    # Only the latest plan stands: a later log's plan replaces (and cancels) an earlier one's.
+    latest_plan: dict[int, DialogueLog] = {}
     for log in readable_logs.values():
         o = overview[log.enrolment_id]
         if log.session_on <= today and (o.last_session_on is None or log.session_on > o.last_session_on):
             o.last_session_on = log.session_on
-        upcoming = log.next_session_on is not None and log.next_session_on >= today
-        if upcoming and (o.next_session_on is None or log.next_session_on < o.next_session_on):
-            o.next_session_on, o.next_session_at = log.next_session_on, log.next_session_at
+        planned = latest_plan.get(log.enrolment_id)
+        if log.next_session_on is not None and (
+            planned is None or (log.session_on, log.pk) > (planned.session_on, planned.pk)
+        ):
+            latest_plan[log.enrolment_id] = log
         if not log.is_agreed:
             o.drafts += 1
+    for enrolment_id, log in latest_plan.items():
+        if log.next_session_on >= today:
+            overview[enrolment_id].next_session_on = log.next_session_on
+            overview[enrolment_id].next_session_at = log.next_session_at
     steps = ActionStep.objects.filter(enrolment_id__in=ids, status=ActionStep.Status.OPEN).select_related("log")
     for step, _ in access.readable(
         user, steps.only("pk", "enrolment_id", "owner_id", "due_on", "status", "log__status", "log__session_on")
