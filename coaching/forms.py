@@ -473,3 +473,16 @@ class ReminderPreferencesForm(forms.Form):
 
     def turned_off(self) -> set[str]:
         return set(ReminderKind.values) - set(self.cleaned_data["wanted"])
+
+
+class EvidenceUploadForm(forms.Form):
+    """A file of evidence for the initial diagnosis. Its content is checked by the service."""
+
+    file = forms.FileField(
+        label="File",
+        help_text=(
+            "PDF, Word (DOCX), Excel (XLSX), PowerPoint (PPTX), OpenDocument text (ODT), PNG or JPEG, "
+            "smaller than 10 MB."
+        ),
+        error_messages={"required": "Choose a file to attach.", "empty": "The file is empty. Choose the file again."},
+    )

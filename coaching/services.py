@@ -31,11 +31,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
-from coaching import richtext
+from coaching import evidence, richtext
 from coaching.models import (
     ActionStep,
     AgreementStatus,
     DiagnosedNeed,
+    DiagnosisEvidence,
     DialogueLog,
     DialogueLogVersion,
     InitialDiagnosis,
@@ -754,6 +755,33 @@ def diagnosis_save(
         diagnosis.change_request = ""
         diagnosis.save(update_fields=["status", "coach_agreed_at", "change_request"])
     return diagnosis
+
+
+@transaction.atomic
+def diagnosis_evidence_add(*, diagnosis: InitialDiagnosis, by: User, upload) -> DiagnosisEvidence:
+    """Attach a file to the diagnosis while it is being agreed. The file is judged by its content
+    (coaching.evidence.sniff); a refused file is not stored. Whoever may change or agree the draft
+    may attach one (the views ask the access policy). The participant agrees the diagnosis with
+    its evidence, so an agreement form opened before this is stale."""
+    diagnosis = InitialDiagnosis.objects.select_for_update().get(pk=diagnosis.pk)
+    if diagnosis.status == AgreementStatus.AGREED:
+        raise CoachingError("The initial diagnosis has been agreed, so no more evidence can be attached to it.")
+    try:
+        sniffed = evidence.sniff(upload)
+    except evidence.EvidenceRefused as refused:
+        raise CoachingError(str(refused), field="file") from refused
+    name = evidence.download_name(upload.name or "", sniffed.extension)
+    found = DiagnosisEvidence(
+        diagnosis=diagnosis, name=name, content_type=sniffed.content_type, size=upload.size, uploaded_by=by
+    )
+    found.file.save(name, upload, save=False)
+    try:
+        found.save()
+        InitialDiagnosis.objects.filter(pk=diagnosis.pk).update(version=F("version") + 1)
+    except Exception:
+        found.file.delete(save=False)
+        raise
+    return found
 
 
 def _claim_diagnosis(diagnosis: InitialDiagnosis, version: int) -> InitialDiagnosis:

@@ -17,6 +17,12 @@ urlpatterns = [
     path("participants/<int:enrolment_id>/diagnosis/", views.diagnosis, name="diagnosis"),
     path("participants/<int:enrolment_id>/diagnosis/edit/", views.diagnosis_edit, name="diagnosis_edit"),
     path("participants/<int:enrolment_id>/diagnosis/respond/", views.diagnosis_respond, name="diagnosis_respond"),
+    path(
+        "participants/<int:enrolment_id>/diagnosis/evidence/new/",
+        views.diagnosis_evidence_add,
+        name="diagnosis_evidence_add",
+    ),
+    path("diagnosis-evidence/<int:pk>/", views.diagnosis_evidence_download, name="diagnosis_evidence_download"),
     path("participants/<int:enrolment_id>/learning-plan/goals/new/", views.goal_add, name="goal_add"),
     path("participants/<int:enrolment_id>/learning-plan/review/", views.plan_review, name="plan_review"),
     path("participants/<int:enrolment_id>/opportunities/", views.opportunities, name="opportunities"),

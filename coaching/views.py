@@ -6,7 +6,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from coaching.forms import (
     DiagnosisForm,
     DiagnosisRespondForm,
     DialogueLogForm,
+    EvidenceUploadForm,
     GoalForm,
     NewVersionForm,
     OpportunityForm,
@@ -36,6 +37,7 @@ from coaching.forms import (
 from coaching.models import (
     ActionStep,
     AgreementStatus,
+    DiagnosisEvidence,
     DialogueLog,
     DialogueLogVersion,
     InitialDiagnosis,
@@ -504,6 +506,7 @@ def diagnosis(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         return render(request, "coaching/diagnosis.html", {"enrolment": enrolment, "may_start": may_start})
     actions = access.require(request.user, Action.VIEW, found)
     plan = LearningPlan.objects.filter(enrolment=enrolment).prefetch_related("goals__content_area").first()
+    evidence = found.evidence.select_related("uploaded_by")
     reviews = plan.reviews.select_related("phase", "reviewed_by") if plan else []
     return render(
         request,
@@ -513,6 +516,8 @@ def diagnosis(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             "diagnosis": found,
             "plan": plan,
             "reviews": reviews,
+            "evidence": evidence,
+            "may_attach": bool(actions & {Action.CHANGE, Action.AGREE}) and found.status != AgreementStatus.AGREED,
             "may_change": Action.CHANGE in actions and found.status != AgreementStatus.AGREED,
             "may_respond": Action.AGREE in actions and found.status == AgreementStatus.AWAITING_PARTICIPANT,
             "may_review": Action.NEW_VERSION in actions and found.status == AgreementStatus.AGREED,
@@ -580,6 +585,47 @@ def diagnosis_respond(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         "coaching/diagnosis_respond.html",
         {"form": form, "enrolment": enrolment, "diagnosis": found, "plan": plan},
     )
+
+
+@login_required
+def diagnosis_evidence_add(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """The coach or the participant attaches a file to the diagnosis while it is being agreed."""
+    enrolment = get_object_or_404(Enrolment.objects.select_related("participant"), pk=enrolment_id)
+    found = _diagnosis_of(enrolment)
+    if found is None:
+        raise Http404("No diagnosis yet.")
+    actions = access.require(request.user, Action.VIEW, found)
+    if not actions & {Action.CHANGE, Action.AGREE} or found.status == AgreementStatus.AGREED:
+        raise PermissionDenied("Evidence is attached while the diagnosis is being agreed, by the coach or participant.")
+    form = EvidenceUploadForm(request.POST, request.FILES) if request.method == "POST" else EvidenceUploadForm()
+    if form.is_bound and form.is_valid():
+        try:
+            services.diagnosis_evidence_add(diagnosis=found, by=request.user, upload=form.cleaned_data["file"])
+        except CoachingError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Evidence attached to the initial diagnosis.")
+            return redirect("coaching:diagnosis", enrolment_id=enrolment.pk)
+    return render(
+        request, "coaching/diagnosis_evidence_form.html", {"form": form, "enrolment": enrolment, "diagnosis": found}
+    )
+
+
+@login_required
+def diagnosis_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The only way to a file of evidence: for whoever may read the diagnosis in full. Anyone else
+    gets a 404, whether or not they may see the diagnosis's summary. Always a download, of the
+    kind sniffed when it was uploaded, which the browser is told not to second-guess."""
+    found = get_object_or_404(DiagnosisEvidence.objects.select_related("diagnosis"), pk=pk)
+    if Action.VIEW not in access.allowed_actions(request.user, found):
+        raise Http404("No such file.")
+    response = FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def _plan(request: HttpRequest, enrolment_id: int, action: Action) -> LearningPlan:
