@@ -82,4 +82,3 @@ def wagtail_tree(transactional_db):
     Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root"))
-
