@@ -40,3 +40,11 @@ def test_radio_choices_are_govuk_radios():
     assert 'class="govuk-radios__input"' in html
     assert "govuk-form-group--error" in html
     assert "Error:</span> This field is required." in html
+
+
+def test_a_label_that_already_says_optional_is_not_marked_twice():
+    class Form(forms.Form):
+        time = forms.TimeField(label="Time of the next session (optional)", required=False)
+
+    html = str(Form()["time"].as_field_group())
+    assert html.count("(optional)") == 1
