@@ -1,0 +1,74 @@
+"""Learning opportunities the coach arranges (Q9 b, c)."""
+
+import datetime
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from coaching.models import DialogueLog, LearningOpportunity
+from coaching.services._checks import fmt, summer_term_start
+from coaching.services.errors import CoachingError
+from programme import access
+from programme.access import Action
+from programme.models import Enrolment
+from programme.rules import ProgrammeRuleError, timing
+
+
+def _check_opportunity_date(errors: dict[str | None, list[str]], *, enrolment: Enrolment, day: datetime.date) -> None:
+    """An opportunity may be arranged ahead, but only within the programme's timing rules."""
+    try:
+        timing.check_activity_date(
+            first_post_started_on=enrolment.first_post_started_on,
+            activity_on=day,
+            summer_term_start=summer_term_start(),
+        )
+    except ProgrammeRuleError as broken:
+        errors["happens_on"].append(broken.message)
+
+
+@transaction.atomic
+def learning_opportunity_arrange(
+    *, enrolment: Enrolment, coach: User, kind: str, description: str, happens_on: datetime.date
+) -> LearningOpportunity:
+    errors: dict[str | None, list[str]] = defaultdict(list)
+    if kind not in LearningOpportunity.Kind.values:
+        errors["kind"].append("Choose the kind of opportunity.")
+    if not description.strip():
+        errors["description"].append("Describe the opportunity: who, where and what for.")
+    _check_opportunity_date(errors, enrolment=enrolment, day=happens_on)
+    candidate = LearningOpportunity(enrolment=enrolment, happens_on=happens_on)
+    if not errors and not access.can(coach, Action.CHANGE, candidate):
+        errors["happens_on"].append(f"You are not {enrolment.participant}'s coach on {fmt(happens_on)}.")
+    if errors:
+        raise CoachingError(dict(errors))
+    return LearningOpportunity.objects.create(
+        enrolment=enrolment, arranged_by=coach, kind=kind, description=description.strip(), happens_on=happens_on
+    )
+
+
+@transaction.atomic
+def learning_opportunity_record_learning(
+    *,
+    opportunity: LearningOpportunity,
+    by: User,
+    what_was_learned: str,
+    log: DialogueLog | None = None,
+    today: datetime.date | None = None,
+) -> LearningOpportunity:
+    """Record what was learned, once it has happened, and link it to the session that discussed it."""
+    opportunity = LearningOpportunity.objects.select_for_update().get(pk=opportunity.pk)
+    errors: dict[str | None, list[str]] = defaultdict(list)
+    if opportunity.happens_on > (today or timezone.localdate()):
+        errors[None].append(f"This opportunity is on {fmt(opportunity.happens_on)}; record what was learned after it.")
+    if not what_was_learned.strip():
+        errors["what_was_learned"].append("Say what was learned.")
+    if log is not None and log.enrolment_id != opportunity.enrolment_id:
+        errors["log"].append("Choose a session of this participant's.")
+    if errors:
+        raise CoachingError(dict(errors))
+    opportunity.what_was_learned = what_was_learned.strip()
+    opportunity.log = log
+    opportunity.save(update_fields=["what_was_learned", "log"])
+    return opportunity
