@@ -7,7 +7,7 @@ sniffed kind's extension, so a PDF renamed `.exe` comes back as `.pdf` and an ex
 
 Files are stored in a private directory (settings.PRIVATE_MEDIA_ROOT, by default `private_media/`
 beside the project, outside MEDIA_ROOT), which no URL serves: the storage has no URL at all. The
-only way out is coaching.views.diagnosis_evidence_download, which asks the access policy first.
+only way out is coaching.views.evidence.diagnosis_evidence_download, which asks the access policy first.
 """
 
 import os

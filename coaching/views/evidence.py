@@ -1,0 +1,55 @@
+"""Files of evidence attached to the initial diagnosis: attaching one, and the only way to read it."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from coaching import services
+from coaching.forms import EvidenceUploadForm
+from coaching.models import AgreementStatus, DiagnosisEvidence
+from coaching.views._common import diagnosis_of, saved
+from programme import access
+from programme.access import Action
+from programme.models import Enrolment
+
+
+@login_required
+def diagnosis_evidence_add(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """The coach or the participant attaches a file to the diagnosis while it is being agreed."""
+    enrolment = get_object_or_404(Enrolment.objects.select_related("participant"), pk=enrolment_id)
+    found = diagnosis_of(enrolment)
+    if found is None:
+        raise Http404("No diagnosis yet.")
+    actions = access.require(request.user, Action.VIEW, found)
+    if not actions & {Action.CHANGE, Action.AGREE} or found.status == AgreementStatus.AGREED:
+        raise PermissionDenied("Evidence is attached while the diagnosis is being agreed, by the coach or participant.")
+    form = EvidenceUploadForm(request.POST, request.FILES) if request.method == "POST" else EvidenceUploadForm()
+    attached = saved(
+        request,
+        form,
+        lambda: services.diagnosis_evidence_add(diagnosis=found, by=request.user, upload=form.cleaned_data["file"]),
+        message="Evidence attached to the initial diagnosis.",
+    )
+    if attached:
+        return redirect("coaching:diagnosis", enrolment_id=enrolment.pk)
+    return render(
+        request, "coaching/diagnosis_evidence_form.html", {"form": form, "enrolment": enrolment, "diagnosis": found}
+    )
+
+
+@login_required
+def diagnosis_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The only way to a file of evidence: for whoever may read the diagnosis in full. Anyone else
+    gets a 404, whether or not they may see the diagnosis's summary. Always a download, of the
+    kind sniffed when it was uploaded, which the browser is told not to second-guess."""
+    found = get_object_or_404(DiagnosisEvidence.objects.select_related("diagnosis"), pk=pk)
+    if Action.VIEW not in access.allowed_actions(request.user, found):
+        raise Http404("No such file.")
+    response = FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

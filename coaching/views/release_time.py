@@ -1,0 +1,82 @@
+"""Release time (Q33): minutes of agreed coaching per term, on a page and as CSV."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+
+from accounts.roles import Role
+from coaching import selectors
+from programme.access import Relation
+from programme.models import School
+
+_RELEASE_TIME_TITLES = {
+    Relation.PARTICIPANT: "Your time in coaching",
+    Relation.COACH: "Your time coaching",
+    Relation.HEAD: "Your school's participants and coaches",
+    Relation.PROGRAMME_LEADER: "Every school",
+}
+
+
+def _release_time_sections(request: HttpRequest) -> tuple[list[dict], School | None]:
+    school = None
+    if Role.PROGRAMME_LEADER in request.user.roles and request.GET.get("school", "").isdigit():
+        school = School.objects.filter(pk=int(request.GET["school"])).first()
+    sections = []
+    for relation, title in _RELEASE_TIME_TITLES.items():
+        if relation.value in request.user.roles:
+            found = selectors.release_time(
+                request.user,
+                relation,
+                school_id=school.pk if school and relation == Relation.PROGRAMME_LEADER else None,
+            )
+            sections.append({"relation": relation, "title": title, "time": found})
+    if not sections:
+        raise Http404("Release time is shown to participants, coaches, heads and programme leaders.")
+    return sections, school
+
+
+@login_required
+def release_time(request: HttpRequest) -> HttpResponse:
+    """Minutes of agreed coaching per term: dates and minutes only, never what was said."""
+    sections, school = _release_time_sections(request)
+    schools = School.objects.order_by("name") if Role.PROGRAMME_LEADER in request.user.roles else []
+    return render(request, "coaching/release_time.html", {"sections": sections, "school": school, "schools": schools})
+
+
+@login_required
+def release_time_csv(request: HttpRequest) -> HttpResponse:
+    """The head's or programme leader's release time as CSV: term, person, school, sessions, minutes."""
+    sections, school = _release_time_sections(request)
+    wanted = request.GET.get("scope", "")
+    sections = [s for s in sections if s["relation"] in (Relation.HEAD, Relation.PROGRAMME_LEADER)]
+    if wanted:
+        sections = [s for s in sections if s["relation"].value == wanted]
+    if not sections:
+        raise Http404("The export is for heads and programme leaders.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"release-time-{school.name if school else sections[0]['relation'].value}"
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["School year", "Term", "Months", "Role", "Name", "School", "Sessions", "Minutes"])
+    for row in sections[0]["time"].rows:
+        writer.writerow(
+            [
+                row.term.school_year_label,
+                row.term.label,
+                row.term.months,
+                row.role,
+                _csv_safe(row.name),
+                _csv_safe(row.school),
+                row.sessions,
+                row.minutes,
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """A name starting with =, +, - or @ would be a formula in a spreadsheet."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
