@@ -11,23 +11,13 @@ from django.utils import timezone
 
 from accounts.models import Invitation, RoleGrant, User
 from accounts.roles import PROGRAMME_LEADERS_GROUP, Role
+from ui.errors import RuleError
 
 _INVITATION_SALT = "accounts.invitation"
 
 
 class InvitationError(Exception):
     """An invitation link that cannot be used; the message says why, for the person holding it."""
-
-
-class InvitationRuleError(Exception):
-    """An invitation that may not be sent. `rule` names the rule, `field` the input it is about,
-    so the programme leader's form can show the message beside it."""
-
-    def __init__(self, message: str, *, rule: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.rule = rule
-        self.field = field
 
 
 def role_grant(*, user: User, role: str) -> None:
@@ -66,28 +56,26 @@ def invitation_create(
     school=None,
 ) -> Invitation:
     """Record an invitation and send it by email once the transaction has committed. Refused, with
-    InvitationRuleError, for someone who already has an account or an invitation waiting, and for
+    RuleError, for someone who already has an account or an invitation waiting, and for
     roles that are missing or unknown."""
     from accounts.tasks import send_invitation
 
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise InvitationRuleError(
-            "Someone already has an account with this email address.", rule="account_exists", field="email"
-        )
+        raise RuleError("Someone already has an account with this email address.", rule="account_exists", field="email")
     pending = Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True, expires_at__gt=timezone.now())
     if pending.exists():
-        raise InvitationRuleError(
+        raise RuleError(
             "This email address already has an invitation waiting. Resend that one instead.",
             rule="invitation_pending",
             field="email",
         )
     roles = set(roles)
     if not roles:
-        raise InvitationRuleError("Choose at least one role.", rule="roles", field="roles")
+        raise RuleError("Choose at least one role.", rule="roles", field="roles")
     unknown = sorted(str(role) for role in roles - set(Role.values))
     if unknown:
-        raise InvitationRuleError(f"Not a role on the programme: {', '.join(unknown)}.", rule="roles", field="roles")
+        raise RuleError(f"Not a role on the programme: {', '.join(unknown)}.", rule="roles", field="roles")
     invitation = Invitation.objects.create(
         email=email,
         first_name=first_name,

@@ -19,7 +19,8 @@ from wagtail.log_actions import log
 
 from accounts.models import Invitation
 from accounts.roles import Role
-from accounts.services import InvitationError, InvitationRuleError, invitation_create, invitation_resend
+from accounts.services import InvitationError, invitation_create, invitation_resend
+from ui.errors import RuleErrorsMixin
 
 INVITATIONS = "accounts_invitations"
 
@@ -52,15 +53,7 @@ class InvitationIndexView(IndexView):
         return buttons
 
 
-class InvitationCreateView(CreateView):
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)  # saves inside a transaction, rolled back on error
-        except InvitationRuleError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-
+class InvitationCreateView(RuleErrorsMixin, CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         invitation = invitation_create(

@@ -13,8 +13,9 @@ from coaching.models import (
     SessionKind,
     SessionSetting,
 )
-from coaching.services import CoachingError, DiagnosisContent, GoalInput, LogContent, NeedInput
+from coaching.services import DiagnosisContent, GoalInput, LogContent, NeedInput
 from programme.models import ContentArea, Phase, Standard, Topic
+from ui.errors import RuleError
 
 
 class DateInput(forms.DateInput):
@@ -60,13 +61,6 @@ _RECORD_HELP = {
     "pupil_outcomes": "What pupils' work, progress or behaviour shows, and how the participant's practice affected it.",
     "evidence_considered": "Data, pupils' work, reading or research you looked at together, and what you made of it.",
 }
-
-
-def apply_errors(form: forms.Form, error: CoachingError) -> None:
-    """Put a service's messages beside the fields they are about."""
-    for field, messages in error.errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 class DialogueLogForm(forms.Form):
@@ -421,7 +415,7 @@ class PlanReviewForm(forms.Form):
         if not (d.get("new_goal") or "").strip():
             return ()
         if d.get("new_content_area") is None or d.get("new_target_on") is None:
-            raise CoachingError(
+            raise RuleError(
                 {
                     "new_content_area" if d.get("new_content_area") is None else "new_target_on": [
                         "Give the new goal a content area and a target date."

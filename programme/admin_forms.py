@@ -1,6 +1,6 @@
 """Forms for the programme leader's screens in the CMS. They check what a form can check; the
-programme's rules are checked by programme.services, whose errors `add_rule_error` puts beside
-the field they name."""
+programme's rules are checked by programme.services, whose errors ui.errors puts beside the field
+they name (`rule_fields` maps a service's field names onto a form's where they differ)."""
 
 import re
 from decimal import Decimal, InvalidOperation
@@ -22,7 +22,6 @@ from programme.models import (
     School,
     StaffMembership,
 )
-from programme.rules import ProgrammeRuleError
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -34,16 +33,6 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 def people_with_role(role: str):
     return User.objects.filter(role_grants__role=role, is_active=True).distinct()
-
-
-class RuleErrorsMixin:
-    """Maps a service's field names onto this form's, when they differ."""
-
-    rule_fields: dict[str, str] = {}
-
-    def add_rule_error(self, error: ProgrammeRuleError) -> None:
-        field = self.rule_fields.get(error.field, error.field)
-        self.add_error(field if field in self.fields else None, error.message)
 
 
 # --- Cohorts and their eligibility rules.
@@ -106,7 +95,7 @@ class EligibilityRuleForm(WagtailAdminModelForm):
 # --- Enrolments.
 
 
-class EnrolmentCreateForm(RuleErrorsMixin, WagtailAdminModelForm):
+class EnrolmentCreateForm(WagtailAdminModelForm):
     """Saved only through services.enrolment_create, which checks eligibility and timing."""
 
     participant = PersonChoiceField(queryset=User.objects.filter(is_active=True))
@@ -130,7 +119,7 @@ class EnrolmentCreateForm(RuleErrorsMixin, WagtailAdminModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class EnrolmentStatusForm(RuleErrorsMixin, WagtailAdminModelForm):
+class EnrolmentStatusForm(WagtailAdminModelForm):
     """Only the status changes here; a participant's periods change through the actions."""
 
     # The status the form was loaded with, so a change made meanwhile by someone else is not overwritten.
@@ -145,7 +134,7 @@ class EnrolmentStatusForm(RuleErrorsMixin, WagtailAdminModelForm):
         self.fields["status_was"].initial = self.instance.status
 
 
-class SchoolMoveForm(RuleErrorsMixin, forms.Form):
+class SchoolMoveForm(forms.Form):
     new_school = forms.ModelChoiceField(queryset=School.objects.all())
     moves_on = forms.DateField(label="Starts at the new school on", widget=AdminDateInput)
     new_coach = PersonChoiceField(
@@ -156,7 +145,7 @@ class SchoolMoveForm(RuleErrorsMixin, forms.Form):
     rule_fields = {"coach": "new_coach", "starts_on": "moves_on", "school": "new_school"}
 
 
-class CoachChangeForm(RuleErrorsMixin, forms.Form):
+class CoachChangeForm(forms.Form):
     coach = PersonChoiceField(queryset=people_with_role(Role.COACH))
     starts_on = forms.DateField(label="Coaches from", widget=AdminDateInput)
     partner_school = forms.ModelChoiceField(
@@ -166,12 +155,12 @@ class CoachChangeForm(RuleErrorsMixin, forms.Form):
     )
 
 
-class TutorChangeForm(RuleErrorsMixin, forms.Form):
+class TutorChangeForm(forms.Form):
     tutor = PersonChoiceField(queryset=people_with_role(Role.TUTOR))
     starts_on = forms.DateField(label="Tutor from", widget=AdminDateInput)
 
 
-class PhaseProgressForm(RuleErrorsMixin, forms.Form):
+class PhaseProgressForm(forms.Form):
     to_phase = forms.ModelChoiceField(queryset=Phase.objects.all(), label="Progress to")
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -184,7 +173,7 @@ class PhaseProgressForm(RuleErrorsMixin, forms.Form):
 # --- Staff memberships.
 
 
-class StaffMembershipStartForm(RuleErrorsMixin, WagtailAdminModelForm):
+class StaffMembershipStartForm(WagtailAdminModelForm):
     """Saved only through services.staff_membership_start, which refuses overlapping memberships and
     a role the person does not hold."""
 
@@ -198,7 +187,7 @@ class StaffMembershipStartForm(RuleErrorsMixin, WagtailAdminModelForm):
         fields = ["user", "school", "role", "starts_on"]
 
 
-class StaffMembershipEndForm(StaleEditFormMixin, RuleErrorsMixin, WagtailAdminModelForm):
+class StaffMembershipEndForm(StaleEditFormMixin, WagtailAdminModelForm):
     """Ends a membership once; a period is never moved after it has ended."""
 
     class Meta:

@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from programme.models import Enrolment
-from programme.rules import ProgrammeRuleError
+from ui.errors import RuleError
 
 
 @transaction.atomic
@@ -20,7 +20,7 @@ def enrolment_status_change(*, enrolment: Enrolment, status: str, status_was: st
         raise _already_active(enrolment) from None
     if not changed:
         current = Enrolment.objects.get(pk=enrolment.pk)
-        raise ProgrammeRuleError(
+        raise RuleError(
             f"Someone else changed the status to {current.get_status_display()} while you were editing. "
             "Check it and save again if you still want to change it.",
             rule="stale_edit",
@@ -36,10 +36,10 @@ def _other_active(enrolment: Enrolment):
     )
 
 
-def _already_active(enrolment: Enrolment) -> ProgrammeRuleError:
+def _already_active(enrolment: Enrolment) -> RuleError:
     other = _other_active(enrolment).select_related("cohort").first()
     where = f" in {other.cohort}" if other else ""
-    return ProgrammeRuleError(
+    return RuleError(
         f"{enrolment.participant} already has an active enrolment{where}; a participant has one at a time.",
         rule="one_active_enrolment",
         field="status",

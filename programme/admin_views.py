@@ -22,9 +22,9 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from programme import admin_forms, admin_services, services
 from programme.admin_concurrency import StaleEditViewMixin
 from programme.models import Enrolment, Phase
-from programme.rules import ProgrammeRuleError
 from programme.rules.phases import LAST_PHASE
 from programme.selectors import school_name_on
+from ui.errors import RuleError, RuleErrorsMixin, show_on_form
 
 # The enrolment viewset's name, which is also its URL namespace.
 ENROLMENTS = "programme_enrolments"
@@ -46,18 +46,6 @@ def search_people(queryset: QuerySet, query: str, person: str) -> QuerySet:
             | Q(**{f"{person}__email__icontains": word})
         )
     return queryset
-
-
-class RuleErrorsMixin:
-    """For Wagtail's create and edit views whose save_instance calls a service."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)  # saves inside a transaction, rolled back on error
-        except ProgrammeRuleError as error:
-            form.add_rule_error(error)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
 
 
 # --- Enrolments.
@@ -198,8 +186,8 @@ class EnrolmentActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
     def form_valid(self, form):
         try:
             message = self.perform(form.cleaned_data)
-        except ProgrammeRuleError as error:
-            form.add_rule_error(error)
+        except RuleError as error:
+            show_on_form(form, error, fields=getattr(form, "rule_fields", None))
             return self.form_invalid(form)
         messages.success(self.request, message)
         return redirect(reverse(self.edit_url_name, args=[self.enrolment.pk]))

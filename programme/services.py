@@ -1,6 +1,6 @@
 """Writes to the programme: enrolments and the periods of who is where, and when.
 
-Each service runs in one transaction and raises ProgrammeRuleError, naming the rule and the
+Each service runs in one transaction and raises RuleError, naming the rule and the
 field, when a programme rule is broken; nothing is saved then.
 """
 
@@ -23,7 +23,8 @@ from programme.models import (
     StaffMembership,
     TutorAssignment,
 )
-from programme.rules import ProgrammeRuleError, eligibility, periods, timing
+from programme.rules import eligibility, periods, timing
+from ui.errors import RuleError
 
 _DAY = datetime.timedelta(days=1)
 
@@ -45,7 +46,7 @@ def _day(day: datetime.date) -> str:
 def _check_active(enrolment: Enrolment) -> None:
     """Who is where, and the phase, change only while the participant is on the programme."""
     if enrolment.status != Enrolment.Status.ACTIVE:
-        raise ProgrammeRuleError(
+        raise RuleError(
             f"{enrolment.participant}'s enrolment is {enrolment.get_status_display().lower()}; only an active "
             "enrolment can change school, coach, tutor or phase. Make it active again first if that is right.",
             rule="enrolment_not_active",
@@ -66,7 +67,7 @@ def _close_current(model, *, owner_filter: dict, from_day: datetime.date, what: 
     if current is None:
         return None
     if current.starts_on >= from_day:
-        raise ProgrammeRuleError(
+        raise RuleError(
             f"The current {what} starts on {current.starts_on:%d/%m/%Y}; a change must start after that.",
             rule="period_overlap",
             field="starts_on",
@@ -79,7 +80,7 @@ def _close_current(model, *, owner_filter: dict, from_day: datetime.date, what: 
 def _check_not_already(model, *, enrolment: Enrolment, person_field: str, person: User, on: datetime.date) -> None:
     """Re-assigning the current coach or tutor would only split their period in two."""
     if model.objects.filter(enrolment=enrolment, **{person_field: person}).covering(on).exists():
-        raise ProgrammeRuleError(
+        raise RuleError(
             f"{person} is already the participant's {person_field} on {on:%d/%m/%Y}.",
             rule="period_overlap",
             field=person_field,
@@ -96,12 +97,12 @@ def staff_membership_start(
     *, user: User, school: School, role: str, starts_on: datetime.date, by: User | None = None
 ) -> StaffMembership:
     if role not in StaffMembership.StaffRole.values:
-        raise ProgrammeRuleError(
+        raise RuleError(
             f"Only coaches and heads are members of a school's staff, not {role!r}.", rule="staff_role", field="role"
         )
     if role not in user.roles:
         label = StaffMembership.StaffRole(role).label.lower()
-        raise ProgrammeRuleError(
+        raise RuleError(
             f"{user} does not hold the {label} role. Invite them with it first.", rule="staff_role", field="role"
         )
     return _open_period(
@@ -146,7 +147,7 @@ def _end_coaching_through(membership: StaffMembership) -> None:
         if school is None or school.pk != membership.school_id:
             continue
         if assignment.starts_on > ends_on:
-            raise ProgrammeRuleError(
+            raise RuleError(
                 f"{assignment.coach} is due to coach {assignment.enrolment.participant} from "
                 f"{assignment.starts_on:%d/%m/%Y}, after this membership ends; end that assignment first.",
                 rule="period_overlap",
@@ -170,7 +171,7 @@ def enrolment_create(
 ) -> Enrolment:
     """Check eligibility and timing, then enrol the participant at their school in phase 1."""
     if programme_started_on < cohort.opens_on:
-        raise ProgrammeRuleError(
+        raise RuleError(
             f"{cohort} opens on {_day(cohort.opens_on)}; the programme cannot start before then.",
             rule="cohort_opens",
             field="programme_started_on",
@@ -180,13 +181,13 @@ def enrolment_create(
         eligibility.Candidate(qts_year=qts_awarded_on.year, school=school, post=post),
     )
     if failures:
-        raise ProgrammeRuleError(
+        raise RuleError(
             "Not eligible for this cohort: " + " ".join(f.message for f in failures),
             rule="eligibility",
             field="cohort",
         )
     if first_post_started_on < timing.anniversary(qts_awarded_on, -1):
-        raise ProgrammeRuleError(
+        raise RuleError(
             "The first teaching post cannot start more than a year before qualified teacher status.",
             rule="dates",
             field="first_post_started_on",
@@ -223,23 +224,23 @@ def enrolment_create(
 
 def _check_not_enrolled(*, participant: User, cohort: Cohort) -> None:
     if Enrolment.objects.filter(participant=participant, status=Enrolment.Status.ACTIVE).exists():
-        raise ProgrammeRuleError(
+        raise RuleError(
             f"{participant} already has an active enrolment.", rule="one_active_enrolment", field="participant"
         )
     if Enrolment.objects.filter(participant=participant, cohort=cohort).exists():
-        raise ProgrammeRuleError(
+        raise RuleError(
             f"{participant} has already been enrolled in {cohort}.", rule="one_enrolment_per_cohort", field="cohort"
         )
 
 
 def _check_coach(*, enrolment: Enrolment, coach: User, starts_on: datetime.date, partner_school: School | None):
     if coach.pk == enrolment.participant_id:
-        raise ProgrammeRuleError("Nobody can coach themselves.", rule="no_self_coaching", field="coach")
+        raise RuleError("Nobody can coach themselves.", rule="no_self_coaching", field="coach")
     if Role.COACH not in coach.roles:
-        raise ProgrammeRuleError(f"{coach} does not hold the coach role.", rule="coach_role", field="coach")
+        raise RuleError(f"{coach} does not hold the coach role.", rule="coach_role", field="coach")
     school = partner_school or school_at(enrolment, starts_on)
     if school is None:
-        raise ProgrammeRuleError(
+        raise RuleError(
             f"The participant is not placed at a school on {starts_on:%d/%m/%Y}.",
             rule="coach_school",
             field="starts_on",
@@ -250,7 +251,7 @@ def _check_coach(*, enrolment: Enrolment, coach: User, starts_on: datetime.date,
         .exists()
     )
     if not at_school:
-        raise ProgrammeRuleError(
+        raise RuleError(
             f"{coach} is not a coach at {school} on {starts_on:%d/%m/%Y}. A coach must be at the participant's "
             "school, or at a partner school you name.",
             rule="coach_school",
@@ -293,9 +294,9 @@ def tutor_assign(
     enrolment = _lock_enrolment(enrolment)
     _check_active(enrolment)
     if tutor.pk == enrolment.participant_id:
-        raise ProgrammeRuleError("Nobody can assess themselves.", rule="no_self_assessment", field="tutor")
+        raise RuleError("Nobody can assess themselves.", rule="no_self_assessment", field="tutor")
     if Role.TUTOR not in tutor.roles:
-        raise ProgrammeRuleError(f"{tutor} does not hold the tutor role.", rule="tutor_role", field="tutor")
+        raise RuleError(f"{tutor} does not hold the tutor role.", rule="tutor_role", field="tutor")
     owner = {"enrolment": enrolment}
     _check_not_already(TutorAssignment, enrolment=enrolment, person_field="tutor", person=tutor, on=starts_on)
     _close_current(TutorAssignment, owner_filter=owner, from_day=starts_on, what="tutor")
@@ -340,7 +341,7 @@ def school_move(
     _check_active(enrolment)
     current = enrolment.school_placements.covering(moves_on).first()
     if current is not None and current.school_id == new_school.pk:
-        raise ProgrammeRuleError(f"The participant is already at {new_school}.", rule="school_move", field="new_school")
+        raise RuleError(f"The participant is already at {new_school}.", rule="school_move", field="new_school")
     owner = {"enrolment": enrolment}
     _close_current(SchoolPlacement, owner_filter=owner, from_day=moves_on, what="school placement")
     placement = _open_period(
@@ -353,7 +354,7 @@ def school_move(
         school=new_school,
     )
     if CoachAssignment.objects.filter(enrolment=enrolment, starts_on__gte=moves_on).exists():
-        raise ProgrammeRuleError(
+        raise RuleError(
             "A coach assignment starts on or after the move; end it first.", rule="school_move", field="moves_on"
         )
     coach_period = CoachAssignment.objects.filter(enrolment=enrolment).covering(moves_on).first()

@@ -1,7 +1,7 @@
 """Writes to coaching records: the dialogue-log agreement workflow, action steps, private notes,
 the initial diagnosis and its learning plan, learning opportunities and email preferences.
 
-Each service is keyword-only, runs in one transaction, and raises CoachingError naming the field
+Each service is keyword-only, runs in one transaction, and raises ui.errors.RuleError naming the field
 each message is about (None for the form as a whole); nothing is saved then. Who may call which
 service is the access policy's decision (programme.access), asked by the views and, where a
 service is given a date that changes the answer, by the service itself.
@@ -30,7 +30,6 @@ from coaching.services.diagnosis import (
     diagnosis_request_change,
     diagnosis_save,
 )
-from coaching.services.errors import CoachingError
 from coaching.services.learning_plan import GoalInput, learning_goal_add, learning_plan_review
 from coaching.services.logs import (
     STALE_FOR_PARTICIPANT,
@@ -54,7 +53,6 @@ __all__ = [
     "STALE_DIAGNOSIS_FOR_PARTICIPANT",
     "STALE_FOR_PARTICIPANT",
     "STALE_LOG",
-    "CoachingError",
     "DiagnosisContent",
     "GoalInput",
     "LogContent",

@@ -3,7 +3,8 @@
 import datetime
 
 from programme.models import Enrolment, ProgrammeSettings
-from programme.rules import ProgrammeRuleError, timing
+from programme.rules import timing
+from ui.errors import RuleError
 
 MAX_SESSION_MINUTES = 24 * 60
 
@@ -30,5 +31,5 @@ def check_session_date(
             activity_on=day,
             summer_term_start=summer_term_start(),
         )
-    except ProgrammeRuleError as broken:
+    except RuleError as broken:
         errors[field].append(broken.message)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from coaching.models import ActionStep, DialogueLog
 from coaching.services._checks import fmt
-from coaching.services.errors import CoachingError
+from ui.errors import RuleError
 
 
 @transaction.atomic
@@ -26,7 +26,7 @@ def action_step_create(
     agreed, new steps belong on the next session's log."""
     log = DialogueLog.objects.select_for_update().select_related("enrolment").get(pk=log.pk)
     if log.is_agreed:
-        raise CoachingError("This log is agreed. Add new action steps to the next session's log.")
+        raise RuleError("This log is agreed. Add new action steps to the next session's log.")
     errors: dict[str | None, list[str]] = {}
     if owner.pk not in (log.enrolment.participant_id, log.coach_id):
         errors["owner"] = ["The owner must be the participant or their coach."]
@@ -35,7 +35,7 @@ def action_step_create(
     if due_on < log.session_on:
         errors["due_on"] = [f"The due date must be on or after the session, {fmt(log.session_on)}."]
     if errors:
-        raise CoachingError(errors)
+        raise RuleError(errors)
     step = ActionStep.objects.create(
         log=log,
         enrolment_id=log.enrolment_id,
@@ -54,11 +54,11 @@ def action_step_close(*, step: ActionStep, by: User, status: str, note: str = ""
     """Close a step as done or dropped, usually when it is reviewed at the next session."""
     step = ActionStep.objects.select_for_update().get(pk=step.pk)
     if step.status != ActionStep.Status.OPEN:
-        raise CoachingError("This action step is already closed.")
+        raise RuleError("This action step is already closed.")
     if status not in (ActionStep.Status.DONE, ActionStep.Status.DROPPED):
-        raise CoachingError("Choose done or dropped.", field="status")
+        raise RuleError("Choose done or dropped.", field="status")
     if status == ActionStep.Status.DROPPED and not note.strip():
-        raise CoachingError("Say why the action step was dropped.", field="closing_note")
+        raise RuleError("Say why the action step was dropped.", field="closing_note")
     step.status = status
     step.closing_note = note.strip()
     step.closed_at = timezone.now()

@@ -17,10 +17,10 @@ from accounts.models import User
 from coaching import evidence
 from coaching.models import AgreementStatus, DiagnosedNeed, DiagnosisEvidence, InitialDiagnosis, LearningPlan
 from coaching.services._checks import check_session_date, fmt
-from coaching.services.errors import CoachingError
 from programme import access
 from programme.access import Action
 from programme.models import ContentArea, Enrolment, Standard
+from ui.errors import RuleError
 
 STALE_DIAGNOSIS = (
     "Someone else saved this diagnosis since you opened it. Your changes have not been saved; what you typed is "
@@ -66,7 +66,7 @@ def _check_diagnosis(
                 "diagnosis on that date."
             )
     if errors:
-        raise CoachingError(dict(errors))
+        raise RuleError(dict(errors))
 
 
 @transaction.atomic
@@ -84,15 +84,15 @@ def diagnosis_save(
     existing = InitialDiagnosis.objects.filter(enrolment=enrolment).first()
     if existing is None:
         if version is not None:
-            raise CoachingError(STALE_DIAGNOSIS)
+            raise RuleError(STALE_DIAGNOSIS)
         diagnosis = InitialDiagnosis(enrolment=enrolment, coach=coach, held_on=content.held_on)
     else:
         claimed = InitialDiagnosis.objects.filter(pk=existing.pk, version=version).update(version=F("version") + 1)
         if version is None or not claimed:
-            raise CoachingError(STALE_DIAGNOSIS)
+            raise RuleError(STALE_DIAGNOSIS)
         diagnosis = InitialDiagnosis.objects.select_related("enrolment").get(pk=existing.pk)
         if diagnosis.status == AgreementStatus.AGREED:
-            raise CoachingError(
+            raise RuleError(
                 "The initial diagnosis has been agreed. Revisit the learning plan at the start of each phase instead."
             )
     _check_diagnosis(
@@ -106,7 +106,7 @@ def diagnosis_save(
         with transaction.atomic():
             diagnosis.save()
     except IntegrityError as clash:  # someone else started one at the same moment
-        raise CoachingError(STALE_DIAGNOSIS) from clash
+        raise RuleError(STALE_DIAGNOSIS) from clash
     diagnosis.needs.all().delete()
     for need in content.needs:
         if need.description.strip():
@@ -121,7 +121,7 @@ def diagnosis_save(
         diagnosis.save(update_fields=["coach_agreed_at"])
     elif send_for_agreement:
         if not diagnosis.needs.exists():
-            raise CoachingError("Record at least one need before you send the diagnosis to the participant.")
+            raise RuleError("Record at least one need before you send the diagnosis to the participant.")
         diagnosis.status = AgreementStatus.AWAITING_PARTICIPANT
         diagnosis.coach_agreed_at = now
         diagnosis.change_request = ""
@@ -137,11 +137,11 @@ def diagnosis_evidence_add(*, diagnosis: InitialDiagnosis, by: User, upload) -> 
     its evidence, so an agreement form opened before this is stale."""
     diagnosis = InitialDiagnosis.objects.select_for_update().get(pk=diagnosis.pk)
     if diagnosis.status == AgreementStatus.AGREED:
-        raise CoachingError("The initial diagnosis has been agreed, so no more evidence can be attached to it.")
+        raise RuleError("The initial diagnosis has been agreed, so no more evidence can be attached to it.")
     try:
         sniffed = evidence.sniff(upload)
     except evidence.EvidenceRefused as refused:
-        raise CoachingError(str(refused), field="file") from refused
+        raise RuleError(str(refused), field="file") from refused
     name = evidence.download_name(upload.name or "", sniffed.extension)
     found = DiagnosisEvidence(
         diagnosis=diagnosis, name=name, content_type=sniffed.content_type, size=upload.size, uploaded_by=by
@@ -158,10 +158,10 @@ def diagnosis_evidence_add(*, diagnosis: InitialDiagnosis, by: User, upload) -> 
 
 def _claim_diagnosis(diagnosis: InitialDiagnosis, version: int) -> InitialDiagnosis:
     if not InitialDiagnosis.objects.filter(pk=diagnosis.pk, version=version).update(version=F("version") + 1):
-        raise CoachingError(STALE_DIAGNOSIS_FOR_PARTICIPANT)
+        raise RuleError(STALE_DIAGNOSIS_FOR_PARTICIPANT)
     diagnosis = InitialDiagnosis.objects.get(pk=diagnosis.pk)
     if diagnosis.status != AgreementStatus.AWAITING_PARTICIPANT:
-        raise CoachingError("The diagnosis is not waiting for your agreement.")
+        raise RuleError("The diagnosis is not waiting for your agreement.")
     return diagnosis
 
 
@@ -169,7 +169,7 @@ def _claim_diagnosis(diagnosis: InitialDiagnosis, version: int) -> InitialDiagno
 def diagnosis_agree(*, diagnosis: InitialDiagnosis, by: User, version: int) -> InitialDiagnosis:
     diagnosis = _claim_diagnosis(diagnosis, version)
     if not diagnosis.needs.exists():
-        raise CoachingError("The diagnosis records no needs yet. Ask your coach to add them before you agree.")
+        raise RuleError("The diagnosis records no needs yet. Ask your coach to add them before you agree.")
     diagnosis.status = AgreementStatus.AGREED
     diagnosis.participant_agreed_at = timezone.now()
     diagnosis.change_request = ""
@@ -181,7 +181,7 @@ def diagnosis_agree(*, diagnosis: InitialDiagnosis, by: User, version: int) -> I
 def diagnosis_request_change(*, diagnosis: InitialDiagnosis, by: User, version: int, comment: str) -> InitialDiagnosis:
     diagnosis = _claim_diagnosis(diagnosis, version)
     if not comment.strip():
-        raise CoachingError("Say what you would like your coach to change.", field="comment")
+        raise RuleError("Say what you would like your coach to change.", field="comment")
     diagnosis.status = AgreementStatus.DRAFT
     diagnosis.coach_agreed_at = None
     diagnosis.change_request = comment.strip()

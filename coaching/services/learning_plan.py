@@ -12,9 +12,9 @@ from django.utils import timezone
 from accounts.models import User
 from coaching.models import AgreementStatus, InitialDiagnosis, LearningGoal, LearningPlan, LearningPlanReview
 from coaching.services._checks import check_session_date, fmt
-from coaching.services.errors import CoachingError
 from programme.models import ContentArea, Phase
 from programme.rules import timing
+from ui.errors import RuleError
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,11 @@ def learning_goal_add(*, plan: LearningPlan, by: User, goal: GoalInput) -> Learn
     """A goal agreed with the diagnosis. Once the diagnosis is agreed, goals change at phase reviews."""
     plan = LearningPlan.objects.select_related("diagnosis__enrolment").get(pk=plan.pk)
     if plan.diagnosis.status == AgreementStatus.AGREED:
-        raise CoachingError("The diagnosis is agreed. Add goals when you revisit the plan at the start of a phase.")
+        raise RuleError("The diagnosis is agreed. Add goals when you revisit the plan at the start of a phase.")
     errors: dict[str | None, list[str]] = defaultdict(list)
     _check_goal(errors, goal=goal, diagnosis=plan.diagnosis, prefix="")
     if errors:
-        raise CoachingError(dict(errors))
+        raise RuleError(dict(errors))
     # The participant agrees the diagnosis with its plan: an agreement form opened before this is stale.
     InitialDiagnosis.objects.filter(pk=plan.diagnosis_id).update(version=F("version") + 1)
     return LearningGoal.objects.create(
@@ -83,7 +83,7 @@ def learning_plan_review(
     for goal in new_goals:
         _check_goal(errors, goal=goal, diagnosis=plan.diagnosis, prefix="new_")
     if errors:
-        raise CoachingError(dict(errors))
+        raise RuleError(dict(errors))
     review = LearningPlanReview.objects.create(
         plan=plan, phase=phase, reviewed_on=reviewed_on, note=note.strip(), reviewed_by=by
     )

@@ -26,11 +26,11 @@ from accounts.models import User
 from coaching import richtext
 from coaching.models import AgreementStatus, DialogueLog, DialogueLogVersion, SessionKind, SessionSetting
 from coaching.services._checks import MAX_SESSION_MINUTES, check_session_date, fmt
-from coaching.services.errors import CoachingError
 from coaching.services.planned_sessions import planned_session_sync
 from programme import access
 from programme.access import Action
 from programme.models import ContentArea, Enrolment, Standard, Topic
+from ui.errors import RuleError
 
 STALE_LOG = (
     "Someone else saved this log since you opened it. Your changes have not been saved; what you typed is "
@@ -117,7 +117,7 @@ def _check_content(
                 "session on that date."
             )
     if errors:
-        raise CoachingError(dict(errors))
+        raise RuleError(dict(errors))
     # A topic brings its content area with it.
     return _Tags(
         content_area_ids=known_areas | set(topics.values()),
@@ -159,7 +159,7 @@ def _claim(log: DialogueLog, version: int, *, stale_message: str = STALE_LOG) ->
     One conditional UPDATE, so two saves racing cannot both win, on any database."""
     claimed = DialogueLog.objects.filter(pk=log.pk, version=version).update(version=F("version") + 1)
     if not claimed:
-        raise CoachingError(stale_message)
+        raise RuleError(stale_message)
     return DialogueLog.objects.select_related("enrolment__participant").get(pk=log.pk)
 
 
@@ -174,7 +174,7 @@ def _send(log: DialogueLog, *, now: datetime.datetime) -> None:
     if not log.content_areas.exists():
         errors["content_areas"] = ["Choose at least one content area before you send the log to the participant."]
     if errors:
-        raise CoachingError(errors)
+        raise RuleError(errors)
     log.status = AgreementStatus.AWAITING_PARTICIPANT
     log.coach_agreed_at = now
     log.change_request = ""
@@ -265,7 +265,7 @@ def log_draft_update(
     now = timezone.now()
     log = _claim(log, version)
     if log.is_agreed:
-        raise CoachingError("This log has been agreed. A change to it makes a new version.")
+        raise RuleError("This log has been agreed. A change to it makes a new version.")
     tags = _check_content(
         enrolment=log.enrolment,
         coach=by,
@@ -288,7 +288,7 @@ def log_send_for_agreement(*, log: DialogueLog, by: User, version: int) -> Dialo
     """The coach agrees the draft and asks the participant to add their reflection and agree."""
     log = _claim(log, version)
     if log.status != AgreementStatus.DRAFT:
-        raise CoachingError("This log is not a draft, so it cannot be sent for agreement.")
+        raise RuleError("This log is not a draft, so it cannot be sent for agreement.")
     log.updated_by = by
     log.save(update_fields=["updated_by"])
     _send(log, now=timezone.now())
@@ -300,14 +300,14 @@ def log_agree(*, log: DialogueLog, by: User, version: int, reflection: str) -> D
     """The participant adds their reflection and agrees: the log becomes agreed, version 1."""
     log = _claim(log, version, stale_message=STALE_FOR_PARTICIPANT)
     if log.status != AgreementStatus.AWAITING_PARTICIPANT:
-        raise CoachingError("This record is not waiting for your agreement.")
+        raise RuleError("This record is not waiting for your agreement.")
     errors: dict[str | None, list[str]] = {}
     if _record_is_blank(log):
         errors[None] = ["The record of this session is empty. Ask your coach to write it before you agree."]
     if not reflection.strip():
         errors["reflection"] = ["Add your reflection on the session before you agree the record."]
     if errors:
-        raise CoachingError(errors)
+        raise RuleError(errors)
     now = timezone.now()
     log.participant_reflection = reflection.strip()
     log.participant_agreed_at = now
@@ -326,9 +326,9 @@ def log_request_change(*, log: DialogueLog, by: User, version: int, comment: str
     Any reflection they have written so far is kept for when they agree."""
     log = _claim(log, version, stale_message=STALE_FOR_PARTICIPANT)
     if log.status != AgreementStatus.AWAITING_PARTICIPANT:
-        raise CoachingError("This record is not waiting for your agreement.")
+        raise RuleError("This record is not waiting for your agreement.")
     if not comment.strip():
-        raise CoachingError("Say what you would like your coach to change.", field="comment")
+        raise RuleError("Say what you would like your coach to change.", field="comment")
     now = timezone.now()
     log.status = AgreementStatus.DRAFT
     log.coach_agreed_at = None
@@ -355,7 +355,7 @@ def log_new_version(
     who, when and why; the log stays agreed and earlier versions stay readable."""
     log = _claim(log, version)
     if not log.is_agreed:
-        raise CoachingError("This log is not agreed yet; change the draft instead.")
+        raise RuleError("This log is not agreed yet; change the draft instead.")
     errors: dict[str | None, list[str]] = {}
     if not reason.strip():
         errors["reason"] = ["Say why you are changing an agreed log; the participant and tutor will see it."]
@@ -368,12 +368,12 @@ def log_new_version(
             action=Action.NEW_VERSION,
             today=today or timezone.localdate(),
         )
-    except CoachingError as bad:
+    except RuleError as bad:
         errors = {**bad.errors, **errors}
     if all(richtext.is_blank(getattr(content, name)) for name in DialogueLog.RECORD_FIELDS):
         errors.setdefault("discussed", []).append("An agreed log cannot be emptied; write the record of the session.")
     if errors:
-        raise CoachingError(errors)
+        raise RuleError(errors)
     now = timezone.now()
     _apply(log, content, tags, by=by, now=now, today=today)
     log.coach_agreed_at = now

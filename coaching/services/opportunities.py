@@ -9,11 +9,11 @@ from django.utils import timezone
 from accounts.models import User
 from coaching.models import DialogueLog, LearningOpportunity
 from coaching.services._checks import fmt, summer_term_start
-from coaching.services.errors import CoachingError
 from programme import access
 from programme.access import Action
 from programme.models import Enrolment
-from programme.rules import ProgrammeRuleError, timing
+from programme.rules import timing
+from ui.errors import RuleError
 
 
 def _check_opportunity_date(errors: dict[str | None, list[str]], *, enrolment: Enrolment, day: datetime.date) -> None:
@@ -24,7 +24,7 @@ def _check_opportunity_date(errors: dict[str | None, list[str]], *, enrolment: E
             activity_on=day,
             summer_term_start=summer_term_start(),
         )
-    except ProgrammeRuleError as broken:
+    except RuleError as broken:
         errors["happens_on"].append(broken.message)
 
 
@@ -42,7 +42,7 @@ def learning_opportunity_arrange(
     if not errors and not access.can(coach, Action.CHANGE, candidate):
         errors["happens_on"].append(f"You are not {enrolment.participant}'s coach on {fmt(happens_on)}.")
     if errors:
-        raise CoachingError(dict(errors))
+        raise RuleError(dict(errors))
     return LearningOpportunity.objects.create(
         enrolment=enrolment, arranged_by=coach, kind=kind, description=description.strip(), happens_on=happens_on
     )
@@ -67,7 +67,7 @@ def learning_opportunity_record_learning(
     if log is not None and log.enrolment_id != opportunity.enrolment_id:
         errors["log"].append("Choose a session of this participant's.")
     if errors:
-        raise CoachingError(dict(errors))
+        raise RuleError(dict(errors))
     opportunity.what_was_learned = what_was_learned.strip()
     opportunity.log = log
     opportunity.save(update_fields=["what_was_learned", "log"])

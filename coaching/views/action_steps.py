@@ -8,10 +8,11 @@ from django.utils import timezone
 from coaching import selectors, services
 from coaching.forms import ActionStepCloseForm, ActionStepForm
 from coaching.models import ActionStep
-from coaching.views._common import fetch_enrolment, fetch_log, saved
+from coaching.views._common import fetch_enrolment, fetch_log
 from programme import access
 from programme.access import Action
 from programme.models import Enrolment
+from ui.errors import saved
 
 
 @login_required

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from coaching import services
 from coaching.forms import NewVersionForm, RespondForm, SendForm
 from coaching.models import DialogueLog
-from coaching.services import CoachingError
-from coaching.views._common import fetch_log, saved
+from coaching.views._common import fetch_log
 from programme.access import Action
+from ui.errors import RuleError, saved
 
 
 @login_required
@@ -24,7 +24,7 @@ def log_send(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("coaching:log_detail", pk=log.pk)
     try:
         services.log_send_for_agreement(log=log, by=request.user, version=form.cleaned_data["version"])
-    except CoachingError as error:
+    except RuleError as error:
         for message_list in error.errors.values():
             for message in message_list:
                 messages.error(request, message)

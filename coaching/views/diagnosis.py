@@ -8,10 +8,11 @@ from django.utils import timezone
 from coaching import services
 from coaching.forms import DiagnosisForm, DiagnosisRespondForm
 from coaching.models import AgreementStatus, InitialDiagnosis, LearningPlan
-from coaching.views._common import diagnosis_of, saved
+from coaching.views._common import diagnosis_of
 from programme import access
 from programme.access import Action, EnrolmentRecord
 from programme.models import Enrolment
+from ui.errors import saved
 
 
 def _new_diagnosis_for(enrolment: Enrolment) -> InitialDiagnosis:

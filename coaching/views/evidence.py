@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from coaching import services
 from coaching.forms import EvidenceUploadForm
 from coaching.models import AgreementStatus, DiagnosisEvidence
-from coaching.views._common import diagnosis_of, saved
+from coaching.views._common import diagnosis_of
 from programme import access
 from programme.access import Action
 from programme.models import Enrolment
+from ui.errors import saved
 
 
 @login_required

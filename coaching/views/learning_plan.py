@@ -8,9 +8,9 @@ from django.utils import timezone
 from coaching import services
 from coaching.forms import GoalForm, PlanReviewForm
 from coaching.models import LearningPlan
-from coaching.views._common import saved
 from programme import access
 from programme.access import Action
+from ui.errors import saved
 
 
 def _plan(request: HttpRequest, enrolment_id: int, action: Action) -> LearningPlan:

@@ -12,10 +12,11 @@ from django.utils import timezone
 from coaching import selectors, services
 from coaching.forms import DialogueLogForm, PrivateNoteForm, SendForm
 from coaching.models import AgreementStatus, DialogueLog, DialogueLogVersion, PrivateNote, SessionKind, SessionSetting
-from coaching.views._common import fetch_log, new_log_for, saved
+from coaching.views._common import fetch_log, new_log_for
 from programme import access
 from programme.access import Action
 from programme.models import Enrolment
+from ui.errors import saved
 
 
 def _private_note_of(request: HttpRequest, log: DialogueLog) -> PrivateNote:

@@ -9,10 +9,11 @@ from django.utils import timezone
 from coaching import selectors, services
 from coaching.forms import OpportunityForm, OpportunityLearningForm
 from coaching.models import DialogueLog, LearningOpportunity
-from coaching.views._common import fetch_enrolment, saved
+from coaching.views._common import fetch_enrolment
 from programme import access
 from programme.access import Action
 from programme.models import Enrolment
+from ui.errors import saved
 
 
 @login_required

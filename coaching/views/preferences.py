@@ -8,7 +8,7 @@ from accounts.roles import Role
 from coaching import services
 from coaching.forms import ReminderPreferencesForm
 from coaching.models import ReminderKind, ReminderPreference
-from coaching.views._common import saved
+from ui.errors import saved
 
 
 @login_required

@@ -3,7 +3,7 @@
 import datetime
 from collections.abc import Iterable
 
-from programme.rules import ProgrammeRuleError
+from ui.errors import RuleError
 
 
 def overlaps(
@@ -15,9 +15,7 @@ def overlaps(
 
 def check_dates(starts_on: datetime.date, ends_on: datetime.date | None) -> None:
     if ends_on is not None and ends_on < starts_on:
-        raise ProgrammeRuleError(
-            "The end date must be on or after the start date.", rule="period_dates", field="ends_on"
-        )
+        raise RuleError("The end date must be on or after the start date.", rule="period_dates", field="ends_on")
 
 
 def check_no_overlap(*, starts_on: datetime.date, ends_on: datetime.date | None, existing: Iterable, what: str) -> None:
@@ -25,7 +23,7 @@ def check_no_overlap(*, starts_on: datetime.date, ends_on: datetime.date | None,
     for period in existing:
         if overlaps(starts_on, ends_on, period.starts_on, period.ends_on):
             until = f"to {period.ends_on:%d/%m/%Y}" if period.ends_on else "with no end date"
-            raise ProgrammeRuleError(
+            raise RuleError(
                 f"This {what} would overlap the one from {period.starts_on:%d/%m/%Y} {until}.",
                 rule="period_overlap",
                 field="starts_on",

@@ -18,7 +18,7 @@ were teaching). The summer term's start is the provider's setting.
 import calendar
 import datetime
 
-from programme.rules import ProgrammeRuleError
+from ui.errors import RuleError
 
 ACADEMIC_YEAR_START = (9, 1)
 DEFAULT_SUMMER_TERM_START = (4, 15)
@@ -73,10 +73,10 @@ def check_programme_start(
     programme_started_on: datetime.date,
     summer_term_start: tuple[int, int] = DEFAULT_SUMMER_TERM_START,
 ) -> None:
-    """Raise ProgrammeRuleError if the programme may not start on this date."""
+    """Raise RuleError if the programme may not start on this date."""
     earliest = earliest_activity_date(first_post_started_on, summer_term_start)
     if programme_started_on < earliest:
-        raise ProgrammeRuleError(
+        raise RuleError(
             "The programme cannot start before the summer term of the induction year, "
             f"which for this participant begins on {_fmt(earliest)}.",
             rule="earliest_activity",
@@ -84,7 +84,7 @@ def check_programme_start(
         )
     latest = latest_start_date(first_post_started_on)
     if programme_started_on > latest:
-        raise ProgrammeRuleError(
+        raise RuleError(
             f"The latest start is the start of the participant's third year of teaching, {_fmt(latest)}.",
             rule="latest_start",
             field="programme_started_on",
@@ -97,17 +97,17 @@ def check_activity_date(
     activity_on: datetime.date,
     summer_term_start: tuple[int, int] = DEFAULT_SUMMER_TERM_START,
 ) -> None:
-    """Raise ProgrammeRuleError if programme activity may not happen on this date."""
+    """Raise RuleError if programme activity may not happen on this date."""
     earliest = earliest_activity_date(first_post_started_on, summer_term_start)
     if activity_on < earliest:
-        raise ProgrammeRuleError(
+        raise RuleError(
             "No programme activity can happen before the summer term of the induction year, "
             f"which for this participant begins on {_fmt(earliest)}.",
             rule="earliest_activity",
         )
     deadline = completion_deadline(first_post_started_on)
     if activity_on > deadline:
-        raise ProgrammeRuleError(
+        raise RuleError(
             "The programme must be completed within the participant's first five years of teaching, "
             f"by {_fmt(deadline)}.",
             rule="completion_deadline",

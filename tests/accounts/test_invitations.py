@@ -14,6 +14,7 @@ from accounts.models import Invitation, RoleGrant, User
 from accounts.roles import Role
 from programme.models import StaffMembership
 from tests.factories import SchoolFactory, UserFactory
+from ui.errors import RuleError
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +118,7 @@ def test_resend_sends_a_new_link_once(invite, django_capture_on_commit_callbacks
 
 def _refused_invitation(invite, field, text, **overrides):
     before = Invitation.objects.count()
-    with pytest.raises(services.InvitationRuleError) as error:
+    with pytest.raises(RuleError) as error:
         invite(**overrides)
     assert error.value.field == field
     assert text in error.value.message

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from coaching.models import ActionStep, AgreementStatus, DialogueLog
 from tests.coaching.factories import DialogueLogFactory, agreed_log, log_form_data
+from ui.errors import RuleError
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_a_session_after_the_programme_must_be_finished_is_refused(world):
     from coaching import services
 
     # Five years from a first post on 1 September 2024 ends on 31 August 2029.
-    with pytest.raises(services.CoachingError) as refused:
+    with pytest.raises(RuleError) as refused:
         services.log_draft_create(
             enrolment=world.enrolment,
             coach=world.coach,

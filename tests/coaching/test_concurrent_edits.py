@@ -7,6 +7,7 @@ from django.urls import reverse
 from coaching import services
 from coaching.models import AgreementStatus
 from tests.coaching.factories import SESSION_DAY, DialogueLogFactory, agreed_log, log_form_data
+from ui.errors import RuleError
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_adding_an_action_step_makes_an_open_agreement_form_stale(world):
     services.action_step_create(
         log=log, by=world.coach, owner=world.participant, description="New step", due_on=log.session_on
     )
-    with pytest.raises(services.CoachingError):
+    with pytest.raises(RuleError):
         services.log_agree(log=log, by=world.participant, version=opened_version, reflection="Fine")
 
 
@@ -77,7 +78,7 @@ def test_two_new_versions_of_an_agreed_log_from_the_same_start_cannot_both_win(w
     log = agreed_log(enrolment=world.enrolment, coach=world.coach)
     start = log.version
     services.log_new_version(log=log, by=world.coach, version=start, content=_content(), reason="First change")
-    with pytest.raises(services.CoachingError) as refused:
+    with pytest.raises(RuleError) as refused:
         services.log_new_version(
             log=log, by=world.coach, version=start, content=_content(discussed="Second"), reason="Second change"
         )

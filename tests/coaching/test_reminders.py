@@ -19,6 +19,7 @@ from coaching.models import AgreementStatus, PlannedSession, ReminderKind, Remin
 from coaching.services import LogContent
 from mtl_portal.celery import app
 from tests.coaching.factories import SESSION_DAY, DialogueLogFactory, action_step, agreed_log, private_note
+from ui.errors import RuleError
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +146,7 @@ def test_an_invitation_goes_once_even_if_the_task_runs_twice(world, django_captu
 
 
 def test_a_time_or_length_without_a_date_is_refused(world):
-    with pytest.raises(services.CoachingError) as refused:
+    with pytest.raises(RuleError) as refused:
         services.log_draft_create(enrolment=world.enrolment, coach=world.coach, content=_content(next_session_on=None))
     assert refused.value.field == "next_session_on"
     assert not PlannedSession.objects.exists()

@@ -88,9 +88,10 @@ def test_participant_and_tutor_keep_everything(client, world, moved):
 
 
 def test_the_coach_cannot_record_a_session_dated_after_they_stopped_coaching(world, moved):
-    from coaching.services import CoachingError, LogContent, log_draft_create
+    from coaching.services import LogContent, log_draft_create
+    from ui.errors import RuleError
 
-    with pytest.raises(CoachingError) as refused:
+    with pytest.raises(RuleError) as refused:
         log_draft_create(
             enrolment=world.enrolment,
             coach=world.coach,

@@ -683,7 +683,7 @@ def test_a_summer_term_start_on_a_real_date_is_saved(leader_client):
 def test_making_an_enrolment_active_racing_another_is_refused_by_the_database(monkeypatch):
     """The other enrolment became active after this check: the constraint refuses, with the same message."""
     from programme import admin_services
-    from programme.rules import ProgrammeRuleError
+    from ui.errors import RuleError
 
     school = SchoolFactory()
     old = enrol(school)
@@ -697,7 +697,7 @@ def test_making_an_enrolment_active_racing_another_is_refused_by_the_database(mo
         return Enrolment.objects.none() if len(calls) == 1 else real(enrolment)
 
     monkeypatch.setattr(admin_services, "_other_active", other_active)
-    with pytest.raises(ProgrammeRuleError, match="already has an active enrolment"):
+    with pytest.raises(RuleError, match="already has an active enrolment"):
         admin_services.enrolment_status_change(enrolment=old, status="active", status_was="withdrawn")
     assert len(calls) == 2  # the check let it through; the constraint refused it
     old.refresh_from_db()

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 
-from programme.rules import ProgrammeRuleError
 from programme.rules.timing import (
     check_activity_date,
     check_programme_start,
@@ -13,6 +12,7 @@ from programme.rules.timing import (
     earliest_activity_date,
     latest_start_date,
 )
+from ui.errors import RuleError
 
 D = datetime.date
 DAY = datetime.timedelta(days=1)
@@ -58,7 +58,7 @@ def test_january_first_post_has_five_full_years_to_complete():
 def test_summer_starter_waits_for_the_next_summer_term_not_the_one_before_they_started():
     first_post = D(2025, 6, 2)
     assert earliest_activity_date(first_post) == D(2026, 4, 15)
-    with pytest.raises(ProgrammeRuleError) as error:
+    with pytest.raises(RuleError) as error:
         _start(first_post, D(2025, 6, 2))
     assert error.value.rule == "earliest_activity"
 
@@ -89,7 +89,7 @@ def test_custom_summer_term_start_moves_the_earliest_date():
 
 def test_custom_summer_term_start_is_used_by_the_start_check():
     _start(SEPTEMBER_2024, D(2025, 4, 22), summer_term_start=(4, 22))
-    with pytest.raises(ProgrammeRuleError) as error:
+    with pytest.raises(RuleError) as error:
         _start(SEPTEMBER_2024, D(2025, 4, 21), summer_term_start=(4, 22))
     assert "22 April 2025" in error.value.message
 
@@ -108,7 +108,7 @@ def test_programme_can_start_on_the_first_day_of_summer_term():
 
 
 def test_programme_cannot_start_the_day_before_summer_term():
-    with pytest.raises(ProgrammeRuleError) as error:
+    with pytest.raises(RuleError) as error:
         _start(SEPTEMBER_2024, D(2025, 4, 14))
     assert error.value.rule == "earliest_activity"
     assert error.value.field == "programme_started_on"
@@ -121,7 +121,7 @@ def test_programme_can_start_on_the_first_day_of_the_third_year():
 
 
 def test_programme_cannot_start_the_day_after_the_third_year_began():
-    with pytest.raises(ProgrammeRuleError) as error:
+    with pytest.raises(RuleError) as error:
         _start(SEPTEMBER_2024, D(2026, 9, 2))
     assert error.value.rule == "latest_start"
     assert error.value.field == "programme_started_on"
@@ -135,9 +135,9 @@ def test_january_starter_can_start_in_their_second_autumn():
 
 def test_january_starter_boundaries():
     _start(D(2025, 1, 6), D(2027, 1, 6))
-    with pytest.raises(ProgrammeRuleError, match="6 January 2027"):
+    with pytest.raises(RuleError, match="6 January 2027"):
         _start(D(2025, 1, 6), D(2027, 1, 7))
-    with pytest.raises(ProgrammeRuleError, match="15 April 2025"):
+    with pytest.raises(RuleError, match="15 April 2025"):
         _start(D(2025, 1, 6), D(2025, 4, 14))
 
 
@@ -149,7 +149,7 @@ def test_activity_on_the_first_day_of_summer_term_is_allowed():
 
 
 def test_activity_the_day_before_summer_term_is_refused():
-    with pytest.raises(ProgrammeRuleError) as error:
+    with pytest.raises(RuleError) as error:
         _activity(SEPTEMBER_2024, D(2025, 4, 14))
     assert error.value.rule == "earliest_activity"
     assert "15 April 2025" in error.value.message
@@ -160,7 +160,7 @@ def test_activity_on_the_last_day_of_the_fifth_year_is_allowed():
 
 
 def test_activity_after_the_fifth_year_is_refused():
-    with pytest.raises(ProgrammeRuleError) as error:
+    with pytest.raises(RuleError) as error:
         _activity(SEPTEMBER_2024, D(2029, 9, 1))
     assert error.value.rule == "completion_deadline"
     assert "first five years" in error.value.message
@@ -169,7 +169,7 @@ def test_activity_after_the_fifth_year_is_refused():
 
 def test_activity_uses_the_custom_summer_term_start():
     _activity(SEPTEMBER_2024, D(2025, 4, 1), summer_term_start=(4, 1))
-    with pytest.raises(ProgrammeRuleError, match="1 April 2025"):
+    with pytest.raises(RuleError, match="1 April 2025"):
         _activity(SEPTEMBER_2024, D(2025, 4, 1) - DAY, summer_term_start=(4, 1))
 
 
