@@ -138,7 +138,7 @@ class School(models.Model):
         decimal_places=1,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    # Lets an edit opened before someone else's save be refused (programme.admin_concurrency).
+    # Lets an edit opened before someone else's save be refused (programme.admin.concurrency).
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -155,7 +155,7 @@ class Cohort(ClusterableModel):
         help_text="The calendar year the cohort's academic year starts in, e.g. 2026 for 2026/27."
     )
     opens_on = models.DateField(help_text="The first day enrolments may start.")
-    # Lets an edit opened before someone else's save be refused (programme.admin_concurrency).
+    # Lets an edit opened before someone else's save be refused (programme.admin.concurrency).
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -343,7 +343,7 @@ class StaffMembership(Period):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_memberships")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff_memberships")
     role = models.CharField(max_length=20, choices=StaffRole.choices)
-    # Lets an edit opened before someone else's save be refused (programme.admin_concurrency).
+    # Lets an edit opened before someone else's save be refused (programme.admin.concurrency).
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from programme.admin_concurrency import STALE_EDIT_MESSAGE, StaleEditFormMixin
+from programme.admin.concurrency import STALE_EDIT_MESSAGE, StaleEditFormMixin
 from programme.models import (
     CoachAssignment,
     Cohort,
@@ -682,23 +682,23 @@ def test_a_summer_term_start_on_a_real_date_is_saved(leader_client):
 
 def test_making_an_enrolment_active_racing_another_is_refused_by_the_database(monkeypatch):
     """The other enrolment became active after this check: the constraint refuses, with the same message."""
-    from programme import admin_services
+    from programme import services as programme_services
     from ui.errors import RuleError
 
     school = SchoolFactory()
     old = enrol(school)
     Enrolment.objects.filter(pk=old.pk).update(status=Enrolment.Status.WITHDRAWN)
     enrol(school, participant=old.participant)
-    real = admin_services._other_active
+    real = programme_services._other_active
     calls = []
 
     def other_active(enrolment):
         calls.append(enrolment)
         return Enrolment.objects.none() if len(calls) == 1 else real(enrolment)
 
-    monkeypatch.setattr(admin_services, "_other_active", other_active)
+    monkeypatch.setattr(programme_services, "_other_active", other_active)
     with pytest.raises(RuleError, match="already has an active enrolment"):
-        admin_services.enrolment_status_change(enrolment=old, status="active", status_was="withdrawn")
+        programme_services.enrolment_status_change(enrolment=old, status="active", status_was="withdrawn")
     assert len(calls) == 2  # the check let it through; the constraint refused it
     old.refresh_from_db()
     assert old.status == Enrolment.Status.WITHDRAWN

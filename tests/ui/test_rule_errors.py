@@ -32,7 +32,12 @@ def test_a_service_name_is_mapped_onto_the_form_and_an_unknown_field_goes_above_
 
 def test_the_error_names_its_rule_and_first_field_and_message():
     error = RuleError("Enter a date.", rule="dates", field="session_on")
-    assert (error.rule, error.field, error.message, str(error)) == ("dates", "session_on", "Enter a date.", "Enter a date.")
+    assert (error.rule, error.field, error.message, str(error)) == (
+        "dates",
+        "session_on",
+        "Enter a date.",
+        "Enter a date.",
+    )
 
 
 def test_an_error_without_a_message_is_a_programming_mistake():

@@ -19,8 +19,9 @@ from wagtail.admin.widgets.button import MenuItem
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from programme import admin_forms, admin_services, services
-from programme.admin_concurrency import StaleEditViewMixin
+from programme import services
+from programme.admin import forms as admin_forms
+from programme.admin.concurrency import StaleEditViewMixin
 from programme.models import Enrolment, Phase
 from programme.rules.phases import LAST_PHASE
 from programme.selectors import school_name_on
@@ -125,7 +126,7 @@ class EnrolmentCreateView(RuleErrorsMixin, CreateView):
 
 class EnrolmentEditView(EnrolmentHistoryMixin, RuleErrorsMixin, EditView):
     def save_instance(self):
-        enrolment = admin_services.enrolment_status_change(
+        enrolment = services.enrolment_status_change(
             enrolment=self.object,
             status=self.form.cleaned_data["status"],
             status_was=self.form.cleaned_data["status_was"],

@@ -11,7 +11,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from accounts.models import User
 from accounts.roles import Role
-from programme.admin_concurrency import StaleEditFormMixin
+from programme.admin.concurrency import StaleEditFormMixin
 from programme.models import (
     ChallengeCategory,
     EligibilityRule,
