@@ -4,6 +4,7 @@ from django import forms
 
 from coaching.models import (
     ActionStep,
+    DiagnosisEvidence,
     DialogueLog,
     InitialDiagnosis,
     LearningGoal,
@@ -14,6 +15,7 @@ from coaching.models import (
     SessionSetting,
 )
 from coaching.services import DiagnosisContent, GoalInput, LogContent, NeedInput
+from files.forms import PrivateFileField
 from programme.models import ContentArea, Phase, Standard, Topic
 from ui.errors import RuleError
 
@@ -472,11 +474,8 @@ class ReminderPreferencesForm(forms.Form):
 class EvidenceUploadForm(forms.Form):
     """A file of evidence for the initial diagnosis. Its content is checked by the service."""
 
-    file = forms.FileField(
+    file = PrivateFileField(
+        accept=DiagnosisEvidence.accepts,
         label="File",
-        help_text=(
-            "PDF, Word (DOCX), Excel (XLSX), PowerPoint (PPTX), OpenDocument text (ODT), PNG or JPEG, "
-            "smaller than 10 MB."
-        ),
         error_messages={"required": "Choose a file to attach.", "empty": "The file is empty. Choose the file again."},
     )

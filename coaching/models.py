@@ -17,8 +17,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from coaching.evidence import private_storage
-from coaching.evidence import upload_to as evidence_upload_to
+from files.models import PrivateFile
+from files.registry import downloadable
 from programme.access import RecordKind
 from programme.models import ContentArea, Enrolment, Phase, Standard, Topic
 
@@ -100,26 +100,17 @@ class DiagnosedNeed(models.Model):
         return f"{self.content_area}: {self.description[:60]}"
 
 
-class DiagnosisEvidence(models.Model):
+@downloadable("diagnosis-evidence", related=("diagnosis",))
+class DiagnosisEvidence(PrivateFile):
     """A file attached to the initial diagnosis as evidence, by the coach or the participant.
-    Checked by content when uploaded (coaching.evidence), stored where no URL reaches it, and
-    downloaded only through a view that asks the access policy: whoever may read the diagnosis in
-    full may download it; a head or programme leader, who sees only its date and areas, may not."""
+    Whoever may read the diagnosis in full may download it; a head or programme leader, who sees
+    only its date and areas, may not."""
 
     diagnosis = models.ForeignKey(InitialDiagnosis, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(storage=private_storage, upload_to=evidence_upload_to, max_length=200)
-    name = models.CharField("file name", max_length=120, help_text="The name it is downloaded under.")
-    content_type = models.CharField(max_length=100, help_text="The kind of file, sniffed from its content.")
-    size = models.PositiveIntegerField(help_text="In bytes.")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
         verbose_name_plural = "diagnosis evidence"
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def access_kind(self) -> RecordKind:

@@ -34,7 +34,6 @@ urlpatterns = [
         evidence.diagnosis_evidence_add,
         name="diagnosis_evidence_add",
     ),
-    path("diagnosis-evidence/<int:pk>/", evidence.diagnosis_evidence_download, name="diagnosis_evidence_download"),
     path("participants/<int:enrolment_id>/learning-plan/goals/new/", learning_plan.goal_add, name="goal_add"),
     path("participants/<int:enrolment_id>/learning-plan/review/", learning_plan.plan_review, name="plan_review"),
     path("participants/<int:enrolment_id>/opportunities/", opportunities.opportunities, name="opportunities"),

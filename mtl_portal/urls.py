@@ -20,6 +20,7 @@ urlpatterns = [
     path("dashboard/", account_views.dashboard, name="dashboard"),
     path("programme/", include("programme.urls")),
     path("coaching/", include("coaching.urls")),
+    path("files/", include("files.urls")),
 ]
 
 if settings.DEBUG:

@@ -14,9 +14,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from coaching import evidence
 from coaching.models import AgreementStatus, DiagnosedNeed, DiagnosisEvidence, InitialDiagnosis, LearningPlan
 from coaching.services._checks import check_session_date, fmt
+from files.errors import FileRefused
+from files.services import private_file_store
 from programme import access
 from programme.access import Action
 from programme.models import ContentArea, Enrolment, Standard
@@ -132,28 +133,17 @@ def diagnosis_save(
 @transaction.atomic
 def diagnosis_evidence_add(*, diagnosis: InitialDiagnosis, by: User, upload) -> DiagnosisEvidence:
     """Attach a file to the diagnosis while it is being agreed. The file is judged by its content
-    (coaching.evidence.sniff); a refused file is not stored. Whoever may change or agree the draft
-    may attach one (the views ask the access policy). The participant agrees the diagnosis with
-    its evidence, so an agreement form opened before this is stale."""
+    and structure (files.content); a refused file is not stored. Whoever may change or agree the
+    draft may attach one (the views ask the access policy). The participant agrees the diagnosis
+    with its evidence, so an agreement form opened before this is stale."""
     diagnosis = InitialDiagnosis.objects.select_for_update().get(pk=diagnosis.pk)
     if diagnosis.status == AgreementStatus.AGREED:
         raise RuleError("The initial diagnosis has been agreed, so no more evidence can be attached to it.")
+    InitialDiagnosis.objects.filter(pk=diagnosis.pk).update(version=F("version") + 1)
     try:
-        sniffed = evidence.sniff(upload)
-    except evidence.EvidenceRefused as refused:
+        return private_file_store(record=DiagnosisEvidence(diagnosis=diagnosis), upload=upload, by=by)
+    except FileRefused as refused:
         raise RuleError(str(refused), field="file") from refused
-    name = evidence.download_name(upload.name or "", sniffed.extension)
-    found = DiagnosisEvidence(
-        diagnosis=diagnosis, name=name, content_type=sniffed.content_type, size=upload.size, uploaded_by=by
-    )
-    found.file.save(name, upload, save=False)
-    try:
-        found.save()
-        InitialDiagnosis.objects.filter(pk=diagnosis.pk).update(version=F("version") + 1)
-    except Exception:
-        found.file.delete(save=False)
-        raise
-    return found
 
 
 def _claim_diagnosis(diagnosis: InitialDiagnosis, version: int) -> InitialDiagnosis:

@@ -9,7 +9,7 @@ One module per subject (coaching/urls.py names each view by its module):
     agreement      sending a log to the participant, their response, a new version of an agreed log
     action_steps   a participant's action steps, adding and closing one
     diagnosis      the initial diagnosis, drafting it and the participant's response
-    evidence       files of evidence attached to the diagnosis
+    evidence       attaching files of evidence to the diagnosis
     learning_plan  goals and the review at the start of a phase
     opportunities  learning opportunities the coach arranges
     preferences    which coaching emails a person receives

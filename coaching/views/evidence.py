@@ -1,13 +1,13 @@
-"""Files of evidence attached to the initial diagnosis: attaching one, and the only way to read it."""
+"""Attaching a file of evidence to the initial diagnosis. Files are read through files.views.download."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from coaching import services
 from coaching.forms import EvidenceUploadForm
-from coaching.models import AgreementStatus, DiagnosisEvidence
+from coaching.models import AgreementStatus
 from coaching.views._common import diagnosis_of
 from programme import access
 from programme.access import Action
@@ -37,20 +37,3 @@ def diagnosis_evidence_add(request: HttpRequest, enrolment_id: int) -> HttpRespo
     return render(
         request, "coaching/diagnosis_evidence_form.html", {"form": form, "enrolment": enrolment, "diagnosis": found}
     )
-
-
-@login_required
-def diagnosis_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """The only way to a file of evidence: for whoever may read the diagnosis in full. Anyone else
-    gets a 404, whether or not they may see the diagnosis's summary. Always a download, of the
-    kind sniffed when it was uploaded, which the browser is told not to second-guess."""
-    found = get_object_or_404(DiagnosisEvidence.objects.select_related("diagnosis"), pk=pk)
-    if Action.VIEW not in access.allowed_actions(request.user, found):
-        raise Http404("No such file.")
-    response = FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

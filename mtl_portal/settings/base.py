@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "accounts",
     "programme",
     "coaching",
+    "files",
     "portfolio",
     "assessment",
     "handbook",
@@ -193,6 +194,66 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / env_str("MEDIA_DIR", "media")
 # Uploaded evidence lives outside MEDIA_ROOT, with no URL: only access-checked views serve it.
 PRIVATE_MEDIA_ROOT = BASE_DIR / env_str("PRIVATE_MEDIA_DIR", "private_media")
+
+# --- Private files (files/): the kinds of upload kept, judged by content and structure, never by
+# name. Keyed by the extension a file is stored and downloaded with; each kind's group decides
+# which forms take it; "inline" kinds may be shown or played by the browser, the rest are always
+# downloaded. A kind without its own max_bytes has PRIVATE_FILE_MAX_BYTES.
+PRIVATE_FILE_MAX_BYTES = 10 * 1024 * 1024
+PRIVATE_FILE_MEDIA_MAX_BYTES = 50 * 1024 * 1024
+PRIVATE_FILE_KINDS = {
+    "pdf": {"label": "PDF", "content_type": "application/pdf", "group": "document"},
+    "docx": {
+        "label": "Word (DOCX)",
+        "content_type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "group": "document",
+    },
+    "xlsx": {
+        "label": "Excel (XLSX)",
+        "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "group": "document",
+    },
+    "pptx": {
+        "label": "PowerPoint (PPTX)",
+        "content_type": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "group": "document",
+    },
+    "odt": {
+        "label": "OpenDocument text (ODT)",
+        "content_type": "application/vnd.oasis.opendocument.text",
+        "group": "document",
+    },
+    "png": {"label": "PNG", "content_type": "image/png", "group": "image"},
+    "jpg": {"label": "JPEG", "content_type": "image/jpeg", "group": "image"},
+    "mp3": {
+        "label": "MP3",
+        "content_type": "audio/mpeg",
+        "group": "audio",
+        "max_bytes": PRIVATE_FILE_MEDIA_MAX_BYTES,
+        "inline": True,
+    },
+    "m4a": {
+        "label": "M4A",
+        "content_type": "audio/mp4",
+        "group": "audio",
+        "max_bytes": PRIVATE_FILE_MEDIA_MAX_BYTES,
+        "inline": True,
+    },
+    "mp4": {
+        "label": "MP4",
+        "content_type": "video/mp4",
+        "group": "video",
+        "max_bytes": PRIVATE_FILE_MEDIA_MAX_BYTES,
+        "inline": True,
+    },
+}
+# An image is decoded to check it, so its size in pixels is bounded (40 million: a large phone photo).
+PRIVATE_FILE_MAX_IMAGE_PIXELS = 40_000_000
+# Office documents are zips. From the zip's directory alone, without expanding anything, a file
+# is refused when it has too many entries, expands past a total size, or expands too many times.
+PRIVATE_FILE_ZIP_MAX_ENTRIES = 5_000
+PRIVATE_FILE_ZIP_MAX_BYTES = 200 * 1024 * 1024
+PRIVATE_FILE_ZIP_MAX_RATIO = 200
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -219,4 +280,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # pypdf warns of every oddity it repairs in a PDF; an upload it cannot read is refused, not logged.
+    "loggers": {"pypdf": {"level": "ERROR"}},
 }

@@ -1,8 +1,6 @@
 """Evidence attached to the initial diagnosis: checked by content (not by name), stored where no
 URL reaches it, and downloaded only by those who may read the diagnosis in full."""
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,25 +8,20 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from coaching import evidence
 from coaching.models import AgreementStatus, DiagnosisEvidence, InitialDiagnosis
 from tests.coaching.factories import SESSION_DAY
+from tests.files import samples
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
-HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+PDF = samples.pdf()
+PNG = samples.png()
+EXE = samples.EXE
+HTML = samples.HTML
 
 
-def _docx() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as docx:
-        docx.writestr("[Content_Types].xml", "<Types/>")
-        docx.writestr("_rels/.rels", "<Relationships/>")
-        docx.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
+def _download_url(found: DiagnosisEvidence) -> str:
+    return reverse("files:download", args=["diagnosis-evidence", found.pk])
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +63,7 @@ def test_the_coach_attaches_a_pdf_and_the_participant_downloads_it(client, world
         found.file.url  # noqa: B018
     client.force_login(world.participant)
     page = client.get(reverse("coaching:diagnosis", args=[world.enrolment.pk])).content.decode()
-    url = reverse("coaching:diagnosis_evidence_download", args=[found.pk])
+    url = _download_url(found)
     assert url in page
     download = client.get(url)
     assert download.status_code == 200
@@ -83,16 +76,15 @@ def test_the_coach_attaches_a_pdf_and_the_participant_downloads_it(client, world
 def test_the_participant_attaches_a_docx_while_agreeing_and_the_coach_downloads_it(client, world):
     diagnosis = _diagnosis(world, status=AgreementStatus.AWAITING_PARTICIPANT)
     version = diagnosis.version
-    assert (
-        _upload(client, world.participant, world, "review.docx", _docx(), "application/octet-stream").status_code == 302
-    )
+    response = _upload(client, world.participant, world, "review.docx", samples.docx(), "application/octet-stream")
+    assert response.status_code == 302
     found = DiagnosisEvidence.objects.get()
     assert found.content_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     assert found.uploaded_by == world.participant
     diagnosis.refresh_from_db()
     assert diagnosis.version == version + 1  # an agreement form opened before the file was added is stale
     client.force_login(world.coach)
-    assert client.get(reverse("coaching:diagnosis_evidence_download", args=[found.pk])).status_code == 200
+    assert client.get(_download_url(found)).status_code == 200
 
 
 def test_a_file_is_named_for_what_it_is_not_what_its_name_says(client, world):
@@ -122,9 +114,64 @@ def test_a_file_that_is_not_an_allowed_kind_is_refused_by_content_and_nothing_is
     assert diagnosis.version == version
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.docx", samples.docx_with_html_body(), "is not one of those, whatever its name says"),
+        ("notes.docx", samples.docm(), "contains macros"),
+        ("notes.docx", samples.zip_bomb(), "would unpack to far more than its own size"),
+        ("report.pdf", samples.PDF_THEN_HTML, "starts like a PDF but is not a readable PDF"),
+        ("report.pdf", samples.pdf_with_javascript_in_names(), "contains a script or an automatic action"),
+        ("report.pdf", samples.pdf_with_open_action_script(), "contains a script or an automatic action"),
+        ("report.pdf", samples.pdf_with_embedded_file(), "has other files embedded in it"),
+        ("photo.png", samples.png_bomb(), "The image has too many pixels"),
+        ("photo.png", samples.png_truncated(), "the picture in it cannot be read"),
+        ("talk.mp3", samples.mp3(), "is not one of those"),  # recordings are for the portfolio, not the diagnosis
+    ],
+)
+def test_a_file_whose_structure_is_not_its_kind_is_refused_beside_the_field_and_nothing_is_saved(
+    client, world, private_root, name, content, message
+):
+    diagnosis = _diagnosis(world)
+    version = diagnosis.version
+    response = _upload(client, world.coach, world, name, content)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="id_file-error-1"><span class="govuk-visually-hidden">Error:</span>' in page
+    assert message in page
+    assert not DiagnosisEvidence.objects.exists()
+    assert _stored_files(private_root) == []
+    diagnosis.refresh_from_db()
+    assert diagnosis.version == version
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "stored_as"),
+    [
+        ("plan.docx", samples.docx(), "plan.docx"),
+        ("data.xlsx", samples.xlsx(), "data.xlsx"),
+        ("slides.pptx", samples.pptx(), "slides.pptx"),
+        ("essay.odt", samples.odt(), "essay.odt"),
+        ("photo.jpeg", samples.jpeg(), "photo.jpg"),
+    ],
+)
+def test_each_kind_of_document_and_image_is_kept(client, world, name, content, stored_as):
+    _diagnosis(world)
+    assert _upload(client, world.coach, world, name, content).status_code == 302
+    assert DiagnosisEvidence.objects.get().name == stored_as
+
+
+def test_the_form_says_which_kinds_and_sizes_are_kept(client, world):
+    _diagnosis(world)
+    client.force_login(world.coach)
+    page = client.get(reverse("coaching:diagnosis_evidence_add", args=[world.enrolment.pk])).content.decode()
+    assert "PDF, Word (DOCX), Excel (XLSX), PowerPoint (PPTX), OpenDocument text (ODT), PNG or JPEG" in page
+    assert "smaller than 10 MB" in page
+
+
 def test_a_file_of_10_mb_or_more_is_refused(client, world, private_root):
     _diagnosis(world)
-    response = _upload(client, world.coach, world, "big.pdf", PDF + b"0" * evidence.MAX_BYTES)
+    response = _upload(client, world.coach, world, "big.pdf", PDF + b"0" * settings.PRIVATE_FILE_MAX_BYTES)
     assert response.status_code == 200
     assert "smaller than 10 MB" in response.content.decode()
     assert not DiagnosisEvidence.objects.exists()
@@ -152,7 +199,7 @@ def test_participant_coach_and_tutor_download_evidence_of_an_agreed_diagnosis(cl
     found = _attached(world, AgreementStatus.AWAITING_PARTICIPANT)
     InitialDiagnosis.objects.filter(pk=found.diagnosis_id).update(status=AgreementStatus.AGREED)
     client.force_login(world.person(role_name))
-    assert client.get(reverse("coaching:diagnosis_evidence_download", args=[found.pk])).status_code == 200
+    assert client.get(_download_url(found)).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -162,18 +209,18 @@ def test_nobody_else_can_download_evidence_even_of_an_agreed_diagnosis(client, w
     found = _attached(world, AgreementStatus.AWAITING_PARTICIPANT)
     InitialDiagnosis.objects.filter(pk=found.diagnosis_id).update(status=AgreementStatus.AGREED)
     client.force_login(world.person(role_name))
-    assert client.get(reverse("coaching:diagnosis_evidence_download", args=[found.pk])).status_code == 404
+    assert client.get(_download_url(found)).status_code == 404
 
 
 def test_the_tutor_cannot_download_evidence_of_a_draft_diagnosis(client, world):
     found = _attached(world, AgreementStatus.DRAFT)
     client.force_login(world.tutor)
-    assert client.get(reverse("coaching:diagnosis_evidence_download", args=[found.pk])).status_code == 404
+    assert client.get(_download_url(found)).status_code == 404
 
 
 def test_downloading_needs_sign_in(client, world):
     found = _attached(world, AgreementStatus.DRAFT)
-    response = client.get(reverse("coaching:diagnosis_evidence_download", args=[found.pk]))
+    response = client.get(_download_url(found))
     assert response.status_code == 302
     assert "login" in response["Location"]
 
