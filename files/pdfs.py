@@ -15,7 +15,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObje
 from files.errors import FileRefused
 from files.kinds import Kind
 
-MAX_OBJECTS = 200_000
+MAX_OBJECTS = 100_000  # a few seconds of walking at most; real PDFs have far fewer
 # Keys that hold a script (/XFA forms carry their own) or actions run without being asked
 # (/AA: on opening a page, on focusing a field...).
 SCRIPT_KEYS = {"/JS", "/JavaScript", "/AA", "/XFA"}

@@ -37,4 +37,7 @@ def find(slug: str) -> Downloadable | None:
 
 
 def slug_of(model: type[Model]) -> str:
-    return next(entry.slug for entry in _registered.values() if entry.model is model)
+    for entry in _registered.values():
+        if entry.model is model:
+            return entry.slug
+    raise LookupError(f"{model.__name__} is not registered with files.registry.downloadable.")

@@ -108,8 +108,15 @@ def _open(upload: IO[bytes]) -> zipfile.ZipFile:
 
 
 def _is_macro(name: str) -> bool:
+    """A VBA project (Office), a Basic module or a script (OpenDocument). The library indexes an
+    OpenDocument keeps even when it has no macros are not macros."""
     lowered = name.lower()
-    return lowered.endswith("vbaproject.bin") or lowered.startswith(("basic/", "scripts/"))
+    if lowered.endswith("vbaproject.bin") or (lowered.startswith("scripts/") and not lowered.endswith("/")):
+        return True
+    return lowered.startswith("basic/") and lowered.endswith(".xml") and posixpath.basename(lowered) not in _INDEXES
+
+
+_INDEXES = {"script-lc.xml", "dialog-lc.xml", "script-lb.xml", "dialog-lb.xml"}
 
 
 def upload_size(upload: IO[bytes]) -> int:

@@ -16,7 +16,7 @@ POWERPOINT_MAIN = "application/vnd.openxmlformats-officedocument.presentationml.
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 
 
-def _zip(entries: dict[str, bytes | str], *, stored: tuple[str, ...] = ()) -> bytes:
+def zipped(entries: dict[str, bytes | str], *, stored: tuple[str, ...] = ()) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         for name, data in entries.items():
@@ -43,7 +43,7 @@ def _rels(target: str) -> str:
 
 
 def ooxml(part: str, main_type: str, body: str = "<document/>", **more: bytes | str) -> bytes:
-    return _zip(
+    return zipped(
         {"[Content_Types].xml": _content_types(part, main_type), "_rels/.rels": _rels(part), part: body, **more}
     )
 
@@ -61,7 +61,7 @@ def pptx() -> bytes:
 
 
 def odt(mimetype: str = "application/vnd.oasis.opendocument.text") -> bytes:
-    return _zip(
+    return zipped(
         {"mimetype": mimetype, "content.xml": "<office:document-content/>", "META-INF/manifest.xml": "<manifest/>"},
         stored=("mimetype",),
     )
@@ -70,7 +70,7 @@ def odt(mimetype: str = "application/vnd.oasis.opendocument.text") -> bytes:
 def docx_with_html_body() -> bytes:
     """A zip dressed as a DOCX whose document is a web page with a script."""
     html = "<html><body><script>fetch('/accounts/email/').then(r => r.text()).then(alert)</script></body></html>"
-    return _zip(
+    return zipped(
         {
             "[Content_Types].xml": _content_types("word/document.html", "text/html"),
             "_rels/.rels": _rels("word/document.html"),

@@ -71,7 +71,7 @@ def test_a_docx_whose_relationships_point_at_a_missing_part_is_refused():
     data = samples.ooxml("word/document.xml", samples.WORD_MAIN)
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         entries = {name: package.read(name) for name in package.namelist() if name != "word/document.xml"}
-    broken = samples._zip(entries)
+    broken = samples.zipped(entries)
     with pytest.raises(FileRefused):
         _judge(broken)
 
@@ -164,3 +164,17 @@ def test_a_kind_in_the_settings_that_the_code_cannot_check_is_a_configuration_er
         "exe": {"label": "Program", "content_type": "application/x-msdownload", "group": "x"}
     }
     assert [error.id for error in kinds_have_checks()] == ["files.E001"]
+
+
+def test_an_opendocument_with_a_basic_macro_is_refused_but_its_empty_library_index_is_not():
+    index = {"Basic/script-lc.xml": "<library:libraries/>", "Basic/Standard/script-lb.xml": "<library:library/>"}
+    entries = {
+        "mimetype": "application/vnd.oasis.opendocument.text",
+        "content.xml": "<office:document-content/>",
+        "META-INF/manifest.xml": "<manifest/>",
+        **index,
+    }
+    assert _judge(samples.zipped(entries, stored=("mimetype",))).extension == "odt"
+    entries["Basic/Standard/Module1.xml"] = '<script:module>Sub Main\nShell("calc")\nEnd Sub</script:module>'
+    with pytest.raises(FileRefused, match="contains macros"):
+        _judge(samples.zipped(entries, stored=("mimetype",)))
