@@ -16,9 +16,10 @@ from programme.access import Action
 
 CHUNK = 64 * 1024
 ATTACHMENT_POLICY = "default-src 'none'; sandbox"
-# An inline recording opened on its own is shown by the browser in a page of its own making,
-# which must be allowed to load the recording itself.
-INLINE_POLICY = "default-src 'none'; media-src 'self'; img-src 'self'; sandbox"
+# A recording opened on its own is played by the browser in a page of its own making, which fetches
+# the recording again: that page keeps its origin (a sandbox without it makes the fetch cross-origin
+# and Chromium refuses it) but may still run no script and load nothing else.
+INLINE_POLICY = "default-src 'none'; media-src 'self'; sandbox allow-same-origin"
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 UNSATISFIABLE = "unsatisfiable"
 

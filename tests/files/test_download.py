@@ -55,7 +55,7 @@ def test_a_recording_plays_inline_and_still_sandboxed(client, world):
     assert response["Content-Type"] == "audio/mpeg"
     assert response["Content-Disposition"] == 'inline; filename="talk.mp3"'
     assert response["Accept-Ranges"] == "bytes"
-    assert "sandbox" in response["Content-Security-Policy"]
+    assert response["Content-Security-Policy"] == "default-src 'none'; media-src 'self'; sandbox allow-same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
