@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import RoleGrant, User
 from accounts.roles import MFA_REQUIRED_ROLES, PROGRAMME_LEADERS_GROUP, Role
+from handbook import demo as handbook_demo
 from programme import demo
 from programme.models import CoachAssignment, Enrolment, ProgrammeSettings, StaffMembership, TutorAssignment
 from programme.rules import eligibility, timing
@@ -167,7 +168,7 @@ def test_handbook_pages_are_served(client):
     seed()
     from handbook.models import ContentAreaPage, PhasePage, ResourcePage
 
-    home = demo.HOME_TITLE.encode()
+    home = handbook_demo.HOME_TITLE.encode()
     response = client.get("/")
     assert response.status_code == 200
     assert home in response.content
@@ -175,7 +176,7 @@ def test_handbook_pages_are_served(client):
 
     response = client.get("/handbook/")
     assert response.status_code == 200
-    assert demo.HANDBOOK_TITLE.encode() in response.content
+    assert handbook_demo.HANDBOOK_TITLE.encode() in response.content
     assert PhasePage.objects.count() == 3
     assert ContentAreaPage.objects.count() == 4
     for page in [*PhasePage.objects.all(), *ContentAreaPage.objects.all(), *ResourcePage.objects.all()]:
@@ -212,17 +213,3 @@ def test_demo_commands_refuse_to_run_without_debug(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("demo_totp", demo.demo_email("tutor"), stdout=io.StringIO())
     assert not User.objects.filter(email__endswith="@" + demo.DEMO_DOMAIN).exists()
-
-
-def test_demo_participant_has_a_coaching_timeline_made_through_the_services():
-    from coaching.models import ActionStep, AgreementStatus, DialogueLog
-
-    seed()
-    logs = DialogueLog.objects.filter(enrolment__participant__email=demo.demo_email("participant"))
-    assert sorted(logs.values_list("status", flat=True)) == [
-        AgreementStatus.AGREED,
-        AgreementStatus.AGREED,
-        AgreementStatus.AWAITING_PARTICIPANT,
-    ]
-    assert ActionStep.objects.filter(log__in=logs).count() == 3
-    assert all(log.versions.exists() for log in logs if log.status == AgreementStatus.AGREED)

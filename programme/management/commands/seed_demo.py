@@ -1,15 +1,25 @@
-"""Load demo data for trying the portal locally. Safe to run again: nothing changes."""
+"""Load demo data for trying the portal locally. Safe to run again: nothing changes.
+
+Each app seeds what it owns, in one transaction: the programme its schools, cohort, people and
+periods (programme.demo), coaching its histories (coaching.demo), the handbook its pages
+(handbook.demo)."""
 
 import logging
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
 
+from coaching import demo as coaching_demo
+from handbook import demo as handbook_demo
 from programme import demo
 
 # Wagtail and the task runner log every page and index update at INFO; a newcomer needs the logins.
 _CHATTY_LOGGERS = ("wagtail", "django_tasks", "modelsearch")
+_NOWHERE = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @contextmanager
@@ -27,7 +37,7 @@ def _quiet(enabled: bool):
 
 class Command(BaseCommand):
     help = (
-        "Create demo schools, a cohort, staff, participants and handbook pages, then print one "
+        "Create demo schools, a cohort, staff, participants, coaching histories and handbook pages, then print one "
         "sign-in per role. Only runs with DEBUG on, because every demo account shares one password."
     )
 
@@ -47,8 +57,13 @@ class Command(BaseCommand):
                 "never exist on a live site."
             )
         try:
-            with _quiet(options["verbosity"] < 2):
-                result = demo.seed_demo(participants=participants)
+            # The coaching histories send calendar invitations and notices once the transaction
+            # commits; they are addressed to demo accounts, so they go nowhere.
+            with _quiet(options["verbosity"] < 2), override_settings(EMAIL_BACKEND=_NOWHERE), transaction.atomic():
+                today = timezone.localdate()
+                result = demo.seed_demo(participants=participants, today=today)
+                coaching_demo.seed_coaching(today=today)
+                handbook_demo.seed_handbook()
         except demo.DemoError as exc:
             raise CommandError(str(exc)) from exc
         for role, email in result.logins:
