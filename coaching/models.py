@@ -83,9 +83,6 @@ class InitialDiagnosis(models.Model):
     def access_date(self) -> datetime.date:
         return self.held_on
 
-    def in_examiner_sample(self) -> bool:
-        return False
-
 
 class DiagnosedNeed(models.Model):
     diagnosis = models.ForeignKey(InitialDiagnosis, on_delete=models.CASCADE, related_name="needs")
@@ -124,9 +121,6 @@ class DiagnosisEvidence(PrivateFile):
     def access_date(self) -> datetime.date:
         return self.diagnosis.held_on
 
-    def in_examiner_sample(self) -> bool:
-        return False
-
 
 class LearningPlan(models.Model):
     """The goals that came out of the initial diagnosis, revisited at the start of each phase."""
@@ -149,9 +143,6 @@ class LearningPlan(models.Model):
     @property
     def access_date(self) -> datetime.date:
         return self.diagnosis.held_on
-
-    def in_examiner_sample(self) -> bool:
-        return False
 
 
 class LearningGoal(models.Model):
@@ -277,9 +268,6 @@ class DialogueLog(models.Model):
     def access_date(self) -> datetime.date:
         return self.session_on
 
-    def in_examiner_sample(self) -> bool:
-        return False  # Until assessment can cite logs in a sampled submission.
-
     @property
     def is_agreed(self) -> bool:
         return self.status == AgreementStatus.AGREED
@@ -334,9 +322,6 @@ class DialogueLogVersion(models.Model):
     def access_date(self) -> datetime.date:
         return self.session_on
 
-    def in_examiner_sample(self) -> bool:
-        return False
-
 
 class ActionStep(models.Model):
     """Something agreed in a session, reviewed at the next one. Part of its log for access."""
@@ -389,9 +374,6 @@ class ActionStep(models.Model):
     def access_date(self) -> datetime.date:
         return self.log.session_on
 
-    def in_examiner_sample(self) -> bool:
-        return False
-
 
 class LearningOpportunity(models.Model):
     """A learning opportunity the coach arranges (Q9 b, c); what was learned links to a log."""
@@ -434,9 +416,6 @@ class LearningOpportunity(models.Model):
     def access_date(self) -> datetime.date:
         return self.happens_on
 
-    def in_examiner_sample(self) -> bool:
-        return False
-
 
 class PrivateNote(models.Model):
     """The coach's own note on a session. Seen by its author alone; never exported or cited."""
@@ -465,9 +444,6 @@ class PrivateNote(models.Model):
     @property
     def access_author_id(self) -> int:
         return self.author_id
-
-    def in_examiner_sample(self) -> bool:
-        return False
 
 
 # --- Scheduling and reminders.

@@ -6,19 +6,25 @@ record's own date: when a participant moves school or an assignment ends, the ol
 or head sees none of the records dated afterwards, while what the history says they did stays.
 A coach, tutor or head whose period has begun may also read (never change) the participant's
 shared records from before it, so a new coach, tutor or school carries on from the portfolio
-and the agreed logs; drafts and private notes are not passed on.
+and the agreed logs; drafts and private notes are not passed on. Once a coach's, tutor's or
+head's period has ended, its records stay readable to them as history, and they change nothing.
+
+Each app registers its kinds of record here (`register`, from its AppConfig.ready), so subject
+access, the audit trail and dashboards find every record of an enrolment (`records_of`) without
+knowing the apps.
 
 A refused read is a 404 (the record's existence is not revealed); a refused write is a 403.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -49,7 +55,6 @@ class RecordKind(StrEnum):
     # A learning opportunity the coach arranged, and one discussed in an agreed log.
     LEARNING_OPPORTUNITY_ARRANGED = "learning_opportunity_arranged"
     LEARNING_OPPORTUNITY_AGREED = "learning_opportunity_agreed"
-    EVIDENCE = "evidence"
     SUBMISSION = "submission"
     MARKS_UNRELEASED = "marks_unreleased"
     MARKS_RELEASED = "marks_released"
@@ -64,10 +69,13 @@ class Action(StrEnum):
     ADD_STATEMENT = "add_statement"  # the coach's supporting statement on a submission
     ASSESS = "assess"
     CLOSE = "close"  # mark an action step done or dropped
+    ATTACH = "attach"  # attach a file of evidence to a record while it is being agreed
 
 
 class Protected(Protocol):
-    """What a record tells the policy about itself."""
+    """What a record tells the policy about itself. Optional too: `access_owner_id` (see
+    _OWNER_ONLY), `access_author_id` (see _AUTHOR_ONLY) and, for a record that is not a registered
+    model, `access_sampled` (whether it is in the external examiner's sample)."""
 
     access_kind: RecordKind  # may be a property: a draft log becomes an agreed one
 
@@ -76,8 +84,6 @@ class Protected(Protocol):
 
     @property
     def access_date(self) -> datetime.date: ...
-
-    def in_examiner_sample(self) -> bool: ...
 
 
 P = TypeVar("P", bound=Protected)
@@ -111,9 +117,10 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.COACH: frozenset({A.VIEW, A.CHANGE}),
     },
     # Like a dialogue log: once agreed, the learning plan is revisited (NEW_VERSION) rather than changed.
+    # Both attach evidence to the diagnosis while they agree it.
     RecordKind.DIAGNOSIS_DRAFT: {
-        R.PARTICIPANT: frozenset({A.VIEW, A.AGREE}),
-        R.COACH: frozenset({A.VIEW, A.CHANGE}),
+        R.PARTICIPANT: frozenset({A.VIEW, A.AGREE, A.ATTACH}),
+        R.COACH: frozenset({A.VIEW, A.CHANGE, A.ATTACH}),
     },
     RecordKind.DIAGNOSIS_AGREED: {
         R.PARTICIPANT: frozenset({A.VIEW}),
@@ -146,12 +153,6 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.TUTOR: frozenset({A.VIEW}),
         R.HEAD: frozenset({A.VIEW_SUMMARY}),
         R.PROGRAMME_LEADER: frozenset({A.VIEW_SUMMARY}),
-        R.EXTERNAL_EXAMINER: _SAMPLED,
-    },
-    RecordKind.EVIDENCE: {
-        R.PARTICIPANT: frozenset({A.VIEW, A.CHANGE}),
-        R.COACH: frozenset({A.VIEW}),
-        R.TUTOR: frozenset({A.VIEW}),
         R.EXTERNAL_EXAMINER: _SAMPLED,
     },
     RecordKind.SUBMISSION: {
@@ -194,6 +195,44 @@ _READS = frozenset({A.VIEW, A.VIEW_SUMMARY})
 _NOTHING: frozenset[Action] = frozenset()
 
 
+# --- Which relations a person can hold at all: the role behind each.
+
+_ROLE_OF: dict[Relation, Role] = {
+    R.PARTICIPANT: Role.PARTICIPANT,
+    R.COACH: Role.COACH,
+    R.TUTOR: Role.TUTOR,
+    R.HEAD: Role.HEAD,
+    R.PROGRAMME_LEADER: Role.PROGRAMME_LEADER,
+    R.EXTERNAL_EXAMINER: Role.EXTERNAL_EXAMINER,
+}
+
+
+def held_relations(user) -> frozenset[Relation]:
+    """The relations this person's roles let them hold towards a participant: which pages are theirs.
+    Whom they hold each towards, and when, is `enrolments_for` and `relations`."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    roles = user.roles
+    return frozenset(relation for relation, role in _ROLE_OF.items() if role in roles)
+
+
+def holds(user, relation: Relation) -> bool:
+    return relation in held_relations(user)
+
+
+def require_relation(user, relation: Relation) -> None:
+    """A page for one relation (the tutor's logs, the head's school): a 404 for anyone else."""
+    if not holds(user, relation):
+        raise Http404("This page is not part of your role.")
+
+
+def headships(user, on: datetime.date | None = None) -> QuerySet[StaffMembership]:
+    """The one place that decides who is head where: this person's headships, only those covering
+    `on` when a day is given."""
+    found = StaffMembership.objects.filter(user=user, role=StaffMembership.StaffRole.HEAD)
+    return found if on is None else found.covering(on)
+
+
 # --- Relations: who this person is to a participant on a given day.
 #
 # A person's standing towards a participant is read once per request from their periods (coach and
@@ -212,6 +251,15 @@ class _Periods:
     spans: dict[Relation, list[_Span]] = field(default_factory=dict)  # coach, tutor, head: date-bounded
 
 
+@dataclass(frozen=True)
+class _Standing:
+    """How a person stands towards the records of one participant dated one day."""
+
+    in_force: frozenset[Relation]  # a period of theirs covers the day (or they hold it whatever the day)
+    ended: frozenset[Relation]  # of those, the ones whose period covering the day is over: history now
+    earlier: frozenset[Relation]  # their period began after the day: they carry on from what went before
+
+
 def _covers(span: _Span, day: datetime.date) -> bool:
     return span[0] <= day and (span[1] is None or day <= span[1])
 
@@ -219,30 +267,27 @@ def _covers(span: _Span, day: datetime.date) -> bool:
 def relations(user, enrolment_id: int, on: datetime.date) -> frozenset[Relation]:
     """The relations in force on `on`: the periods covering that day (plus the participant, the
     programme leader and the external examiner, who hold theirs whatever the day)."""
-    return _standing(user, enrolment_id, on)[0]
-
-
-def _standing(user, enrolment_id: int, on: datetime.date) -> tuple[frozenset[Relation], frozenset[Relation]]:
-    """(relations in force on `on`, relations that may read the participant's earlier records)."""
     periods = _periods(user, [enrolment_id]).get(enrolment_id)
     if periods is None:
-        return frozenset(), frozenset()
-    return _standing_on(periods, on, timezone.localdate())
+        return frozenset()
+    return _standing_on(periods, on, timezone.localdate()).in_force
 
 
-def _standing_on(
-    periods: _Periods, on: datetime.date, today: datetime.date
-) -> tuple[frozenset[Relation], frozenset[Relation]]:
+def _standing_on(periods: _Periods, on: datetime.date, today: datetime.date) -> _Standing:
     in_force = set(periods.always)
+    ended: set[Relation] = set()
     earlier: set[Relation] = set()
     for relation, found in periods.spans.items():
-        if any(_covers(span, on) for span in found):
+        covering = [span for span in found if _covers(span, on)]
+        if covering:
             in_force.add(relation)
+            if all(span[1] is not None and span[1] < today for span in covering):
+                ended.add(relation)
         # A coach, tutor or head whose period has begun reads what the participant did before it:
         # the portfolio and agreed logs carry on with a new coach, tutor or school (Q24).
         if any(on < span[0] <= today for span in found):
             earlier.add(relation)
-    return frozenset(in_force), frozenset(earlier - in_force)
+    return _Standing(frozenset(in_force), frozenset(ended), frozenset(earlier - in_force))
 
 
 def _periods(user, enrolment_ids: Iterable[int]) -> dict[int, _Periods]:
@@ -259,29 +304,24 @@ def _periods(user, enrolment_ids: Iterable[int]) -> dict[int, _Periods]:
 
 def _read_periods(user, enrolment_ids: set[int]) -> dict[int, _Periods]:
     """At most six queries, for any number of participants."""
-    roles = user.roles
-    always = set()
-    if Role.PROGRAMME_LEADER in roles:
-        always.add(R.PROGRAMME_LEADER)
-    if Role.EXTERNAL_EXAMINER in roles:
-        always.add(R.EXTERNAL_EXAMINER)
+    held = held_relations(user)
+    always = held & {R.PROGRAMME_LEADER, R.EXTERNAL_EXAMINER}
     own: set[int] = set()
-    if Role.PARTICIPANT in roles:
+    if R.PARTICIPANT in held:
         own = set(Enrolment.objects.filter(pk__in=enrolment_ids, participant=user).values_list("pk", flat=True))
     spans: dict[int, dict[Relation, list[_Span]]] = {pk: {} for pk in enrolment_ids}
-    if Role.COACH in roles:
+    for relation, assignments in (
+        (R.COACH, CoachAssignment.objects.filter(coach=user)),
+        (R.TUTOR, TutorAssignment.objects.filter(tutor=user)),
+    ):
+        if relation not in held:
+            continue
         for pk in enrolment_ids:
-            spans[pk][R.COACH] = []
-        rows = CoachAssignment.objects.filter(enrolment_id__in=enrolment_ids, coach=user)
-        for enrolment_id, starts_on, ends_on in rows.values_list("enrolment_id", "starts_on", "ends_on"):
-            spans[enrolment_id][R.COACH].append((starts_on, ends_on))
-    if Role.TUTOR in roles:
-        for pk in enrolment_ids:
-            spans[pk][R.TUTOR] = []
-        rows = TutorAssignment.objects.filter(enrolment_id__in=enrolment_ids, tutor=user)
-        for enrolment_id, starts_on, ends_on in rows.values_list("enrolment_id", "starts_on", "ends_on"):
-            spans[enrolment_id][R.TUTOR].append((starts_on, ends_on))
-    if Role.HEAD in roles:
+            spans[pk][relation] = []
+        rows = assignments.filter(enrolment_id__in=enrolment_ids).values_list("enrolment_id", "starts_on", "ends_on")
+        for enrolment_id, starts_on, ends_on in rows:
+            spans[enrolment_id][relation].append((starts_on, ends_on))
+    if R.HEAD in held:
         for enrolment_id, found in _headship_spans(user, enrolment_ids).items():
             spans[enrolment_id][R.HEAD] = found
     return {
@@ -292,19 +332,15 @@ def _read_periods(user, enrolment_ids: set[int]) -> dict[int, _Periods]:
 
 def _headship_spans(user, enrolment_ids: set[int]) -> dict[int, list[_Span]]:
     """For each participant, the days on which this person was head of the school they were placed at."""
-    headships = list(
-        StaffMembership.objects.filter(user=user, role=StaffMembership.StaffRole.HEAD).values_list(
-            "school_id", "starts_on", "ends_on"
-        )
-    )
     found: dict[int, list[_Span]] = {pk: [] for pk in enrolment_ids}
-    if not headships:
+    held = list(headships(user).values_list("school_id", "starts_on", "ends_on"))
+    if not held:
         return found
     placements = SchoolPlacement.objects.filter(
-        enrolment_id__in=enrolment_ids, school_id__in={school_id for school_id, _, _ in headships}
+        enrolment_id__in=enrolment_ids, school_id__in={school_id for school_id, _, _ in held}
     ).values_list("enrolment_id", "school_id", "starts_on", "ends_on")
     for enrolment_id, school_id, p_start, p_end in placements:
-        for h_school_id, h_start, h_end in headships:
+        for h_school_id, h_start, h_end in held:
             if h_school_id != school_id:
                 continue
             start = max(p_start, h_start)
@@ -316,32 +352,33 @@ def _headship_spans(user, enrolment_ids: set[int]) -> dict[int, list[_Span]]:
 
 
 def _head_placements(user, on: datetime.date) -> QuerySet[SchoolPlacement]:
-    headship = StaffMembership.objects.covering(on).filter(
-        user=user, role=StaffMembership.StaffRole.HEAD, school=OuterRef("school")
-    )
-    return SchoolPlacement.objects.covering(on).filter(Exists(headship))
+    return SchoolPlacement.objects.covering(on).filter(Exists(headships(user, on).filter(school=OuterRef("school"))))
 
 
 # --- Decisions about one record, and about a list of them.
 
 
-def _decide(user, record: Protected, periods: _Periods | None, today: datetime.date) -> frozenset[Action]:
+def _decide(
+    user, record: Protected, periods: _Periods | None, today: datetime.date, *, sampled: bool
+) -> frozenset[Action]:
     if periods is None:
         return _NOTHING
     kind = record.access_kind
     rules = POLICY[kind]
-    in_force, earlier = _standing_on(periods, record.access_date, today)
+    standing = _standing_on(periods, record.access_date, today)
     granted: set[Action] = set()
-    for relation in in_force | (earlier if kind in _PASSED_ON else frozenset()):
+    for relation in standing.in_force | (standing.earlier if kind in _PASSED_ON else frozenset()):
         rule = rules.get(relation)
         if rule is None:
             continue
         if rule == _SAMPLED:
-            if record.in_examiner_sample():
+            if sampled:
                 granted.add(A.VIEW)
             continue
-        # Before their period began a coach, tutor or head only reads; what was done then is not theirs to change.
-        rule = rule if relation in in_force else rule & _READS
+        # Before their period began, or once it has ended, a coach, tutor or head only reads:
+        # what was done outside their time is not theirs to change (issue 8.1).
+        if relation in standing.earlier or relation in standing.ended:
+            rule = rule & _READS
         if relation in _OWNER_ONLY and getattr(record, "access_owner_id", None) != user.pk:
             rule = rule - _OWNER_ONLY[relation]
         granted |= rule
@@ -351,8 +388,7 @@ def _decide(user, record: Protected, periods: _Periods | None, today: datetime.d
 
 
 def allowed_actions(user, record: Protected) -> frozenset[Action]:
-    enrolment_id = record.access_enrolment_id
-    return _decide(user, record, _periods(user, [enrolment_id]).get(enrolment_id), timezone.localdate())
+    return judge(user, [record])[0][1]
 
 
 def judge(user, records: Iterable[P]) -> list[tuple[P, frozenset[Action]]]:
@@ -361,12 +397,24 @@ def judge(user, records: Iterable[P]) -> list[tuple[P, frozenset[Action]]]:
     records = list(records)
     periods = _periods(user, {record.access_enrolment_id for record in records})
     today = timezone.localdate()
-    return [(record, _decide(user, record, periods.get(record.access_enrolment_id), today)) for record in records]
+    sampled = _in_examiner_sample(user, records)
+    return [
+        (record, _decide(user, record, periods.get(record.access_enrolment_id), today, sampled=in_sample))
+        for record, in_sample in zip(records, sampled, strict=True)
+    ]
 
 
 def readable(user, records: Iterable[P]) -> list[tuple[P, frozenset[Action]]]:
     """The records the person may read at all (in full or as a summary), with what they may do."""
     return [(record, actions) for record, actions in judge(user, records) if actions & _READS]
+
+
+def permitted(user, action: Action, queryset: QuerySet) -> QuerySet:
+    """The records of `queryset` this person may do `action` to, as a queryset: what a form's
+    choice list of records is built from, so a choice the policy does not allow is not offered
+    and, posted anyway, is refused as not in the list."""
+    allowed = [record.pk for record, actions in judge(user, queryset) if action in actions]
+    return queryset.filter(pk__in=allowed)
 
 
 def can(user, action: Action | str, record: Protected) -> bool:
@@ -375,7 +423,8 @@ def can(user, action: Action | str, record: Protected) -> bool:
 
 def require(user, action: Action | str, record: Protected) -> frozenset[Action]:
     """Raise Http404 if the user may not even see the record, PermissionDenied if they may see it
-    but not do `action`. Returns everything they may do, for the template."""
+    but not do `action`. Returns everything they may do, for the template. Views call it before
+    they show a form; services call it again before they change anything, so no caller skips it."""
     actions = allowed_actions(user, record)
     if not actions & _READS:
         raise Http404("No such record.")
@@ -391,18 +440,19 @@ def enrolments_for(user, relation: Relation, on: datetime.date | None = None) ->
     """The enrolments this person holds `relation` to, as a queryset for lists and exports."""
     on = on or timezone.localdate()
     qs = Enrolment.objects.all()
-    roles = user.roles if user.is_authenticated and user.is_active else frozenset()
-    if relation == R.PARTICIPANT and Role.PARTICIPANT in roles:
+    if not holds(user, relation):
+        return qs.none()
+    if relation == R.PARTICIPANT:
         return qs.filter(participant=user)
     # `pk__in` a subquery on the person's own periods: the database reads those few rows first,
     # rather than testing every enrolment against them.
-    if relation == R.COACH and Role.COACH in roles:
+    if relation == R.COACH:
         return qs.filter(pk__in=CoachAssignment.objects.covering(on).filter(coach=user).values("enrolment_id"))
-    if relation == R.TUTOR and Role.TUTOR in roles:
+    if relation == R.TUTOR:
         return qs.filter(pk__in=TutorAssignment.objects.covering(on).filter(tutor=user).values("enrolment_id"))
-    if relation == R.HEAD and Role.HEAD in roles:
+    if relation == R.HEAD:
         return qs.filter(pk__in=_head_placements(user, on).values("enrolment_id"))
-    if relation == R.PROGRAMME_LEADER and Role.PROGRAMME_LEADER in roles:
+    if relation == R.PROGRAMME_LEADER:
         return qs
     return qs.none()
 
@@ -414,7 +464,7 @@ class EnrolmentRecord:
 
     def __init__(self, enrolment: Enrolment, *, sampled: bool = False):
         self.enrolment = enrolment
-        self._sampled = sampled
+        self.access_sampled = sampled
 
     @property
     def access_enrolment_id(self) -> int:
@@ -424,5 +474,85 @@ class EnrolmentRecord:
     def access_date(self) -> datetime.date:
         return timezone.localdate()
 
-    def in_examiner_sample(self) -> bool:
-        return self._sampled
+
+# --- The registry: every app's kinds of record, so others can ask about them without knowing the app.
+
+# Given the external examiner and the ids of some records of one model, the ids in their sample.
+SampleLookup = Callable[[Any, list[int]], set[int]]
+
+
+@dataclass(frozen=True)
+class Registration:
+    model: type[Model]
+    kinds: frozenset[RecordKind]  # the kinds its records can be (a log is a draft, then agreed)
+    enrolment: str  # the lookup from the model to the participant's enrolment, e.g. "log__enrolment"
+    date: str  # the lookup to the date the policy judges it on, e.g. "log__session_on"
+    sample: SampleLookup | None = None  # none: no record of this model is ever in a sample
+
+
+_REGISTRY: dict[type[Model], Registration] = {}
+
+
+def register(
+    model: type[Model],
+    *,
+    kinds: Iterable[RecordKind],
+    enrolment: str,
+    date: str,
+    sample: SampleLookup | None = None,
+) -> Registration:
+    """Called by each app's AppConfig.ready() for each model whose rows belong to a participant.
+    A part of a record (a diagnosed need, a goal) is registered with the kinds of its record."""
+    kinds = frozenset(RecordKind(kind) for kind in kinds)
+    if not kinds:
+        raise ImproperlyConfigured(f"{model.__name__} is registered with no kind of record.")
+    found = Registration(model=model, kinds=kinds, enrolment=enrolment, date=date, sample=sample)
+    _REGISTRY[model] = found
+    return found
+
+
+def registrations() -> tuple[Registration, ...]:
+    return tuple(_REGISTRY.values())
+
+
+def registration(model: type[Model]) -> Registration | None:
+    return _REGISTRY.get(model)
+
+
+def records_of(
+    enrolment: Enrolment | int,
+    *,
+    dated_from: datetime.date | None = None,
+    dated_to: datetime.date | None = None,
+) -> dict[type[Model], QuerySet]:
+    """Every registered record of one participant's enrolment (optionally dated within a span): a
+    queryset per model, unevaluated, for subject access, the audit trail and dashboards. What a
+    given person may do to each is still `judge`'s answer."""
+    pk = enrolment.pk if isinstance(enrolment, Enrolment) else enrolment
+    found = {}
+    for model, reg in _REGISTRY.items():
+        qs = model._default_manager.filter(**{reg.enrolment: pk})
+        if dated_from is not None:
+            qs = qs.filter(**{f"{reg.date}__gte": dated_from})
+        if dated_to is not None:
+            qs = qs.filter(**{f"{reg.date}__lte": dated_to})
+        found[model] = qs
+    return found
+
+
+def _in_examiner_sample(user, records: Sequence[Protected]) -> list[bool]:
+    """Whether each record is in the external examiner's sample: one look-up per registered model
+    among the records (none for anyone who is not an external examiner), however many records."""
+    if not holds(user, R.EXTERNAL_EXAMINER):
+        return [False] * len(records)
+    sampled = [bool(getattr(record, "access_sampled", False)) for record in records]
+    by_model: dict[Registration, list[int]] = defaultdict(list)
+    for index, record in enumerate(records):
+        reg = _REGISTRY.get(type(record))
+        if reg is not None and reg.sample is not None:
+            by_model[reg].append(index)
+    for reg, indexes in by_model.items():
+        in_sample = reg.sample(user, [records[i].pk for i in indexes])
+        for i in indexes:
+            sampled[i] = records[i].pk in in_sample
+    return sampled

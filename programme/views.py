@@ -2,12 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.roles import Role
-from programme import selectors
+from programme import access, selectors
 from programme.access import Relation
 from programme.models import ContentArea, Phase, ProgrammeSettings
 from programme.rules import timing
@@ -15,13 +14,8 @@ from programme.rules import timing
 PAGE_SIZE = 50
 
 
-def _require_role(request: HttpRequest, role: str) -> None:
-    if role not in request.user.roles:
-        raise Http404("This page is not part of your role.")
-
-
 def _list_page(request: HttpRequest, relation: Relation, template: str, title: str) -> HttpResponse:
-    _require_role(request, relation.value)
+    access.require_relation(request.user, relation)
     enrolments = selectors.enrolments_for_home(request.user, relation)
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, template, {"page": page, "title": title, "relation": relation})
@@ -29,7 +23,7 @@ def _list_page(request: HttpRequest, relation: Relation, template: str, title: s
 
 @login_required
 def participant_home(request: HttpRequest) -> HttpResponse:
-    _require_role(request, Role.PARTICIPANT)
+    access.require_relation(request.user, Relation.PARTICIPANT)
     enrolment = selectors.enrolments_for_home(request.user, Relation.PARTICIPANT).first()
     context: dict = {"enrolment": enrolment, "phases": Phase.objects.all()}
     if enrolment is not None:
@@ -53,7 +47,7 @@ def coach_home(request: HttpRequest) -> HttpResponse:
     content areas agreed logs have covered so far. A fixed number of queries per page."""
     from coaching.selectors import coachee_overview
 
-    _require_role(request, Role.COACH)
+    access.require_relation(request.user, Relation.COACH)
     enrolments = selectors.enrolments_for_home(request.user, Relation.COACH)
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
     overview = coachee_overview(request.user, page.object_list)
@@ -85,7 +79,7 @@ def head_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def leader_home(request: HttpRequest) -> HttpResponse:
-    _require_role(request, Role.PROGRAMME_LEADER)
+    access.require_relation(request.user, Relation.PROGRAMME_LEADER)
     overview = selectors.programme_overview()
     phases = [(phase, overview["by_phase"].get(phase.number, 0)) for phase in Phase.objects.all()]
     return render(request, "programme/leader_home.html", {"overview": overview, "phases": phases})
@@ -93,5 +87,5 @@ def leader_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def examiner_home(request: HttpRequest) -> HttpResponse:
-    _require_role(request, Role.EXTERNAL_EXAMINER)
+    access.require_relation(request.user, Relation.EXTERNAL_EXAMINER)
     return render(request, "programme/examiner_home.html", {})

@@ -40,7 +40,7 @@ def diagnosis(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             "plan": plan,
             "reviews": reviews,
             "evidence": evidence,
-            "may_attach": bool(actions & {Action.CHANGE, Action.AGREE}) and found.status != AgreementStatus.AGREED,
+            "may_attach": Action.ATTACH in actions,
             "may_change": Action.CHANGE in actions and found.status != AgreementStatus.AGREED,
             "may_respond": Action.AGREE in actions and found.status == AgreementStatus.AWAITING_PARTICIPANT,
             "may_review": Action.NEW_VERSION in actions and found.status == AgreementStatus.AGREED,

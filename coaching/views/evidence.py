@@ -1,13 +1,11 @@
 """Attaching a file of evidence to the initial diagnosis. Files are read through files.views.download."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from coaching import services
 from coaching.forms import EvidenceUploadForm
-from coaching.models import AgreementStatus
 from coaching.views._common import diagnosis_of
 from programme import access
 from programme.access import Action
@@ -22,9 +20,7 @@ def diagnosis_evidence_add(request: HttpRequest, enrolment_id: int) -> HttpRespo
     found = diagnosis_of(enrolment)
     if found is None:
         raise Http404("No diagnosis yet.")
-    actions = access.require(request.user, Action.VIEW, found)
-    if not actions & {Action.CHANGE, Action.AGREE} or found.status == AgreementStatus.AGREED:
-        raise PermissionDenied("Evidence is attached while the diagnosis is being agreed, by the coach or participant.")
+    access.require(request.user, Action.ATTACH, found)
     form = EvidenceUploadForm(request.POST, request.FILES) if request.method == "POST" else EvidenceUploadForm()
     attached = saved(
         request,

@@ -5,7 +5,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from accounts.roles import Role
 from coaching import selectors
 from coaching.forms import TimelineFilterForm
 from coaching.views._common import fetch_enrolment, new_log_for
@@ -18,7 +17,7 @@ from programme.models import Enrolment
 def index(request: HttpRequest) -> HttpResponse:
     """The participants whose coaching this person follows, by how they relate to them."""
     user = request.user
-    if user.roles == {Role.PARTICIPANT}:
+    if access.held_relations(user) == {Relation.PARTICIPANT}:
         mine = access.enrolments_for(user, Relation.PARTICIPANT).first()
         if mine is not None:
             return redirect("coaching:timeline", enrolment_id=mine.pk)
@@ -35,7 +34,7 @@ def index(request: HttpRequest) -> HttpResponse:
             .select_related("participant")
             .order_by("participant__last_name", "participant__first_name", "pk")
         )
-        if relation.value in user.roles:
+        if access.holds(user, relation):
             groups.append({"title": title, "relation": relation, "enrolments": enrolments})
     if not groups:
         raise Http404("There is no coaching to show you.")

@@ -4,10 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.roles import Role
 from coaching import services
 from coaching.forms import ReminderPreferencesForm
 from coaching.models import ReminderKind, ReminderPreference
+from programme import access
+from programme.access import Relation
 from ui.errors import saved
 
 
@@ -30,5 +31,5 @@ def reminder_preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coaching/reminder_preferences.html",
-        {"form": form, "receives": bool(request.user.roles & {Role.PARTICIPANT, Role.COACH})},
+        {"form": form, "receives": bool(access.held_relations(request.user) & {Relation.PARTICIPANT, Relation.COACH})},
     )

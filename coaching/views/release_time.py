@@ -7,8 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 
-from accounts.roles import Role
 from coaching import selectors
+from programme import access
 from programme.access import Relation
 from programme.models import School
 
@@ -22,11 +22,11 @@ _RELEASE_TIME_TITLES = {
 
 def _release_time_sections(request: HttpRequest) -> tuple[list[dict], School | None]:
     school = None
-    if Role.PROGRAMME_LEADER in request.user.roles and request.GET.get("school", "").isdigit():
+    if access.holds(request.user, Relation.PROGRAMME_LEADER) and request.GET.get("school", "").isdigit():
         school = School.objects.filter(pk=int(request.GET["school"])).first()
     sections = []
     for relation, title in _RELEASE_TIME_TITLES.items():
-        if relation.value in request.user.roles:
+        if access.holds(request.user, relation):
             found = selectors.release_time(
                 request.user,
                 relation,
@@ -42,7 +42,7 @@ def _release_time_sections(request: HttpRequest) -> tuple[list[dict], School | N
 def release_time(request: HttpRequest) -> HttpResponse:
     """Minutes of agreed coaching per term: dates and minutes only, never what was said."""
     sections, school = _release_time_sections(request)
-    schools = School.objects.order_by("name") if Role.PROGRAMME_LEADER in request.user.roles else []
+    schools = School.objects.order_by("name") if access.holds(request.user, Relation.PROGRAMME_LEADER) else []
     return render(request, "coaching/release_time.html", {"sections": sections, "school": school, "schools": schools})
 
 
@@ -50,10 +50,13 @@ def release_time(request: HttpRequest) -> HttpResponse:
 def release_time_csv(request: HttpRequest) -> HttpResponse:
     """The head's or programme leader's release time as CSV: term, person, school, sessions, minutes."""
     sections, school = _release_time_sections(request)
-    wanted = request.GET.get("scope", "")
     sections = [s for s in sections if s["relation"] in (Relation.HEAD, Relation.PROGRAMME_LEADER)]
-    if wanted:
-        sections = [s for s in sections if s["relation"].value == wanted]
+    if request.GET.get("scope"):
+        try:
+            wanted = Relation(request.GET["scope"])
+        except ValueError:
+            raise Http404("No such export.") from None
+        sections = [s for s in sections if s["relation"] == wanted]
     if not sections:
         raise Http404("The export is for heads and programme leaders.")
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -70,8 +70,8 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
     # Coaching records beyond the log (issue 3), in the same spirit: confidential to participant
     # and coach, the tutor reads what was agreed, head and leader at most dates and content areas.
     K.DIAGNOSIS_DRAFT: {
-        R.PARTICIPANT: frozenset({A.VIEW, A.AGREE}),
-        R.COACH: WRITE,
+        R.PARTICIPANT: frozenset({A.VIEW, A.AGREE, A.ATTACH}),  # both attach evidence while they agree it
+        R.COACH: frozenset({A.VIEW, A.CHANGE, A.ATTACH}),
         R.TUTOR: NO,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: NO,
@@ -117,14 +117,6 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PROGRAMME_LEADER: SUMMARY,
         R.EXTERNAL_EXAMINER: SAMPLED,
     },
-    K.EVIDENCE: {
-        R.PARTICIPANT: WRITE,
-        R.COACH: READ,
-        R.TUTOR: READ,
-        R.HEAD: NO,
-        R.PROGRAMME_LEADER: NO,
-        R.EXTERNAL_EXAMINER: SAMPLED,
-    },
     K.SUBMISSION: {
         R.PARTICIPANT: READ,
         R.COACH: frozenset({A.VIEW, A.ADD_STATEMENT}),
@@ -168,10 +160,7 @@ class Record:
     access_date: datetime.date
     access_author_id: int | None = None
     access_owner_id: int | None = None
-    sampled: bool = False
-
-    def in_examiner_sample(self) -> bool:
-        return self.sampled
+    access_sampled: bool = False
 
 
 def actions(user, record) -> frozenset[Action]:
@@ -222,18 +211,18 @@ def test_who_sees_what(world, kind, relation, expected):
     user = world.people[relation]
     assert access.relations(user, world.enrolment.pk, ON) == {relation}
     if expected == SAMPLED:
-        assert actions(user, world.record(kind, sampled=True)) == READ
-        assert actions(user, world.record(kind, sampled=False)) == NO
+        assert actions(user, world.record(kind, access_sampled=True)) == READ
+        assert actions(user, world.record(kind, access_sampled=False)) == NO
     else:
         assert actions(user, world.record(kind)) == expected
         # Being in the examiner's sample never opens a record to anyone else.
-        assert actions(user, world.record(kind, sampled=True)) == expected
+        assert actions(user, world.record(kind, access_sampled=True)) == expected
 
 
 @pytest.mark.parametrize(("kind", "relation", "expected"), MATRIX, ids=[f"{k}-{r}" for k, r, _ in MATRIX])
 def test_require_refuses_a_read_with_404_and_a_write_with_403(world, kind, relation, expected):
     user = world.people[relation]
-    record = world.record(kind, sampled=True)
+    record = world.record(kind, access_sampled=True)
     allowed = READ if expected == SAMPLED else expected
     for action in Action:
         user.__dict__.pop("_access_relations", None)
@@ -289,7 +278,7 @@ def test_inactive_user_sees_nothing(world, relation):
     user.save()
     assert sees_nothing(user, world.enrolment, ON, author=user.pk)
     for kind in RecordKind:
-        assert not actions(user, world.record(kind, sampled=True))
+        assert not actions(user, world.record(kind, access_sampled=True))
     assert not access.enrolments_for(user, relation, ON).exists()
 
 
@@ -306,8 +295,8 @@ def test_anonymous_visitor_sees_nothing(world):
 def test_external_examiner_reads_only_what_is_sampled(world, kind):
     examiner = world.people[R.EXTERNAL_EXAMINER]
     sampled = EXPECTED[kind][R.EXTERNAL_EXAMINER] == SAMPLED
-    assert actions(examiner, world.record(kind, sampled=True)) == (READ if sampled else NO)
-    assert actions(examiner, world.record(kind, sampled=False)) == NO
+    assert actions(examiner, world.record(kind, access_sampled=True)) == (READ if sampled else NO)
+    assert actions(examiner, world.record(kind, access_sampled=False)) == NO
 
 
 # --- Private notes.
@@ -329,7 +318,7 @@ def test_private_note_is_not_seen_by_the_participants_next_coach(world):
     assert actions(new, world.record(K.PRIVATE_NOTE, on=D(2025, 10, 1), access_author_id=old.pk)) == NO
     assert actions(new, world.record(K.PRIVATE_NOTE, on=D(2025, 10, 1), access_author_id=new.pk)) == WRITE
     # The old coach keeps their own note from their time, and writes none about the new coach's.
-    assert actions(old, world.record(K.PRIVATE_NOTE, on=ON, access_author_id=old.pk)) == WRITE
+    assert actions(old, world.record(K.PRIVATE_NOTE, on=ON, access_author_id=old.pk)) == READ
     assert actions(old, world.record(K.PRIVATE_NOTE, on=D(2025, 10, 1), access_author_id=old.pk)) == NO
 
 
@@ -423,7 +412,7 @@ def test_head_of_the_new_school_sees_the_participant_after_the_move(world):
     assert actions(new_head, world.record(K.DIALOGUE_LOG_DRAFT, on=D(2026, 1, 5))) == NO
     # The participant's history comes with them: the new head tracks coverage from the start, read-only.
     assert actions(new_head, world.record(K.DIALOGUE_LOG_AGREED, on=ON)) == SUMMARY
-    assert actions(new_head, world.record(K.EVIDENCE, on=ON)) == NO
+    assert actions(new_head, world.record(K.ACTION_STEP_AGREED, on=ON)) == NO
 
 
 def test_head_who_arrived_after_the_participant_left_sees_nothing(world):
@@ -446,7 +435,8 @@ def test_old_coach_after_a_change_of_coach_sees_nothing_new(world):
     new = staff(Role.COACH, world.school)
     services.coach_assign(enrolment=world.enrolment, coach=new, starts_on=D(2025, 9, 1))
     assert sees_nothing(old, world.enrolment, D(2025, 9, 1), author=old.pk)
-    assert actions(old, world.record(K.DIALOGUE_LOG_AGREED, on=D(2025, 8, 31))) == {A.VIEW, A.NEW_VERSION}
+    # Their own time stays readable as history; their assignment is over, so they change none of it.
+    assert actions(old, world.record(K.DIALOGUE_LOG_AGREED, on=D(2025, 8, 31))) == READ
     assert world.enrolment not in access.enrolments_for(old, R.COACH, D(2025, 9, 1))
     assert world.enrolment in access.enrolments_for(new, R.COACH, D(2025, 9, 1))
 
@@ -457,7 +447,7 @@ def test_new_coach_carries_on_from_the_agreed_record_but_not_the_old_coachs_draf
     assert actions(new, world.record(K.DIALOGUE_LOG_AGREED, on=D(2025, 9, 1))) == {A.VIEW, A.NEW_VERSION}
     # Before their time: read, never change.
     assert actions(new, world.record(K.DIALOGUE_LOG_AGREED, on=ON)) == READ
-    assert actions(new, world.record(K.EVIDENCE, on=ON)) == READ
+    assert actions(new, world.record(K.DIAGNOSIS_AGREED, on=ON)) == READ
     assert actions(new, world.record(K.SUBMISSION, on=ON)) == READ
     assert actions(new, world.record(K.DIALOGUE_LOG_DRAFT, on=ON)) == NO
 
@@ -475,15 +465,15 @@ def test_tutor_whose_assignment_has_ended_sees_nothing_dated_afterwards(world):
     tutor = world.people[R.TUTOR]
     services.assignment_end(assignment=world.enrolment.tutor_assignments.get(), ends_on=D(2025, 12, 31))
     assert sees_nothing(tutor, world.enrolment, D(2026, 1, 1))
-    assert actions(tutor, world.record(K.EVIDENCE, on=D(2025, 12, 31))) == READ
-    assert actions(tutor, world.record(K.SUBMISSION, on=ON)) == {A.VIEW, A.ASSESS}
+    assert actions(tutor, world.record(K.DIAGNOSIS_AGREED, on=D(2025, 12, 31))) == READ
+    assert actions(tutor, world.record(K.SUBMISSION, on=ON)) == READ  # no longer theirs to assess
     assert not access.enrolments_for(tutor, R.TUTOR, D(2026, 1, 1)).exists()
 
 
 def test_tutor_assigned_later_reads_the_portfolio_from_the_start(world):
     late = UserFactory(roles=[Role.TUTOR])
     services.tutor_assign(enrolment=world.enrolment, tutor=late, starts_on=D(2025, 10, 1))
-    assert actions(late, world.record(K.EVIDENCE, on=ON)) == READ
+    assert actions(late, world.record(K.DIAGNOSIS_AGREED, on=ON)) == READ
     assert actions(late, world.record(K.DIALOGUE_LOG_AGREED, on=ON)) == READ
     assert actions(late, world.record(K.DIALOGUE_LOG_DRAFT, on=ON)) == NO
     assert actions(late, world.record(K.SUBMISSION, on=D(2025, 10, 1))) == {A.VIEW, A.ASSESS}
@@ -493,7 +483,7 @@ def test_participant_keeps_everything_through_a_move(world):
     participant = world.people[R.PARTICIPANT]
     services.school_move(enrolment=world.enrolment, new_school=SchoolFactory(), moves_on=D(2026, 1, 5))
     for on in (ON, D(2026, 6, 1)):
-        assert actions(participant, world.record(K.EVIDENCE, on=on)) == WRITE
+        assert actions(participant, world.record(K.DIALOGUE_LOG_DRAFT, on=on)) == {A.VIEW, A.AGREE}
         assert actions(participant, world.record(K.MARKS_RELEASED, on=on)) == READ
 
 
