@@ -489,6 +489,8 @@ class ReminderKind(models.TextChoices):
     ACTION_STEP_DUE = "action_step_due", "Your action steps coming due in the next 3 days"
     ACTION_STEP_OVERDUE = "action_step_overdue", "Your action steps that are overdue"
     DRAFT_WAITING = "draft_waiting", "A session record waiting a week for you to agree it"
+    LOG_SENT = "log_sent", "A session record sent to you to agree"
+    DIAGNOSIS_SENT = "diagnosis_sent", "Your initial diagnosis sent to you to agree"
 
 
 class ReminderPreference(models.Model):

@@ -30,6 +30,7 @@ from coaching.models import (
     ActionStep,
     AgreementStatus,
     DialogueLog,
+    InitialDiagnosis,
     PlannedSession,
     ReminderKind,
     ReminderPreference,
@@ -319,3 +320,54 @@ def remind_drafts_waiting(*, today: datetime.date | None = None) -> int:
             },
         )
     return sent
+
+
+# --- A record sent to the participant to agree.
+
+_SENT = {
+    ReminderKind.LOG_SENT: (
+        DialogueLog,
+        "the record of your coaching session",
+        lambda log: (log.session_on, _url("coaching:log_respond", pk=log.pk)),
+    ),
+    ReminderKind.DIAGNOSIS_SENT: (
+        InitialDiagnosis,
+        "your initial diagnosis",
+        lambda diagnosis: (diagnosis.held_on, _url("coaching:diagnosis_respond", enrolment_id=diagnosis.enrolment_id)),
+    ),
+}
+
+
+def send_sent_for_agreement(*, kind: str, record_id: int) -> bool:
+    """Tell the participant that their coach has sent them a session record (LOG_SENT) or their
+    initial diagnosis (DIAGNOSIS_SENT) to agree. Nothing is sent if it is no longer waiting for
+    them (they agreed it already, or it went back to the coach), if they turned the email off, or
+    if it was sent that day already: one email per record per day, however often it is sent."""
+    model, what, held_and_url = _SENT[ReminderKind(kind)]
+    record = (
+        model.objects.select_related("enrolment__participant", "coach")
+        .filter(pk=record_id, status=AgreementStatus.AWAITING_PARTICIPANT)
+        .first()
+    )
+    if record is None or record.coach_agreed_at is None:
+        return False
+    participant = record.enrolment.participant
+    if not wants(participant, kind):
+        return False
+    if not _still(participant, Relation.PARTICIPANT, record.enrolment_id, timezone.localdate()):
+        return False
+    held_on, url = held_and_url(record)
+    return _remind(
+        kind=kind,
+        object_id=record.pk,
+        person=participant,
+        due_on=timezone.localdate(record.coach_agreed_at),
+        subject=f"{record.coach.get_full_name()} sent you {what} of {held_on.day} {held_on:%B} to agree",
+        template="coaching/email/sent_for_agreement.txt",
+        context={
+            "what": what,
+            "held_on": held_on,
+            "coach": record.coach,
+            "url": url,
+        },
+    )

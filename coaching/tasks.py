@@ -24,3 +24,8 @@ def send_action_step_reminders() -> int:
 @shared_task
 def send_draft_waiting_reminders() -> int:
     return reminders.remind_drafts_waiting()
+
+
+@shared_task
+def send_sent_for_agreement(kind: str, record_id: int) -> None:
+    reminders.send_sent_for_agreement(kind=kind, record_id=record_id)

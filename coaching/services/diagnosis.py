@@ -14,8 +14,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from coaching.models import AgreementStatus, DiagnosedNeed, DiagnosisEvidence, InitialDiagnosis, LearningPlan
+from coaching.models import (
+    AgreementStatus,
+    DiagnosedNeed,
+    DiagnosisEvidence,
+    InitialDiagnosis,
+    LearningPlan,
+    ReminderKind,
+)
 from coaching.services._checks import check_session_date, fmt
+from coaching.services.notices import notify_sent_for_agreement
 from files.errors import FileRefused
 from files.services import private_file_store
 from programme import access
@@ -127,6 +135,7 @@ def diagnosis_save(
         diagnosis.coach_agreed_at = now
         diagnosis.change_request = ""
         diagnosis.save(update_fields=["status", "coach_agreed_at", "change_request"])
+        notify_sent_for_agreement(ReminderKind.DIAGNOSIS_SENT, diagnosis.pk)
     return diagnosis
 
 

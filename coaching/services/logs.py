@@ -24,8 +24,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from coaching import richtext
-from coaching.models import AgreementStatus, DialogueLog, DialogueLogVersion, SessionKind, SessionSetting
+from coaching.models import AgreementStatus, DialogueLog, DialogueLogVersion, ReminderKind, SessionKind, SessionSetting
 from coaching.services._checks import MAX_SESSION_MINUTES, check_session_date, fmt
+from coaching.services.notices import notify_sent_for_agreement
 from coaching.services.planned_sessions import planned_session_sync
 from programme import access
 from programme.access import Action
@@ -180,6 +181,7 @@ def _send(log: DialogueLog, *, now: datetime.datetime) -> None:
     log.change_request = ""
     log.change_requested_at = None
     log.save(update_fields=["status", "coach_agreed_at", "change_request", "change_requested_at"])
+    notify_sent_for_agreement(ReminderKind.LOG_SENT, log.pk)
 
 
 def _snapshot(log: DialogueLog, *, by: User, reason: str, now: datetime.datetime) -> DialogueLogVersion:
