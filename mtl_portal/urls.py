@@ -21,6 +21,7 @@ urlpatterns = [
     path("programme/", include("programme.urls")),
     path("coaching/", include("coaching.urls")),
     path("files/", include("files.urls")),
+    path("portfolio/", include("portfolio.urls")),
 ]
 
 if settings.DEBUG:

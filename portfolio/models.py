@@ -1,1 +1,203 @@
-"""Evidence, reflections and enquiries. Filled by a later issue."""
+"""The participant's portfolio (PRODUCT.md journey 3): evidence, a dated journal of reflections,
+and practitioner enquiries. The participant writes them; their coach and tutor read them; the head
+and the programme leader see none of it (programme.access, EVIDENCE, REFLECTION, ENQUIRY).
+
+Every record implements programme.access.Protected. Writes go through portfolio.services. Rich
+text is sanitised by coaching.richtext on the way in and again on the way out. Each record carries
+a `version` that every save raises, so two tabs cannot silently overwrite each other.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from coaching.models import ActionStep, DialogueLog
+from programme.access import RecordKind
+from programme.models import ContentArea, Enrolment, Phase, Standard, Topic
+
+
+class _Record(models.Model):
+    """What every portfolio record has: its participant, where in the programme it belongs, and the
+    counter that refuses a save made from a stale page."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="+")
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+")
+    content_areas = models.ManyToManyField(ContentArea, blank=True, related_name="+")
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every save; stops silent overwrites.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.enrolment_id
+
+    def in_examiner_sample(self) -> bool:
+        return False  # Until assessment samples submissions that hold portfolio records.
+
+
+class Evidence(_Record):
+    """A piece of evidence: something written, a link, or a file."""
+
+    class Kind(models.TextChoices):
+        WRITTEN = "written", "Something written"
+        LINK = "link", "A link"
+        FILE = "file", "A file"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    relates_to = models.DateField("the date it relates to")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
+    standards = models.ManyToManyField(Standard, blank=True, related_name="+")
+    description = models.TextField(blank=True)
+    body = models.TextField("the written piece", blank=True, help_text="Sanitised HTML, see coaching.richtext.")
+    url = models.URLField("link", max_length=500, blank=True)
+    anonymised = models.BooleanField(
+        "pupil data anonymised", default=False, help_text="The participant confirmed no pupil can be identified."
+    )
+    logs = models.ManyToManyField(DialogueLog, blank=True, related_name="+", help_text="Agreed logs it relates to.")
+
+    access_kind = RecordKind.EVIDENCE
+
+    class Meta:
+        ordering = ["-relates_to", "-pk"]
+        verbose_name_plural = "evidence"
+        indexes = [models.Index(fields=["enrolment", "relates_to"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:evidence_detail", kwargs={"pk": self.pk})
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.relates_to
+
+
+class Reflection(_Record):
+    """A dated entry in the participant's reflective journal."""
+
+    written_on = models.DateField("date")
+    title = models.CharField(max_length=200)
+    body = models.TextField("reflection", help_text="Sanitised HTML, see coaching.richtext.")
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="reflections")
+    logs = models.ManyToManyField(DialogueLog, blank=True, related_name="+", help_text="Agreed logs it draws on.")
+    action_steps = models.ManyToManyField(ActionStep, blank=True, related_name="+")
+
+    access_kind = RecordKind.REFLECTION
+
+    class Meta:
+        ordering = ["-written_on", "-pk"]
+        indexes = [models.Index(fields=["enrolment", "written_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:reflection_detail", kwargs={"pk": self.pk})
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.written_on
+
+
+class Enquiry(_Record):
+    """A practitioner enquiry, as a cycle of sections. A participant runs several across the
+    phases; phase 3's is their specialist research."""
+
+    class Consent(models.TextChoices):
+        NOT_NEEDED = "not_needed", "Not needed: no pupil or parent takes part or can be identified"
+        PENDING = "pending", "Needed, not yet given"
+        GIVEN = "given", "Needed, and given"
+
+    # (field, heading, what to write): the sections in the order an enquiry runs.
+    SECTIONS = (
+        ("question", "Question", "What you want to find out, in one or two sentences."),
+        ("rationale", "Rationale", "Why it matters for your pupils and your school."),
+        ("reading", "Reading", "What you read, with references, and what it told you."),
+        ("method", "Method", "What you did, with whom, and how you gathered evidence."),
+        ("ethics", "Ethics", "How you protected pupils and colleagues, and whose consent you needed."),
+        ("data", "Data", "What you collected."),
+        ("analysis", "Analysis", "How you made sense of the data."),
+        ("findings", "Findings", "What you found."),
+        ("impact", "Impact on pupils' outcomes", "What changed for pupils, and how you know."),
+        ("next_steps", "Next steps", "What you will do next, and what others could take from it."),
+    )
+    SECTION_NAMES = tuple(name for name, _, _ in SECTIONS)
+
+    title = models.CharField(max_length=200)
+    started_on = models.DateField("date started")
+    question = models.TextField(blank=True)
+    rationale = models.TextField(blank=True)
+    reading = models.TextField(blank=True)
+    method = models.TextField(blank=True)
+    ethics = models.TextField(blank=True)
+    consent = models.CharField(
+        "consent from pupils and parents", max_length=20, choices=Consent.choices, default=Consent.NOT_NEEDED
+    )
+    consent_record = models.TextField(
+        "how consent was recorded", blank=True, help_text="Who gave it, when, and where the signed forms are kept."
+    )
+    data = models.TextField(blank=True)
+    analysis = models.TextField(blank=True)
+    findings = models.TextField(blank=True)
+    impact = models.TextField("impact on pupils' outcomes", blank=True)
+    next_steps = models.TextField(blank=True)
+
+    access_kind = RecordKind.ENQUIRY
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        verbose_name_plural = "enquiries"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:enquiry_detail", kwargs={"pk": self.pk})
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.started_on
+
+
+class EnquiryCitation(models.Model):
+    """A section of an enquiry citing a piece of evidence or an agreed dialogue log."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="citations")
+    section = models.CharField(max_length=20, choices=[(name, label) for name, label, _ in Enquiry.SECTIONS])
+    evidence = models.ForeignKey(Evidence, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    log = models.ForeignKey(DialogueLog, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["enquiry", "section", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(evidence__isnull=False, log__isnull=True) | Q(evidence__isnull=True, log__isnull=False),
+                name="citation_names_one_record",
+            ),
+            models.UniqueConstraint(fields=["enquiry", "section", "evidence"], name="cite_evidence_once_per_section"),
+            models.UniqueConstraint(fields=["enquiry", "section", "log"], name="cite_log_once_per_section"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enquiry}: {self.get_section_display()} cites {self.evidence or self.log}"
+
+    # Part of its enquiry for access.
+    access_kind = RecordKind.ENQUIRY
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.enquiry.enrolment_id
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.enquiry.started_on
+
+    def in_examiner_sample(self) -> bool:
+        return False

@@ -55,6 +55,10 @@ class RecordKind(StrEnum):
     # A learning opportunity the coach arranged, and one discussed in an agreed log.
     LEARNING_OPPORTUNITY_ARRANGED = "learning_opportunity_arranged"
     LEARNING_OPPORTUNITY_AGREED = "learning_opportunity_agreed"
+    # The participant's portfolio: evidence, their reflective journal, their enquiries.
+    EVIDENCE = "evidence"
+    REFLECTION = "reflection"
+    ENQUIRY = "enquiry"
     SUBMISSION = "submission"
     MARKS_UNRELEASED = "marks_unreleased"
     MARKS_RELEASED = "marks_released"
@@ -154,6 +158,17 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.HEAD: frozenset({A.VIEW_SUMMARY}),
         R.PROGRAMME_LEADER: frozenset({A.VIEW_SUMMARY}),
         R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    # The portfolio is the participant's: their coach and tutor read it, the head and the programme
+    # leader see none of it, the external examiner only inside a sampled submission.
+    **{
+        kind: {
+            R.PARTICIPANT: frozenset({A.VIEW, A.CHANGE}),
+            R.COACH: frozenset({A.VIEW}),
+            R.TUTOR: frozenset({A.VIEW}),
+            R.EXTERNAL_EXAMINER: _SAMPLED,
+        }
+        for kind in (RecordKind.EVIDENCE, RecordKind.REFLECTION, RecordKind.ENQUIRY)
     },
     RecordKind.SUBMISSION: {
         R.PARTICIPANT: frozenset({A.VIEW}),

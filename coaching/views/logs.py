@@ -13,6 +13,7 @@ from coaching import selectors, services
 from coaching.forms import DialogueLogForm, PrivateNoteForm, SendForm
 from coaching.models import AgreementStatus, DialogueLog, DialogueLogVersion, PrivateNote, SessionKind, SessionSetting
 from coaching.views._common import fetch_log, new_log_for
+from portfolio import selectors as portfolio_selectors
 from programme import access
 from programme.access import Action
 from programme.models import Enrolment
@@ -93,6 +94,8 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_note": access.can(request.user, Action.CHANGE, note),
         "note": note if note.pk else None,
         "send_form": SendForm(initial={"version": log.version}),
+        # Links both ways: the portfolio records that cite this agreed log, those this person may read.
+        "citing": portfolio_selectors.citing(request.user, log) if log.is_agreed else None,
         "today": timezone.localdate(),
     }
     return render(request, "coaching/log_detail.html", context)

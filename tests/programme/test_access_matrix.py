@@ -117,6 +117,18 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PROGRAMME_LEADER: SUMMARY,
         R.EXTERNAL_EXAMINER: SAMPLED,
     },
+    # "evidence, reflections and enquiries": the participant's portfolio.
+    **{
+        kind: {
+            R.PARTICIPANT: WRITE,
+            R.COACH: READ,
+            R.TUTOR: READ,
+            R.HEAD: NO,
+            R.PROGRAMME_LEADER: NO,
+            R.EXTERNAL_EXAMINER: SAMPLED,  # only when in a sampled submission
+        }
+        for kind in (K.EVIDENCE, K.REFLECTION, K.ENQUIRY)
+    },
     K.SUBMISSION: {
         R.PARTICIPANT: READ,
         R.COACH: frozenset({A.VIEW, A.ADD_STATEMENT}),

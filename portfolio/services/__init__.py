@@ -1,0 +1,33 @@
+"""Every change to the portfolio: keyword-only, typed, one transaction each, asking the access
+policy first. A broken rule is a ui.errors.RuleError naming the field it is about."""
+
+from portfolio.services._common import RICH_TEXT_LIMIT, SHORT_TEXT_LIMIT, STALE, TITLE_LIMIT, URL_LIMIT
+from portfolio.services.enquiries import (
+    EnquiryContent,
+    SectionContent,
+    enquiry_create,
+    enquiry_section_save,
+    enquiry_update,
+)
+from portfolio.services.evidence import KINDS_WITHOUT_FILE, EvidenceContent, evidence_create, evidence_update
+from portfolio.services.reflections import ReflectionContent, reflection_create, reflection_update
+
+__all__ = [
+    "KINDS_WITHOUT_FILE",
+    "RICH_TEXT_LIMIT",
+    "SHORT_TEXT_LIMIT",
+    "STALE",
+    "TITLE_LIMIT",
+    "URL_LIMIT",
+    "EnquiryContent",
+    "EvidenceContent",
+    "ReflectionContent",
+    "SectionContent",
+    "enquiry_create",
+    "enquiry_section_save",
+    "enquiry_update",
+    "evidence_create",
+    "evidence_update",
+    "reflection_create",
+    "reflection_update",
+]
