@@ -36,9 +36,6 @@ class _Record(models.Model):
     def access_enrolment_id(self) -> int:
         return self.enrolment_id
 
-    def in_examiner_sample(self) -> bool:
-        return False  # Until assessment samples submissions that hold portfolio records.
-
 
 class Evidence(_Record):
     """A piece of evidence: something written, a link, or a file."""
@@ -198,6 +195,3 @@ class EnquiryCitation(models.Model):
     @property
     def access_date(self) -> datetime.date:
         return self.enquiry.started_on
-
-    def in_examiner_sample(self) -> bool:
-        return False
