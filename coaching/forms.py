@@ -444,11 +444,14 @@ class OpportunityLearningForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Say what was learned."},
     )
+    # Filled by the view with the sessions the access policy lets this person read (access.permitted):
+    # a draft they may not open is neither offered nor accepted.
     log = forms.ModelChoiceField(
         label="The session where you discussed it",
         queryset=DialogueLog.objects.none(),
         required=False,
         empty_label="Not discussed in a session yet",
+        error_messages={"invalid_choice": "Choose one of the sessions in the list."},
     )
 
     def __init__(self, *args, logs, **kwargs):

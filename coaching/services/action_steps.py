@@ -9,6 +9,8 @@ from django.utils import timezone
 from accounts.models import User
 from coaching.models import ActionStep, DialogueLog
 from coaching.services._checks import fmt
+from programme import access
+from programme.access import Action
 from ui.errors import RuleError
 
 
@@ -27,6 +29,7 @@ def action_step_create(
     log = DialogueLog.objects.select_for_update().select_related("enrolment").get(pk=log.pk)
     if log.is_agreed:
         raise RuleError("This log is agreed. Add new action steps to the next session's log.")
+    access.require(by, Action.CHANGE, log)
     errors: dict[str | None, list[str]] = {}
     if owner.pk not in (log.enrolment.participant_id, log.coach_id):
         errors["owner"] = ["The owner must be the participant or their coach."]
@@ -52,9 +55,10 @@ def action_step_create(
 @transaction.atomic
 def action_step_close(*, step: ActionStep, by: User, status: str, note: str = "") -> ActionStep:
     """Close a step as done or dropped, usually when it is reviewed at the next session."""
-    step = ActionStep.objects.select_for_update().get(pk=step.pk)
+    step = ActionStep.objects.select_for_update().select_related("log").get(pk=step.pk)
     if step.status != ActionStep.Status.OPEN:
         raise RuleError("This action step is already closed.")
+    access.require(by, Action.CLOSE, step)
     if status not in (ActionStep.Status.DONE, ActionStep.Status.DROPPED):
         raise RuleError("Choose done or dropped.", field="status")
     if status == ActionStep.Status.DROPPED and not note.strip():

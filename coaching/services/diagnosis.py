@@ -104,6 +104,7 @@ def diagnosis_save(
             raise RuleError(
                 "The initial diagnosis has been agreed. Revisit the learning plan at the start of each phase instead."
             )
+        access.require(coach, Action.CHANGE, diagnosis)
     _check_diagnosis(
         enrolment=enrolment, coach=coach, content=content, status=diagnosis.status, today=today or timezone.localdate()
     )
@@ -148,6 +149,7 @@ def diagnosis_evidence_add(*, diagnosis: InitialDiagnosis, by: User, upload) -> 
     diagnosis = InitialDiagnosis.objects.select_for_update().get(pk=diagnosis.pk)
     if diagnosis.status == AgreementStatus.AGREED:
         raise RuleError("The initial diagnosis has been agreed, so no more evidence can be attached to it.")
+    access.require(by, Action.ATTACH, diagnosis)
     InitialDiagnosis.objects.filter(pk=diagnosis.pk).update(version=F("version") + 1)
     try:
         return private_file_store(record=DiagnosisEvidence(diagnosis=diagnosis), upload=upload, by=by)
@@ -155,18 +157,19 @@ def diagnosis_evidence_add(*, diagnosis: InitialDiagnosis, by: User, upload) -> 
         raise RuleError(str(refused), field="file") from refused
 
 
-def _claim_diagnosis(diagnosis: InitialDiagnosis, version: int) -> InitialDiagnosis:
+def _claim_diagnosis(diagnosis: InitialDiagnosis, version: int, *, by: User) -> InitialDiagnosis:
     if not InitialDiagnosis.objects.filter(pk=diagnosis.pk, version=version).update(version=F("version") + 1):
         raise RuleError(STALE_DIAGNOSIS_FOR_PARTICIPANT)
     diagnosis = InitialDiagnosis.objects.get(pk=diagnosis.pk)
     if diagnosis.status != AgreementStatus.AWAITING_PARTICIPANT:
         raise RuleError("The diagnosis is not waiting for your agreement.")
+    access.require(by, Action.AGREE, diagnosis)
     return diagnosis
 
 
 @transaction.atomic
 def diagnosis_agree(*, diagnosis: InitialDiagnosis, by: User, version: int) -> InitialDiagnosis:
-    diagnosis = _claim_diagnosis(diagnosis, version)
+    diagnosis = _claim_diagnosis(diagnosis, version, by=by)
     if not diagnosis.needs.exists():
         raise RuleError("The diagnosis records no needs yet. Ask your coach to add them before you agree.")
     diagnosis.status = AgreementStatus.AGREED
@@ -178,7 +181,7 @@ def diagnosis_agree(*, diagnosis: InitialDiagnosis, by: User, version: int) -> I
 
 @transaction.atomic
 def diagnosis_request_change(*, diagnosis: InitialDiagnosis, by: User, version: int, comment: str) -> InitialDiagnosis:
-    diagnosis = _claim_diagnosis(diagnosis, version)
+    diagnosis = _claim_diagnosis(diagnosis, version, by=by)
     if not comment.strip():
         raise RuleError("Say what you would like your coach to change.", field="comment")
     diagnosis.status = AgreementStatus.DRAFT

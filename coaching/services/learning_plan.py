@@ -12,6 +12,8 @@ from django.utils import timezone
 from accounts.models import User
 from coaching.models import AgreementStatus, InitialDiagnosis, LearningGoal, LearningPlan, LearningPlanReview
 from coaching.services._checks import check_session_date, fmt
+from programme import access
+from programme.access import Action
 from programme.models import ContentArea, Phase
 from programme.rules import timing
 from ui.errors import RuleError
@@ -42,6 +44,7 @@ def learning_goal_add(*, plan: LearningPlan, by: User, goal: GoalInput) -> Learn
     plan = LearningPlan.objects.select_related("diagnosis__enrolment").get(pk=plan.pk)
     if plan.diagnosis.status == AgreementStatus.AGREED:
         raise RuleError("The diagnosis is agreed. Add goals when you revisit the plan at the start of a phase.")
+    access.require(by, Action.CHANGE, plan)
     errors: dict[str | None, list[str]] = defaultdict(list)
     _check_goal(errors, goal=goal, diagnosis=plan.diagnosis, prefix="")
     if errors:
@@ -84,6 +87,7 @@ def learning_plan_review(
         _check_goal(errors, goal=goal, diagnosis=plan.diagnosis, prefix="new_")
     if errors:
         raise RuleError(dict(errors))
+    access.require(by, Action.NEW_VERSION, plan)
     review = LearningPlanReview.objects.create(
         plan=plan, phase=phase, reviewed_on=reviewed_on, note=note.strip(), reviewed_by=by
     )

@@ -268,6 +268,7 @@ def log_draft_update(
     log = _claim(log, version)
     if log.is_agreed:
         raise RuleError("This log has been agreed. A change to it makes a new version.")
+    access.require(by, Action.CHANGE, log)
     tags = _check_content(
         enrolment=log.enrolment,
         coach=by,
@@ -291,6 +292,7 @@ def log_send_for_agreement(*, log: DialogueLog, by: User, version: int) -> Dialo
     log = _claim(log, version)
     if log.status != AgreementStatus.DRAFT:
         raise RuleError("This log is not a draft, so it cannot be sent for agreement.")
+    access.require(by, Action.CHANGE, log)
     log.updated_by = by
     log.save(update_fields=["updated_by"])
     _send(log, now=timezone.now())
@@ -303,6 +305,7 @@ def log_agree(*, log: DialogueLog, by: User, version: int, reflection: str) -> D
     log = _claim(log, version, stale_message=STALE_FOR_PARTICIPANT)
     if log.status != AgreementStatus.AWAITING_PARTICIPANT:
         raise RuleError("This record is not waiting for your agreement.")
+    access.require(by, Action.AGREE, log)
     errors: dict[str | None, list[str]] = {}
     if _record_is_blank(log):
         errors[None] = ["The record of this session is empty. Ask your coach to write it before you agree."]
@@ -329,6 +332,7 @@ def log_request_change(*, log: DialogueLog, by: User, version: int, comment: str
     log = _claim(log, version, stale_message=STALE_FOR_PARTICIPANT)
     if log.status != AgreementStatus.AWAITING_PARTICIPANT:
         raise RuleError("This record is not waiting for your agreement.")
+    access.require(by, Action.AGREE, log)
     if not comment.strip():
         raise RuleError("Say what you would like your coach to change.", field="comment")
     now = timezone.now()
@@ -358,6 +362,7 @@ def log_new_version(
     log = _claim(log, version)
     if not log.is_agreed:
         raise RuleError("This log is not agreed yet; change the draft instead.")
+    access.require(by, Action.NEW_VERSION, log)
     errors: dict[str | None, list[str]] = {}
     if not reason.strip():
         errors["reason"] = ["Say why you are changing an agreed log; the participant and tutor will see it."]

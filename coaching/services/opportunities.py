@@ -58,14 +58,18 @@ def learning_opportunity_record_learning(
     today: datetime.date | None = None,
 ) -> LearningOpportunity:
     """Record what was learned, once it has happened, and link it to the session that discussed it."""
-    opportunity = LearningOpportunity.objects.select_for_update().get(pk=opportunity.pk)
+    opportunity = LearningOpportunity.objects.select_for_update().select_related("log").get(pk=opportunity.pk)
+    # Once discussed in an agreed log it is part of the agreed record: changed as a new version.
+    agreed = opportunity.access_kind == access.RecordKind.LEARNING_OPPORTUNITY_AGREED
+    access.require(by, Action.NEW_VERSION if agreed else Action.CHANGE, opportunity)
     errors: dict[str | None, list[str]] = defaultdict(list)
     if opportunity.happens_on > (today or timezone.localdate()):
         errors[None].append(f"This opportunity is on {fmt(opportunity.happens_on)}; record what was learned after it.")
     if not what_was_learned.strip():
         errors["what_was_learned"].append("Say what was learned.")
-    if log is not None and log.enrolment_id != opportunity.enrolment_id:
-        errors["log"].append("Choose a session of this participant's.")
+    # Only a session of this participant's that the person may read (a draft of a former coach's is not theirs).
+    if log is not None and (log.enrolment_id != opportunity.enrolment_id or not access.can(by, Action.VIEW, log)):
+        errors["log"].append("Choose one of the sessions in the list.")
     if errors:
         raise RuleError(dict(errors))
     opportunity.what_was_learned = what_was_learned.strip()

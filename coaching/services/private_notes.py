@@ -5,11 +5,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from coaching.models import DialogueLog, PrivateNote
+from programme import access
+from programme.access import Action
 
 
 @transaction.atomic
 def private_note_save(*, log: DialogueLog, author: User, text: str) -> PrivateNote | None:
     """Save the coach's own note on the session; saving it empty removes it."""
+    access.require(author, Action.CHANGE, PrivateNote(log=log, author=author))
     text = text.strip()
     if not text:
         PrivateNote.objects.filter(log=log, author=author).delete()

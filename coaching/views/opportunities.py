@@ -48,9 +48,13 @@ def opportunities(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 @login_required
 def opportunity_learning(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = get_object_or_404(LearningOpportunity.objects.select_related("log", "enrolment__participant"), pk=pk)
-    agreed = opportunity.log_id is not None and opportunity.log.is_agreed
+    agreed = opportunity.access_kind == access.RecordKind.LEARNING_OPPORTUNITY_AGREED
     access.require(request.user, Action.NEW_VERSION if agreed else Action.CHANGE, opportunity)
-    logs = DialogueLog.objects.filter(enrolment_id=opportunity.enrolment_id).order_by("-session_on")
+    logs = access.permitted(
+        request.user,
+        Action.VIEW,
+        DialogueLog.objects.filter(enrolment_id=opportunity.enrolment_id).order_by("-session_on"),
+    )
     form = OpportunityLearningForm(
         request.POST or None,
         logs=logs,

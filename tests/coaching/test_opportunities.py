@@ -101,3 +101,67 @@ def test_only_the_coach_arranges(client, world):
     )
     assert response.status_code == 403
     assert LearningOpportunity.objects.count() == 0
+
+
+# --- Issue 8.2: the sessions offered are those the policy lets this person read.
+
+
+def _new_coach_takes_over(world):
+    from accounts.roles import Role
+    from programme import services as programme_services
+    from tests.factories import staff
+
+    new = staff(Role.COACH, world.school)
+    programme_services.coach_assign(enrolment=world.enrolment, coach=new, starts_on=datetime.date(2025, 11, 1))
+    opportunity = LearningOpportunity.objects.create(
+        enrolment=world.enrolment,
+        arranged_by=new,
+        kind="observing",
+        description="Observe the head of science",
+        happens_on=datetime.date(2025, 11, 10),
+    )
+    return new, opportunity
+
+
+def test_a_new_coach_is_offered_the_agreed_sessions_but_not_the_former_coachs_drafts(client, world):
+    agreed = agreed_log(enrolment=world.enrolment, coach=world.coach, session_on=datetime.date(2025, 10, 1))
+    draft = DialogueLogFactory(enrolment=world.enrolment, coach=world.coach, session_on=datetime.date(2025, 10, 20))
+    new, opportunity = _new_coach_takes_over(world)
+    client.force_login(new)
+    page = client.get(reverse("coaching:opportunity_learning", args=[opportunity.pk])).content.decode()
+    assert f'<option value="{agreed.pk}"' in page
+    assert f'<option value="{draft.pk}"' not in page
+    assert str(draft) not in page  # its date and kind are not even named
+
+
+def test_a_posted_session_the_person_may_not_read_is_refused_beside_the_field(client, world):
+    draft = DialogueLogFactory(enrolment=world.enrolment, coach=world.coach, session_on=datetime.date(2025, 10, 20))
+    new, opportunity = _new_coach_takes_over(world)
+    client.force_login(new)
+    response = client.post(
+        reverse("coaching:opportunity_learning", args=[opportunity.pk]),
+        {"what_was_learned": "Questions that wait for every hand", "log": draft.pk},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_log-error-1"' in body
+    assert "Choose one of the sessions in the list." in body
+    assert "Questions that wait for every hand" in body  # what was typed is kept
+    opportunity.refresh_from_db()
+    assert opportunity.log is None
+    assert opportunity.what_was_learned == ""
+
+
+def test_the_service_refuses_a_session_the_person_may_not_read(world):
+    from coaching import services
+    from ui.errors import RuleError
+
+    draft = DialogueLogFactory(enrolment=world.enrolment, coach=world.coach, session_on=datetime.date(2025, 10, 20))
+    new, opportunity = _new_coach_takes_over(world)
+    with pytest.raises(RuleError) as refused:
+        services.learning_opportunity_record_learning(
+            opportunity=opportunity, by=new, what_was_learned="Something", log=draft
+        )
+    assert "log" in refused.value.errors
+    opportunity.refresh_from_db()
+    assert opportunity.log is None
