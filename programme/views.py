@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from coaching.needs_you import needs_you
 from programme import access, selectors
 from programme.access import Relation
 from programme.models import ContentArea, Phase, ProgrammeSettings
@@ -18,14 +19,16 @@ def _list_page(request: HttpRequest, relation: Relation, template: str, title: s
     access.require_relation(request.user, relation)
     enrolments = selectors.enrolments_for_home(request.user, relation)
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, template, {"page": page, "title": title, "relation": relation})
+    return render(
+        request, template, {"page": page, "title": title, "relation": relation, "needs": needs_you(request.user)}
+    )
 
 
 @login_required
 def participant_home(request: HttpRequest) -> HttpResponse:
     access.require_relation(request.user, Relation.PARTICIPANT)
     enrolment = selectors.enrolments_for_home(request.user, Relation.PARTICIPANT).first()
-    context: dict = {"enrolment": enrolment, "phases": Phase.objects.all()}
+    context: dict = {"enrolment": enrolment, "phases": Phase.objects.all(), "needs": needs_you(request.user)}
     if enrolment is not None:
         s = ProgrammeSettings.load()
         start = enrolment.first_post_started_on
@@ -63,7 +66,14 @@ def coach_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programme/coach_home.html",
-        {"page": page, "rows": rows, "title": "My coachees", "relation": Relation.COACH, "today": timezone.localdate()},
+        {
+            "page": page,
+            "rows": rows,
+            "title": "My coachees",
+            "relation": Relation.COACH,
+            "today": timezone.localdate(),
+            "needs": needs_you(request.user),
+        },
     )
 
 
@@ -88,4 +98,4 @@ def leader_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def examiner_home(request: HttpRequest) -> HttpResponse:
     access.require_relation(request.user, Relation.EXTERNAL_EXAMINER)
-    return render(request, "programme/examiner_home.html", {})
+    return render(request, "programme/examiner_home.html", {"needs": needs_you(request.user)})
