@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation, RoleGrant, User
 from accounts.roles import PROGRAMME_LEADERS_GROUP, Role
+from audit import trail
 from ui.errors import RuleError
 
 _INVITATION_SALT = "accounts.invitation"
@@ -20,15 +21,21 @@ class InvitationError(Exception):
     """An invitation link that cannot be used; the message says why, for the person holding it."""
 
 
+@transaction.atomic
 def role_grant(*, user: User, role: str) -> None:
-    RoleGrant.objects.get_or_create(user=user, role=role)
+    _, granted = RoleGrant.objects.get_or_create(user=user, role=role)
+    if granted:
+        trail.record(trail.Action.ROLE_GRANT, record=user, detail={"role": str(role)})
     if role == Role.PROGRAMME_LEADER:
         user.groups.add(Group.objects.get(name=PROGRAMME_LEADERS_GROUP))
     user.__dict__.pop("roles", None)
 
 
+@transaction.atomic
 def role_revoke(*, user: User, role: str) -> None:
-    RoleGrant.objects.filter(user=user, role=role).delete()
+    revoked, _ = RoleGrant.objects.filter(user=user, role=role).delete()
+    if revoked:
+        trail.record(trail.Action.ROLE_REVOKE, record=user, detail={"role": str(role)})
     if role == Role.PROGRAMME_LEADER:
         user.groups.remove(*Group.objects.filter(name=PROGRAMME_LEADERS_GROUP))
     user.__dict__.pop("roles", None)
@@ -46,6 +53,7 @@ def invitation_url(invitation: Invitation) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
+@transaction.atomic
 def invitation_create(
     *,
     email: str,
@@ -85,10 +93,12 @@ def invitation_create(
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
+    trail.record(trail.Action.INVITATION_CREATE, record=invitation, actor=invited_by, detail={"roles": sorted(roles)})
     transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
     return invitation
 
 
+@transaction.atomic
 def invitation_resend(*, invitation: Invitation) -> Invitation:
     """A fresh link and a fresh expiry; the old link stops working."""
     from accounts.tasks import send_invitation
@@ -98,6 +108,7 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     invitation.nonce = Invitation._meta.get_field("nonce").default()
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
     invitation.save(update_fields=["nonce", "expires_at"])
+    trail.record(trail.Action.INVITATION_RESEND, record=invitation)
     transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
     return invitation
 
@@ -151,4 +162,5 @@ def invitation_accept(*, token: str, password: str) -> User:
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
+    trail.record(trail.Action.INVITATION_ACCEPT, record=invitation, actor=user)
     return user

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from audit import trail
 from files.kinds import by_content_type
 from files.models import PrivateFile
 from files.registry import find
@@ -38,6 +39,7 @@ def download(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if not access.can(request.user, Action.VIEW, record):
         raise Http404("No such file.")
     # From here the file is read: the one place a successful read of a private file happens.
+    trail.read(record)
     return _served(request, record)
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from accounts.roles import Role
+from audit import trail
 from programme.models import (
     CoachAssignment,
     Cohort,
@@ -58,7 +59,9 @@ def _open_period(model, *, owner_filter: dict, starts_on, ends_on, what: str, by
     periods.check_no_overlap(
         starts_on=starts_on, ends_on=ends_on, existing=model.objects.filter(**owner_filter), what=what
     )
-    return model.objects.create(starts_on=starts_on, ends_on=ends_on, created_by=by, **owner_filter, **fields)
+    period = model.objects.create(starts_on=starts_on, ends_on=ends_on, created_by=by, **owner_filter, **fields)
+    trail.record(trail.Action.PERIOD_START, record=period, actor=by)
+    return period
 
 
 def _close_current(model, *, owner_filter: dict, from_day: datetime.date, what: str):
@@ -74,6 +77,7 @@ def _close_current(model, *, owner_filter: dict, from_day: datetime.date, what: 
         )
     current.ends_on = from_day - _DAY
     current.save(update_fields=["ends_on"])
+    trail.record(trail.Action.PERIOD_END, record=current, detail={"ends_on": current.ends_on.isoformat()})
     return current
 
 
@@ -129,6 +133,7 @@ def staff_membership_end(*, membership: StaffMembership, ends_on: datetime.date)
     )
     membership.ends_on = ends_on
     membership.save(update_fields=["ends_on", "updated_at"])
+    trail.record(trail.Action.PERIOD_END, record=membership, detail={"ends_on": ends_on.isoformat()})
     if membership.role == StaffMembership.StaffRole.COACH:
         _end_coaching_through(membership)
     return membership
@@ -155,6 +160,7 @@ def _end_coaching_through(membership: StaffMembership) -> None:
             )
         assignment.ends_on = ends_on
         assignment.save(update_fields=["ends_on"])
+        trail.record(trail.Action.PERIOD_END, record=assignment, detail={"ends_on": ends_on.isoformat()})
 
 
 @transaction.atomic
@@ -219,6 +225,7 @@ def enrolment_create(
         _check_not_enrolled(participant=participant, cohort=cohort)
         raise
     SchoolPlacement.objects.create(enrolment=enrolment, school=school, starts_on=programme_started_on, created_by=by)
+    trail.record(trail.Action.ENROLMENT_CREATE, record=enrolment, actor=by)
     return enrolment
 
 
@@ -324,6 +331,7 @@ def assignment_end(*, assignment: CoachAssignment | TutorAssignment, ends_on: da
     )
     assignment.ends_on = ends_on
     assignment.save(update_fields=["ends_on"])
+    trail.record(trail.Action.PERIOD_END, record=assignment, detail={"ends_on": ends_on.isoformat()})
 
 
 @transaction.atomic
@@ -361,8 +369,10 @@ def school_move(
     if coach_period is not None:
         coach_period.ends_on = moves_on - _DAY
         coach_period.save(update_fields=["ends_on"])
+        trail.record(trail.Action.PERIOD_END, record=coach_period, detail={"ends_on": coach_period.ends_on.isoformat()})
     if new_coach is not None:
         coach_assign(enrolment=enrolment, coach=new_coach, starts_on=moves_on, by=by)
+    trail.record(trail.Action.SCHOOL_MOVE, record=placement, actor=by)
     return placement
 
 
@@ -378,9 +388,10 @@ def phase_progress(*, enrolment: Enrolment, to_phase: Phase, by: User | None = N
     check_progression(current=from_phase.number, to=to_phase.number)
     enrolment.current_phase = to_phase
     enrolment.save(update_fields=["current_phase"])
-    PhaseChange.objects.create(
+    change = PhaseChange.objects.create(
         enrolment=enrolment, from_phase=from_phase, to_phase=to_phase, decided_by=by, note=note.strip()
     )
+    trail.record(trail.Action.PHASE_PROGRESS, record=change, actor=by, detail={"to_phase": to_phase.number})
     return enrolment
 
 
@@ -405,6 +416,7 @@ def enrolment_status_change(*, enrolment: Enrolment, status: str, status_was: st
             field="status",
         )
     enrolment.status = status
+    trail.record(trail.Action.ENROLMENT_STATUS, record=enrolment, detail={"from": status_was, "to": status})
     return enrolment
 
 

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from audit import trail
 from coaching.models import (
     AgreementStatus,
     DiagnosedNeed,
@@ -125,6 +126,7 @@ def diagnosis_save(
             )
             saved.standards.set(need.standard_ids)
     LearningPlan.objects.get_or_create(enrolment=enrolment, defaults={"diagnosis": diagnosis})
+    trail.record(trail.Action.DIAGNOSIS_CHANGE, record=diagnosis, actor=coach)
     now = timezone.now()
     if diagnosis.status == AgreementStatus.AWAITING_PARTICIPANT:
         diagnosis.coach_agreed_at = now
@@ -137,6 +139,7 @@ def diagnosis_save(
         diagnosis.change_request = ""
         diagnosis.save(update_fields=["status", "coach_agreed_at", "change_request"])
         notify_sent_for_agreement(ReminderKind.DIAGNOSIS_SENT, diagnosis.pk)
+        trail.record(trail.Action.DIAGNOSIS_SEND, record=diagnosis, actor=coach)
     return diagnosis
 
 
@@ -152,9 +155,11 @@ def diagnosis_evidence_add(*, diagnosis: InitialDiagnosis, by: User, upload) -> 
     access.require(by, Action.ATTACH, diagnosis)
     InitialDiagnosis.objects.filter(pk=diagnosis.pk).update(version=F("version") + 1)
     try:
-        return private_file_store(record=DiagnosisEvidence(diagnosis=diagnosis), upload=upload, by=by)
+        found = private_file_store(record=DiagnosisEvidence(diagnosis=diagnosis), upload=upload, by=by)
     except FileRefused as refused:
         raise RuleError(str(refused), field="file") from refused
+    trail.record(trail.Action.EVIDENCE_ADD, record=found, actor=by, enrolment_id=diagnosis.enrolment_id)
+    return found
 
 
 def _claim_diagnosis(diagnosis: InitialDiagnosis, version: int, *, by: User) -> InitialDiagnosis:
@@ -176,6 +181,7 @@ def diagnosis_agree(*, diagnosis: InitialDiagnosis, by: User, version: int) -> I
     diagnosis.participant_agreed_at = timezone.now()
     diagnosis.change_request = ""
     diagnosis.save(update_fields=["status", "participant_agreed_at", "change_request"])
+    trail.record(trail.Action.DIAGNOSIS_AGREE, record=diagnosis, actor=by)
     return diagnosis
 
 
@@ -188,4 +194,5 @@ def diagnosis_request_change(*, diagnosis: InitialDiagnosis, by: User, version: 
     diagnosis.coach_agreed_at = None
     diagnosis.change_request = comment.strip()
     diagnosis.save(update_fields=["status", "coach_agreed_at", "change_request"])
+    trail.record(trail.Action.DIAGNOSIS_REQUEST_CHANGE, record=diagnosis, actor=by)
     return diagnosis

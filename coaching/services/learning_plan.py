@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from audit import trail
 from coaching.models import AgreementStatus, InitialDiagnosis, LearningGoal, LearningPlan, LearningPlanReview
 from coaching.services._checks import check_session_date, fmt
 from programme import access
@@ -51,9 +52,11 @@ def learning_goal_add(*, plan: LearningPlan, by: User, goal: GoalInput) -> Learn
         raise RuleError(dict(errors))
     # The participant agrees the diagnosis with its plan: an agreement form opened before this is stale.
     InitialDiagnosis.objects.filter(pk=plan.diagnosis_id).update(version=F("version") + 1)
-    return LearningGoal.objects.create(
+    added = LearningGoal.objects.create(
         plan=plan, content_area_id=goal.content_area_id, goal=goal.goal.strip(), target_on=goal.target_on
     )
+    trail.record(trail.Action.LEARNING_PLAN_CHANGE, record=added, actor=by, enrolment_id=plan.enrolment_id)
+    return added
 
 
 @transaction.atomic
@@ -103,4 +106,5 @@ def learning_plan_review(
             target_on=goal.target_on,
             added_in_review=review,
         )
+    trail.record(trail.Action.LEARNING_PLAN_REVIEW, record=review, actor=by, enrolment_id=plan.enrolment_id)
     return review

@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from audit import trail
 from coaching import richtext
 from coaching.models import AgreementStatus, DialogueLog, DialogueLogVersion, ReminderKind, SessionKind, SessionSetting
 from coaching.services._checks import MAX_SESSION_MINUTES, check_session_date, fmt
@@ -182,6 +183,7 @@ def _send(log: DialogueLog, *, now: datetime.datetime) -> None:
     log.change_requested_at = None
     log.save(update_fields=["status", "coach_agreed_at", "change_request", "change_requested_at"])
     notify_sent_for_agreement(ReminderKind.LOG_SENT, log.pk)
+    trail.record(trail.Action.LOG_SEND, record=log, actor=log.updated_by)
 
 
 def _snapshot(log: DialogueLog, *, by: User, reason: str, now: datetime.datetime) -> DialogueLogVersion:
@@ -247,6 +249,7 @@ def log_draft_create(
     )
     log = DialogueLog(enrolment=enrolment, coach=coach)
     _apply(log, content, tags, by=coach, now=now, today=today)
+    trail.record(trail.Action.LOG_CREATE, record=log, actor=coach)
     if send_for_agreement:
         _send(log, now=now)
     return log
@@ -278,6 +281,7 @@ def log_draft_update(
         today=today or timezone.localdate(),
     )
     _apply(log, content, tags, by=by, now=now, today=today)
+    trail.record(trail.Action.LOG_CHANGE, record=log, actor=by)
     if log.status == AgreementStatus.AWAITING_PARTICIPANT:
         log.coach_agreed_at = now
         log.save(update_fields=["coach_agreed_at"])
@@ -322,6 +326,7 @@ def log_agree(*, log: DialogueLog, by: User, version: int, reflection: str) -> D
     log.updated_by = by
     log.save()
     _snapshot(log, by=by, reason="Agreed by the coach and the participant.", now=now)
+    trail.record(trail.Action.LOG_AGREE, record=log, actor=by, detail={"version": log.agreed_version})
     return log
 
 
@@ -344,6 +349,7 @@ def log_request_change(*, log: DialogueLog, by: User, version: int, comment: str
     log.updated_at = now
     log.updated_by = by
     log.save()
+    trail.record(trail.Action.LOG_REQUEST_CHANGE, record=log, actor=by)
     return log
 
 
@@ -387,4 +393,5 @@ def log_new_version(
     log.agreed_version += 1  # safe: _claim gave this save the log alone
     log.save(update_fields=["coach_agreed_at", "agreed_version"])
     _snapshot(log, by=by, reason=reason.strip(), now=now)
+    trail.record(trail.Action.LOG_NEW_VERSION, record=log, actor=by, detail={"version": log.agreed_version})
     return log

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from audit import trail
 from coaching import services
 from coaching.forms import DiagnosisForm, DiagnosisRespondForm
 from coaching.models import AgreementStatus, InitialDiagnosis, LearningPlan
@@ -28,6 +29,7 @@ def diagnosis(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         may_start = access.can(request.user, Action.CHANGE, _new_diagnosis_for(enrolment))
         return render(request, "coaching/diagnosis.html", {"enrolment": enrolment, "may_start": may_start})
     actions = access.require(request.user, Action.VIEW, found)
+    trail.read(found, participant_id=enrolment.participant_id)
     plan = LearningPlan.objects.filter(enrolment=enrolment).prefetch_related("goals__content_area").first()
     evidence = found.evidence.select_related("uploaded_by")
     reviews = plan.reviews.select_related("phase", "reviewed_by") if plan else []

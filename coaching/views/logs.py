@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from audit import trail
 from coaching import selectors, services
 from coaching.forms import DialogueLogForm, PrivateNoteForm, SendForm
 from coaching.models import AgreementStatus, DialogueLog, DialogueLogVersion, PrivateNote, SessionKind, SessionSetting
@@ -72,6 +73,7 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # They may see that the session happened, not what was said.
         log, _ = fetch_log(request, pk, Action.VIEW_SUMMARY)
         log = DialogueLog.objects.prefetch_related("content_areas").get(pk=log.pk)
+        trail.read(log, participant_id=log.enrolment.participant_id, summary=True)
         return render(
             request,
             "coaching/log_summary.html",
@@ -82,6 +84,7 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("content_areas", "topics", "standards", "action_steps__owner")
         .get(pk=log.pk)
     )
+    trail.read(log, participant_id=log.enrolment.participant_id)
     note = _private_note_of(request, log)
     context = {
         "log": log,
@@ -151,6 +154,7 @@ def log_version_detail(request: HttpRequest, pk: int, number: int) -> HttpRespon
         DialogueLogVersion.objects.select_related("log__enrolment__participant", "created_by"), log_id=pk, number=number
     )
     access.require(request.user, Action.VIEW, version)
+    trail.read(version, participant_id=version.log.enrolment.participant_id)
     return render(
         request,
         "coaching/log_version_detail.html",
