@@ -11,10 +11,11 @@ from audit.models import AuditAction, AuditEvent
 from coaching import services
 from coaching.models import AgreementStatus, DialogueLog, InitialDiagnosis
 from tests.coaching.factories import SESSION_DAY, action_step, agreed_log
+from tests.files import samples
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = samples.pdf()
 
 
 def _reads() -> list[tuple[str, int, str, str]]:
@@ -84,7 +85,7 @@ def test_the_diagnosis_and_its_evidence_read_by_the_tutor_are_audited(client, wo
     diagnosis, found = _agreed_diagnosis_with_evidence(world)
     _get(client, world.tutor, reverse("coaching:diagnosis", args=[world.enrolment.pk]))
     assert _reads() == [(AuditAction.READ, world.tutor.pk, "coaching.initialdiagnosis", str(diagnosis.pk))]
-    _get(client, world.tutor, found.download_url())
+    _get(client, world.tutor, found.download_url)
     assert _reads() == [(AuditAction.READ, world.tutor.pk, "coaching.diagnosisevidence", str(found.pk))]
     assert AuditEvent.objects.get(record_kind="coaching.diagnosisevidence", action=AuditAction.READ).enrolment_id == (
         world.enrolment.pk
@@ -94,7 +95,7 @@ def test_the_diagnosis_and_its_evidence_read_by_the_tutor_are_audited(client, wo
 def test_the_participant_downloading_their_own_evidence_is_not_audited(client, world, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     _, found = _agreed_diagnosis_with_evidence(world)
-    _get(client, world.participant, found.download_url())
+    _get(client, world.participant, found.download_url)
     _get(client, world.participant, reverse("coaching:diagnosis", args=[world.enrolment.pk]))
     assert _reads() == []
 
