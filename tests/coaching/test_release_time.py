@@ -96,6 +96,17 @@ def test_time_after_a_move_counts_for_the_new_school(world, sessions):
     assert {k[0] for k in _minutes(selectors.release_time(new_head, Relation.HEAD))} == {"Spring term 2026"}
 
 
+def test_a_head_who_has_left_the_school_sees_none_of_its_coaching_afterwards(client, world, sessions):
+    programme_services.staff_membership_end(membership=world.head.staff_memberships.get(), ends_on=D(2025, 12, 31))
+    world.head.__dict__.pop("_access_relations", None)
+    assert {k[0] for k in _minutes(selectors.release_time(world.head, Relation.HEAD))} == {"Autumn term 2025"}
+    # Nor on the page or the export: the spring session was after they left.
+    client.force_login(world.head)
+    export = client.get(reverse("coaching:release_time_csv"), {"scope": "head"}).content.decode()
+    assert "Autumn term 2025" in export
+    assert "Spring term 2026" not in export
+
+
 def test_leader_sees_every_school_and_filters_by_one(world, sessions):
     everyone = selectors.release_time(world.leader, Relation.PROGRAMME_LEADER)
     assert {r.school for r in everyone.rows} == {world.school.name, world.other_school.name}
