@@ -16,6 +16,7 @@ class PortfolioConfig(AppConfig):
         # each on. None is in an examiner's sample until assessment samples submissions holding them.
         for model, kind, enrolment, date in [
             (m.Evidence, K.EVIDENCE, "enrolment", "relates_to"),
+            (m.EvidenceFile, K.EVIDENCE, "evidence__enrolment", "evidence__relates_to"),
             (m.Reflection, K.REFLECTION, "enrolment", "written_on"),
             (m.Enquiry, K.ENQUIRY, "enrolment", "started_on"),
             (m.EnquiryCitation, K.ENQUIRY, "enquiry__enrolment", "enquiry__started_on"),

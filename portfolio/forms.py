@@ -5,8 +5,9 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 
 from coaching.forms import DateInput
+from files.forms import PrivateFileField
 from portfolio import services
-from portfolio.models import Enquiry, Evidence
+from portfolio.models import Enquiry, Evidence, EvidenceFile
 from portfolio.selectors import LinkChoices
 from programme.models import ContentArea, Phase, Standard, Topic
 
@@ -114,9 +115,9 @@ class _Links(_Grouped):
 class EvidenceForm(_Links):
     kind = forms.ChoiceField(
         label="What kind of evidence is it?",
-        choices=[(k.value, k.label) for k in services.KINDS_WITHOUT_FILE],
+        choices=Evidence.Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether this is something written or a link."},
+        error_messages={"required": "Choose whether this is something written, a link or a file."},
     )
     title = _text("Title", services.TITLE_LIMIT, "the title", required="Enter a title.")
     relates_to = _date(
@@ -139,6 +140,12 @@ class EvidenceForm(_Links):
         help_text="For something written. Leave a blank line between paragraphs.",
     )
     url = _text("Link", services.URL_LIMIT, "the link", help_text="For a link: the full address, starting https://")
+    file = PrivateFileField(
+        accept=EvidenceFile.accepts,
+        label="File",
+        required=False,
+        error_messages={"empty": "The file is empty. Choose the file again."},
+    )
     anonymised = forms.BooleanField(
         label="No pupil can be identified from it: names, faces and other personal details are removed",
         required=False,
@@ -197,6 +204,7 @@ class EvidenceForm(_Links):
             url=d.get("url", ""),
             anonymised=d.get("anonymised", False),
             log_ids=self.ids("logs"),
+            upload=d.get("file") if d["kind"] == Evidence.Kind.FILE else None,
         )
 
 

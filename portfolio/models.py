@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from coaching.models import ActionStep, DialogueLog
+from files.models import PrivateFile
+from files.registry import downloadable
 from programme.access import RecordKind
 from programme.models import ContentArea, Enrolment, Phase, Standard, Topic
 
@@ -74,6 +76,50 @@ class Evidence(_Record):
     @property
     def access_date(self) -> datetime.date:
         return self.relates_to
+
+    @property
+    def current_file(self):
+        """The file now held (from prefetched `files` where a page fetched them)."""
+        return next((f for f in self.files.all() if f.replaced_at is None), None)
+
+    @property
+    def earlier_files(self) -> list:
+        return [f for f in self.files.all() if f.replaced_at is not None]
+
+
+@downloadable("portfolio-evidence", related=("evidence",))
+class EvidenceFile(PrivateFile):
+    """The file of a piece of evidence. Replacing it keeps the old one (marked replaced), so a
+    submission that used it can still hold it; the evidence shows its current file."""
+
+    accepts = ("document", "image", "audio", "video")
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="files")
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    access_kind = RecordKind.EVIDENCE
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence"], condition=Q(replaced_at__isnull=True), name="one_current_file_per_evidence"
+            )
+        ]
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.evidence.enrolment_id
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.evidence.relates_to
+
+    @property
+    def plays_as(self) -> str:
+        """ "audio" or "video" when a browser can play it on the page; "" otherwise."""
+        group = self.content_type.split("/")[0]
+        return group if group in ("audio", "video") else ""
 
 
 class Reflection(_Record):

@@ -80,7 +80,11 @@ def evidence_detail(pk: int) -> Evidence | None:
     return (
         _evidence()
         .select_related("enrolment__participant")
-        .prefetch_related("logs", Prefetch("reflections", queryset=Reflection.objects.order_by("-written_on")))
+        .prefetch_related(
+            "logs",
+            "files",
+            Prefetch("reflections", queryset=Reflection.objects.order_by("-written_on")),
+        )
         .filter(pk=pk)
         .first()
     )

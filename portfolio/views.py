@@ -98,7 +98,7 @@ def evidence_create(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     _require_add(request, enrolment)
     links = selectors.link_choices(request.user, enrolment)
     if request.method == "POST":
-        form = EvidenceForm(request.POST, links=links)
+        form = EvidenceForm(request.POST, request.FILES, links=links)
         evidence = saved(
             request,
             form,
@@ -135,7 +135,7 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     evidence, _ = _fetch(request, selectors.evidence_detail(pk), Action.CHANGE)
     links = selectors.link_choices(request.user, evidence.enrolment)
     if request.method == "POST":
-        form = EvidenceForm(request.POST, links=links)
+        form = EvidenceForm(request.POST, request.FILES, links=links)
         updated = saved(
             request,
             form,

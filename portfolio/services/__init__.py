@@ -9,11 +9,10 @@ from portfolio.services.enquiries import (
     enquiry_section_save,
     enquiry_update,
 )
-from portfolio.services.evidence import KINDS_WITHOUT_FILE, EvidenceContent, evidence_create, evidence_update
+from portfolio.services.evidence import EvidenceContent, evidence_create, evidence_update
 from portfolio.services.reflections import ReflectionContent, reflection_create, reflection_update
 
 __all__ = [
-    "KINDS_WITHOUT_FILE",
     "RICH_TEXT_LIMIT",
     "SHORT_TEXT_LIMIT",
     "STALE",

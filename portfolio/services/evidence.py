@@ -1,17 +1,22 @@
-"""Evidence: something written, a link, or a file, tagged to where it belongs in the programme."""
+"""Evidence: something written, a link, or a file, tagged to where it belongs in the programme.
+A file is judged by its content (files.content) and kept privately; replacing it keeps the old one."""
 
 import datetime
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from coaching import richtext
-from portfolio.models import Evidence
+from files.errors import FileRefused
+from files.services import private_file_store
+from portfolio.models import Evidence, EvidenceFile
 from portfolio.services import _common as c
 from programme.models import Enrolment
+from ui.errors import RuleError
 
 
 @dataclass(frozen=True)
@@ -28,16 +33,15 @@ class EvidenceContent:
     url: str = ""
     anonymised: bool = False
     log_ids: tuple[int, ...] = ()
+    upload: UploadedFile | None = None  # a new file, for a file; none keeps the current one
 
 
-# Kinds the participant may add now; a file comes with the shared private-file module.
-KINDS_WITHOUT_FILE = (Evidence.Kind.WRITTEN, Evidence.Kind.LINK)
-
-
-def _check(*, by: User, enrolment: Enrolment, content: EvidenceContent):
+def _check(*, by: User, enrolment: Enrolment, content: EvidenceContent, has_file: bool = False):
     errors = c.new_errors()
-    if content.kind not in KINDS_WITHOUT_FILE:
-        errors["kind"].append("Choose whether this is something written or a link.")
+    if content.kind not in Evidence.Kind.values:
+        errors["kind"].append("Choose whether this is something written, a link or a file.")
+    if content.kind == Evidence.Kind.FILE and content.upload is None and not has_file:
+        errors["file"].append("Choose the file to add.")
     c.check_required(errors, "title", content.title, "Enter a title.")
     c.check_length(errors, "title", content.title, c.TITLE_LIMIT, "the title")
     c.check_past(errors, "relates_to", content.relates_to, "the date it relates to")
@@ -68,7 +72,7 @@ def _check(*, by: User, enrolment: Enrolment, content: EvidenceContent):
     return tags, log_ids
 
 
-def _apply(evidence: Evidence, content: EvidenceContent, tags, log_ids) -> Evidence:
+def _apply(evidence: Evidence, content: EvidenceContent, tags, log_ids, *, by: User) -> Evidence:
     written = content.kind == Evidence.Kind.WRITTEN
     evidence.kind = content.kind
     evidence.title = content.title.strip()
@@ -84,7 +88,21 @@ def _apply(evidence: Evidence, content: EvidenceContent, tags, log_ids) -> Evide
     evidence.topics.set(topics)
     evidence.standards.set(standards)
     evidence.logs.set(log_ids)
+    if content.upload is not None or content.kind != Evidence.Kind.FILE:
+        _keep_file(evidence, content.upload if content.kind == Evidence.Kind.FILE else None, by=by)
     return evidence
+
+
+def _keep_file(evidence: Evidence, upload: UploadedFile | None, *, by: User) -> None:
+    """The new file becomes the current one; the one it replaces is kept, marked replaced. Last,
+    so a refused file leaves nothing: the transaction is rolled back and nothing was stored."""
+    evidence.files.filter(replaced_at__isnull=True).update(replaced_at=timezone.now())
+    if upload is None:
+        return
+    try:
+        private_file_store(record=EvidenceFile(evidence=evidence), upload=upload, by=by)
+    except FileRefused as refused:
+        raise RuleError(str(refused), rule="file_refused", field="file") from refused
 
 
 @transaction.atomic
@@ -92,7 +110,7 @@ def evidence_create(*, by: User, enrolment: Enrolment, content: EvidenceContent)
     """The participant adds a piece of evidence to their portfolio."""
     c.require_change(by, Evidence(enrolment=enrolment, relates_to=content.relates_to or timezone.localdate()))
     tags, log_ids = _check(by=by, enrolment=enrolment, content=content)
-    return _apply(Evidence(enrolment=enrolment), content, tags, log_ids)
+    return _apply(Evidence(enrolment=enrolment), content, tags, log_ids, by=by)
 
 
 @transaction.atomic
@@ -100,5 +118,6 @@ def evidence_update(*, by: User, evidence: Evidence, version: int, content: Evid
     """The participant changes a piece of evidence, unless it was saved since they opened it."""
     c.require_change(by, evidence)
     c.claim(evidence, version)
-    tags, log_ids = _check(by=by, enrolment=evidence.enrolment, content=content)
-    return _apply(evidence, content, tags, log_ids)
+    has_file = evidence.files.filter(replaced_at__isnull=True).exists()
+    tags, log_ids = _check(by=by, enrolment=evidence.enrolment, content=content, has_file=has_file)
+    return _apply(evidence, content, tags, log_ids, by=by)

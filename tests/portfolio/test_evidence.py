@@ -85,7 +85,8 @@ def test_evidence_can_relate_to_an_agreed_coaching_session_but_not_a_draft(clien
         ({"relates_to": "2025-13-45"}, "relates_to", "Enter a real date"),
         ({"kind": "link", "url": "javascript:alert(1)"}, "url", "Enter a web address starting https://"),
         ({"kind": "link", "url": ""}, "url", "Enter the address of the link"),
-        ({"kind": "file"}, "kind", "Select a valid choice"),
+        ({"kind": "file"}, "file", "Choose the file to add."),
+        ({"kind": "sculpture"}, "kind", "Select a valid choice"),
         ({"phase": "999"}, "phase", "Select a valid choice"),
     ],
 )
@@ -106,7 +107,7 @@ def test_evidence_dated_in_the_future_is_refused(client, world):
     assert not Evidence.objects.exists()
 
 
-def test_the_service_refuses_a_file_until_files_can_be_kept(world):
+def test_the_service_refuses_a_file_evidence_without_a_file(world):
     content = services.EvidenceContent(
         kind="file",
         title="Scan",
@@ -117,7 +118,7 @@ def test_the_service_refuses_a_file_until_files_can_be_kept(world):
     )
     with pytest.raises(RuleError) as refused:
         services.evidence_create(by=world.participant, enrolment=world.enrolment, content=content)
-    assert "kind" in refused.value.errors
+    assert refused.value.errors == {"file": ["Choose the file to add."]}
     assert not Evidence.objects.exists()
 
 
