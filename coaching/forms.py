@@ -257,6 +257,18 @@ class PrivateNoteForm(forms.Form):
     )
 
 
+class ParticipantSearchForm(forms.Form):
+    """Find a participant in a long list by name (a GET form: it works without JavaScript)."""
+
+    name = forms.CharField(
+        label="Search by name",
+        help_text="Part of the participant's first or last name.",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Search for 100 characters or fewer."},
+    )
+
+
 class TimelineFilterForm(forms.Form):
     """Narrow a timeline to one content area or standard, as a tutor gathering evidence would."""
 

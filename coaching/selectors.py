@@ -4,6 +4,7 @@ in a fixed number of queries however many sessions there are."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from coaching.models import ActionStep, AgreementStatus, DialogueLog, DialogueLo
 from programme import access
 from programme.access import Action
 from programme.models import Enrolment
+from programme.selectors import named
 
 judge = access.judge
 readable = access.readable
@@ -56,13 +58,17 @@ def timeline(
     return [TimelineEntry(log, actions) for log, actions in readable(user, logs) if Action.VIEW in actions]
 
 
-def tutor_logs(user, *, content_area_id: int | None = None, standard_id: int | None = None) -> list[DialogueLog]:
-    """The agreed logs of every participant this person tutors today, newest first, read-only,
-    optionally only those tagged with a content area or a standard. Drafts are never among them.
-    A fixed number of queries however many participants and logs."""
+def tutor_logs(
+    user, *, content_area_id: int | None = None, standard_id: int | None = None, name: str = ""
+) -> QuerySet[DialogueLog]:
+    """The agreed logs of every participant this person tutors today, newest first, optionally only
+    those tagged with a content area or a standard, or of participants with this name. Drafts are
+    never among them. Take a page of it, then let `readable_page` judge that page: the cost of a
+    page does not grow with the number of logs."""
     logs = (
         DialogueLog.objects.filter(
-            enrolment__in=access.enrolments_for(user, access.Relation.TUTOR), status=AgreementStatus.AGREED
+            enrolment__in=named(access.enrolments_for(user, access.Relation.TUTOR), name),
+            status=AgreementStatus.AGREED,
         )
         .select_related("enrolment__participant")
         .prefetch_related("content_areas")
@@ -72,7 +78,13 @@ def tutor_logs(user, *, content_area_id: int | None = None, standard_id: int | N
         logs = logs.filter(content_areas=content_area_id)
     if standard_id is not None:
         logs = logs.filter(standards=standard_id)
-    return [log for log, actions in readable(user, logs) if Action.VIEW in actions]
+    return logs
+
+
+def readable_page(user, page: Page) -> Page:
+    """Keep on a page of records only those the person may read in full, judged by the policy."""
+    page.object_list = [record for record, actions in readable(user, page.object_list) if Action.VIEW in actions]
+    return page
 
 
 @dataclass(frozen=True)
@@ -231,13 +243,18 @@ def _school_on(placements: list[tuple], day: datetime.date) -> tuple[int | None,
 
 
 def release_time(
-    user, relation: access.Relation, *, school_id: int | None = None, today: datetime.date | None = None
+    user,
+    relation: access.Relation,
+    *,
+    school_id: int | None = None,
+    name: str = "",
+    today: datetime.date | None = None,
 ) -> ReleaseTime:
     """Minutes of agreed coaching sessions per term, for each participant and each coach, as this
     person may see them in this relation: their own as participant or coach; their school's (the
     sessions held while the participant was placed there) as head; every school's, or one's, as
-    programme leader. Dates and minutes only: no text of any log is read. A fixed number of
-    queries, however many sessions."""
+    programme leader; only the people whose name contains every word of `name`, if given. Dates
+    and minutes only: no text of any log is read. A fixed number of queries, however many sessions."""
     from accounts.models import User
     from programme.models import SchoolPlacement
 
@@ -300,6 +317,9 @@ def release_time(
     ordered = sorted(
         rows.values(), key=lambda r: (-r.term.school_year, -r.term.order, r.school, r.role != "Participant", r.name)
     )
+    words = name.lower().split()
+    if words:
+        ordered = [r for r in ordered if all(word in r.name.lower() for word in words)]
     return ReleaseTime(relation, ordered)
 
 

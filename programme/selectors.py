@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from programme import access
@@ -26,6 +26,15 @@ def enrolments_for_home(user, relation: Relation, *, on: datetime.date | None = 
     return _with_current_people(access.enrolments_for(user, relation, on), on).order_by(
         "participant__last_name", "participant__first_name", "pk"
     )
+
+
+def named(enrolments: QuerySet[Enrolment], search: str) -> QuerySet[Enrolment]:
+    """Only the participants whose first or last name contains every word searched for."""
+    for word in search.split()[:5]:
+        enrolments = enrolments.filter(
+            Q(participant__first_name__icontains=word) | Q(participant__last_name__icontains=word)
+        )
+    return enrolments
 
 
 def programme_overview(on: datetime.date | None = None) -> dict:

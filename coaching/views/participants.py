@@ -6,11 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from coaching import selectors
-from coaching.forms import TimelineFilterForm
+from coaching.forms import ParticipantSearchForm, TimelineFilterForm
 from coaching.views._common import fetch_enrolment, new_log_for
 from programme import access
 from programme.access import Action, EnrolmentRecord, Relation
 from programme.models import Enrolment
+from programme.selectors import named
+from ui.pagination import page_of
 
 
 @login_required
@@ -21,6 +23,8 @@ def index(request: HttpRequest) -> HttpResponse:
         mine = access.enrolments_for(user, Relation.PARTICIPANT).first()
         if mine is not None:
             return redirect("coaching:timeline", enrolment_id=mine.pk)
+    search = ParticipantSearchForm(request.GET or None)
+    name = search.cleaned_data["name"] if search.is_valid() else ""
     groups = []
     for relation, title in [
         (Relation.PARTICIPANT, "Your own coaching"),
@@ -29,16 +33,17 @@ def index(request: HttpRequest) -> HttpResponse:
         (Relation.HEAD, "Participants at your school"),
         (Relation.PROGRAMME_LEADER, "Every participant"),
     ]:
-        enrolments = (
-            access.enrolments_for(user, relation)
-            .select_related("participant")
-            .order_by("participant__last_name", "participant__first_name", "pk")
-        )
-        if access.holds(user, relation):
-            groups.append({"title": title, "relation": relation, "enrolments": enrolments})
+        if not access.holds(user, relation):
+            continue
+        enrolments = named(access.enrolments_for(user, relation), name).select_related("participant")
+        enrolments = enrolments.order_by("participant__last_name", "participant__first_name", "pk")
+        # Each list pages on its own, so a head who also coaches can page through both.
+        param = f"{relation.value}_page"
+        page = page_of(enrolments, request, param=param)
+        groups.append({"title": title, "relation": relation, "page": page, "page_param": param})
     if not groups:
         raise Http404("There is no coaching to show you.")
-    return render(request, "coaching/index.html", {"groups": groups})
+    return render(request, "coaching/index.html", {"groups": groups, "search": search, "name": name})
 
 
 @login_required

@@ -8,9 +8,11 @@ from django.shortcuts import render
 from django.utils.text import slugify
 
 from coaching import selectors
+from coaching.forms import ParticipantSearchForm
 from programme import access
 from programme.access import Relation
 from programme.models import School
+from ui.pagination import page_of
 
 _RELEASE_TIME_TITLES = {
     Relation.PARTICIPANT: "Your time in coaching",
@@ -20,7 +22,7 @@ _RELEASE_TIME_TITLES = {
 }
 
 
-def _release_time_sections(request: HttpRequest) -> tuple[list[dict], School | None]:
+def _release_time_sections(request: HttpRequest, *, name: str = "") -> tuple[list[dict], School | None]:
     school = None
     if access.holds(request.user, Relation.PROGRAMME_LEADER) and request.GET.get("school", "").isdigit():
         school = School.objects.filter(pk=int(request.GET["school"])).first()
@@ -31,8 +33,18 @@ def _release_time_sections(request: HttpRequest) -> tuple[list[dict], School | N
                 request.user,
                 relation,
                 school_id=school.pk if school and relation == Relation.PROGRAMME_LEADER else None,
+                name=name,
             )
-            sections.append({"relation": relation, "title": title, "time": found})
+            param = f"{relation.value}_page"
+            sections.append(
+                {
+                    "relation": relation,
+                    "title": title,
+                    "time": found,
+                    "page": page_of(found.rows, request, param=param),
+                    "page_param": param,
+                }
+            )
     if not sections:
         raise Http404("Release time is shown to participants, coaches, heads and programme leaders.")
     return sections, school
@@ -40,10 +52,17 @@ def _release_time_sections(request: HttpRequest) -> tuple[list[dict], School | N
 
 @login_required
 def release_time(request: HttpRequest) -> HttpResponse:
-    """Minutes of agreed coaching per term: dates and minutes only, never what was said."""
-    sections, school = _release_time_sections(request)
+    """Minutes of agreed coaching per term, a page of rows at a time, optionally only the people with
+    a name searched for: dates and minutes only, never what was said."""
+    search = ParticipantSearchForm(request.GET or None)
+    name = search.cleaned_data["name"] if search.is_valid() else ""
+    sections, school = _release_time_sections(request, name=name)
     schools = School.objects.order_by("name") if access.holds(request.user, Relation.PROGRAMME_LEADER) else []
-    return render(request, "coaching/release_time.html", {"sections": sections, "school": school, "schools": schools})
+    return render(
+        request,
+        "coaching/release_time.html",
+        {"sections": sections, "school": school, "schools": schools, "search": search, "name": name},
+    )
 
 
 @login_required

@@ -34,3 +34,11 @@ def govuk_widget(field):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def page_href(context, param: str, number: int) -> str:
+    """A link to another page of a list: this request's filters, with the page number changed."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return "?" + query.urlencode()
