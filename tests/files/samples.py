@@ -194,10 +194,80 @@ def _box(kind: bytes, content: bytes = b"") -> bytes:
     return struct.pack(">I", 8 + len(content)) + kind + content
 
 
+def _full_box(kind: bytes, content: bytes, flags: int = 0) -> bytes:
+    return _box(kind, struct.pack(">I", flags) + content)  # version 0
+
+
+def _descriptor(tag: int, content: bytes) -> bytes:
+    return bytes([tag, len(content)]) + content
+
+
+# One second of silence in AAC-LC, mono, 44.1 kHz: 43 frames of 1024 samples, each the smallest
+# frame that decodes to silence. The decoder set-up for that format is the two bytes 0x12 0x08.
+AAC_SILENCE = b"\x01\x40\x20\x07"
+AAC_FRAMES = 43
+RATE = 44100
+IDENTITY = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+
+
+def _movie(frame_offset: int) -> bytes:
+    """A movie with one audio track whose samples start at frame_offset in the file."""
+    duration = AAC_FRAMES * 1024
+    esds = _descriptor(
+        3,
+        b"\0\x01\0"
+        + _descriptor(
+            4, bytes([0x40, 0x15]) + b"\0\x10\0" + struct.pack(">II", 128000, 64000) + _descriptor(5, b"\x12\x08")
+        )
+        + _descriptor(6, b"\x02"),
+    )
+    entry = _box(
+        b"mp4a",
+        b"\0" * 6
+        + struct.pack(">H", 1)
+        + b"\0" * 8
+        + struct.pack(">HHI", 1, 16, 0)
+        + struct.pack(">I", RATE << 16)
+        + _full_box(b"esds", esds),
+    )
+    table = _box(
+        b"stbl",
+        _full_box(b"stsd", struct.pack(">I", 1) + entry)
+        + _full_box(b"stts", struct.pack(">III", 1, AAC_FRAMES, 1024))
+        + _full_box(b"stsc", struct.pack(">IIII", 1, 1, AAC_FRAMES, 1))
+        + _full_box(b"stsz", struct.pack(">II", len(AAC_SILENCE), AAC_FRAMES))
+        + _full_box(b"stco", struct.pack(">II", 1, frame_offset)),
+    )
+    media = _box(
+        b"mdia",
+        _full_box(b"mdhd", struct.pack(">IIIIHH", 0, 0, RATE, duration, 0x55C4, 0))
+        + _full_box(b"hdlr", struct.pack(">I4s12x", 0, b"soun") + b"Sound\0")
+        + _box(
+            b"minf",
+            _full_box(b"smhd", b"\0" * 4)
+            + _box(b"dinf", _full_box(b"dref", struct.pack(">I", 1) + _full_box(b"url ", b"", flags=1)))
+            + table,
+        ),
+    )
+    track = _box(
+        b"trak",
+        _full_box(
+            b"tkhd", struct.pack(">IIIIIQhhhH", 0, 0, 1, 0, 1000, 0, 0, 0, 0x100, 0) + IDENTITY + b"\0" * 8, flags=3
+        )
+        + media,
+    )
+    header = _full_box(
+        b"mvhd",
+        struct.pack(">IIIIIH10x", 0, 0, 1000, 1000, 0x10000, 0x100) + IDENTITY + b"\0" * 24 + struct.pack(">I", 2),
+    )
+    return _box(b"moov", header + track)
+
+
 def mp4(major: bytes = b"isom", compatible: tuple[bytes, ...] = (b"isom", b"mp42")) -> bytes:
+    """A second of silence, playable: the file type, the movie, then the media data."""
     ftyp = _box(b"ftyp", major + b"\0\0\x02\0" + b"".join(compatible))
-    moov = _box(b"moov", _box(b"mvhd", b"\0" * 100) + _box(b"trak", _box(b"tkhd", b"\0" * 84)))
-    return ftyp + moov + _box(b"mdat", b"\0" * 4000)
+    frames_at = len(ftyp) + len(_movie(0)) + 8
+    return ftyp + _movie(frames_at) + _box(b"mdat", AAC_SILENCE * AAC_FRAMES)
 
 
 def m4a() -> bytes:
@@ -209,5 +279,18 @@ def mp4_without_movie() -> bytes:
 
 
 def mp4_with_lying_box() -> bytes:
-    """A box that claims to be longer than the file."""
-    return mp4()[:-100]
+    """A movie box that claims to be longer than the file."""
+    ftyp = _box(b"ftyp", b"isom\0\0\x02\0isom")
+    movie = _movie(0)
+    return ftyp + struct.pack(">I", len(movie) + 1000) + movie[4:]
+
+
+def mp4_of_countless_boxes(count: int = 200_000) -> bytes:
+    """A valid movie followed by more empty boxes than any recording has: each is cheap to make
+    and costs a parser an object."""
+    return mp4() + _box(b"free") * count
+
+
+def mp3_behind_countless_tags(count: int = 200_000) -> bytes:
+    """Tags stacked one after another, each one byte long, before the audio."""
+    return (b"ID3\x04\x00\x00\x00\x00\x00\x01\0") * count + mp3(tagged=False)

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from files import content
+from files import content, media
 from files.apps import kinds_have_checks
 from files.errors import FileRefused
 from files.forms import PrivateFileField
@@ -65,6 +65,18 @@ def test_a_sound_file_of_each_kind_is_kept_as_what_it_is(build, extension, conte
 def test_a_hostile_or_broken_file_is_refused_with_a_reason(data, message):
     with pytest.raises(FileRefused, match=message):
         _judge(data)
+
+
+@pytest.mark.parametrize("build", [samples.mp4_of_countless_boxes, samples.mp3_behind_countless_tags])
+def test_a_recording_of_countless_empty_parts_is_refused_before_they_are_all_read(build, monkeypatch):
+    monkeypatch.setattr(media, "MAX_READS", 10_000)
+    with pytest.raises(FileRefused, match="not a recording that can be played"):
+        _judge(build(20_000))
+
+
+def test_a_recording_of_a_few_thousand_parts_is_kept(monkeypatch):
+    monkeypatch.setattr(media, "MAX_READS", 10_000)
+    assert _judge(samples.mp4_of_countless_boxes(5_000)).extension == "mp4"
 
 
 def test_a_docx_whose_relationships_point_at_a_missing_part_is_refused():
