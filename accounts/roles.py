@@ -15,5 +15,9 @@ class Role(models.TextChoices):
 # Roles whose holders must protect their account with a second factor.
 MFA_REQUIRED_ROLES = frozenset({Role.TUTOR, Role.PROGRAMME_LEADER, Role.EXTERNAL_EXAMINER})
 
+# Roles that open many participants' records: their sessions end when the browser closes and
+# after STAFF_SESSION_IDLE_SECONDS without a request (accounts/sessions.py).
+SHORT_SESSION_ROLES = frozenset({Role.TUTOR, Role.PROGRAMME_LEADER, Role.EXTERNAL_EXAMINER})
+
 # The Wagtail group that gives programme leaders the CMS and the programme admin.
 PROGRAMME_LEADERS_GROUP = "Programme leaders"

@@ -163,3 +163,15 @@ def test_env_str_required_refuses_an_empty_value(monkeypatch):
 def test_env_list_splits_and_trims(monkeypatch):
     monkeypatch.setenv("MTL_TEST_HOSTS", " a.example.org, b.example.org ,,")
     assert env_list("MTL_TEST_HOSTS", []) == ["a.example.org", "b.example.org"]
+
+
+def test_production_compresses_pages(tmp_path):
+    result = _run(_production_env(tmp_path), "-c", "import mtl_portal.settings.production as s; print(s.MIDDLEWARE)")
+    assert result.returncode == 0, result.stderr
+    assert "django.middleware.gzip.GZipMiddleware" in result.stdout
+
+
+def test_session_days_sets_how_long_most_people_stay_signed_in(tmp_path):
+    code = "import mtl_portal.settings.production as s; print(s.SESSION_COOKIE_AGE)"
+    assert _run(_production_env(tmp_path), "-c", code).stdout.strip() == str(14 * 24 * 60 * 60)
+    assert _run(_production_env(tmp_path, SESSION_DAYS="3"), "-c", code).stdout.strip() == str(3 * 24 * 60 * 60)

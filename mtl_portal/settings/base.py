@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from mtl_portal.env import env_bool, env_int, env_list, env_str
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_celery_beat",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,6 +65,9 @@ MIDDLEWARE = [
     "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "mtl_portal.middleware.PortalCSPMiddleware",
+    "mtl_portal.middleware.NoStoreForSignedInMiddleware",
+    "accounts.sessions.ShortStaffSessionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -272,10 +277,37 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt"]
 
 SESSION_COOKIE_HTTPONLY = True
+# Everyone but tutors, programme leaders and examiners (accounts/sessions.py) stays signed in this long.
+SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 14) * 24 * 60 * 60
+STAFF_SESSION_IDLE_SECONDS = 8 * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): the portal's own files only, no inline script except one
+# carrying the request's nonce ({{ request.csp_nonce }}), never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    }
+}
+# Wagtail's and Django's admin pages use inline scripts and styles, and Wagtail previews a page in
+# a frame of its own: a looser policy there, for signed-in programme leaders only.
+CONTENT_SECURITY_POLICY_ADMIN_PREFIXES = ("/cms/", "/django-admin/")
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "frame-src": [SELF],
+    "frame-ancestors": [SELF],
+}
 
 LOGGING = {
     "version": 1,
