@@ -11,8 +11,21 @@ from django.utils import timezone
 from accounts.roles import SHORT_SESSION_ROLES
 
 _LAST_SEEN = "portal_last_seen"
-# Saving the session on every request would write to the database each time; a minute is enough.
-_RECORD_EVERY_SECONDS = 60
+
+
+def start_session(sender, request, user, **kwargs) -> None:
+    """At sign-in, so the first page after it need not write the session again."""
+    if user.roles & SHORT_SESSION_ROLES:
+        _mark_short(request.session)
+
+
+def _mark_short(session) -> None:
+    session.set_expiry(0)
+    session[_LAST_SEEN] = _now()
+
+
+def _now() -> int:
+    return int(timezone.now().timestamp())
 
 
 class ShortStaffSessionsMiddleware:
@@ -22,14 +35,16 @@ class ShortStaffSessionsMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and user.roles & SHORT_SESSION_ROLES:
-            now = int(timezone.now().timestamp())
             last_seen = request.session.get(_LAST_SEEN)
-            if last_seen is not None and now - last_seen > settings.STAFF_SESSION_IDLE_SECONDS:
+            idle = _now() - last_seen if last_seen is not None else None
+            if idle is not None and idle > settings.STAFF_SESSION_IDLE_SECONDS:
                 logout(request)
                 messages.info(request, "You were signed out because the portal was not used for 8 hours.")
                 return redirect_to_login(request.get_full_path())
-            if not request.session.get_expire_at_browser_close():
-                request.session.set_expiry(0)
-            if last_seen is None or now - last_seen >= _RECORD_EVERY_SECONDS:
-                request.session[_LAST_SEEN] = now
+            # A role granted after sign-in, or a session from before this rule. Otherwise the time is
+            # written at most every STAFF_SESSION_RECORD_SECONDS: a database write per page is waste.
+            if idle is None or not request.session.get_expire_at_browser_close():
+                _mark_short(request.session)
+            elif idle >= settings.STAFF_SESSION_RECORD_SECONDS:
+                request.session[_LAST_SEEN] = _now()
         return self.get_response(request)

@@ -280,6 +280,7 @@ SESSION_COOKIE_HTTPONLY = True
 # Everyone but tutors, programme leaders and examiners (accounts/sessions.py) stays signed in this long.
 SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 14) * 24 * 60 * 60
 STAFF_SESSION_IDLE_SECONDS = 8 * 60 * 60
+STAFF_SESSION_RECORD_SECONDS = 60
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
