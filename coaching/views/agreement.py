@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from audit import trail
 from coaching import services
 from coaching.forms import NewVersionForm, RespondForm, SendForm
 from coaching.models import DialogueLog
@@ -91,6 +92,7 @@ def log_new_version(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("coaching:log_detail", pk=changed.pk)
     else:
         form = NewVersionForm(initial=NewVersionForm.initial_for(log))
+        trail.read(log, participant_id=log.enrolment.participant_id)
     return render(
         request,
         "coaching/log_form.html",

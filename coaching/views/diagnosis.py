@@ -74,6 +74,7 @@ def diagnosis_edit(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             return redirect("coaching:diagnosis", enrolment_id=enrolment.pk)
     elif found is not None:
         form = DiagnosisForm(initial=DiagnosisForm.initial_for(found))
+        trail.read(found, participant_id=enrolment.participant_id)
     else:
         form = DiagnosisForm(initial={"held_on": timezone.localdate()})
     return render(request, "coaching/diagnosis_form.html", {"form": form, "enrolment": enrolment, "diagnosis": found})

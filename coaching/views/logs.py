@@ -131,6 +131,7 @@ def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("coaching:log_detail", pk=updated.pk)
     else:
         form = DialogueLogForm(initial=DialogueLogForm.initial_for(log))
+        trail.read(log, participant_id=log.enrolment.participant_id)
     return render(
         request,
         "coaching/log_form.html",
@@ -141,6 +142,7 @@ def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def log_versions(request: HttpRequest, pk: int) -> HttpResponse:
     log, _ = fetch_log(request, pk, Action.VIEW)
+    trail.read(log, participant_id=log.enrolment.participant_id)
     return render(
         request,
         "coaching/log_versions.html",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from audit.models import AuditAction, AuditEvent
 from coaching import services
 from coaching.models import AgreementStatus, DialogueLog, InitialDiagnosis
-from tests.coaching.factories import SESSION_DAY, action_step, agreed_log
+from tests.coaching.factories import SESSION_DAY, DialogueLogFactory, action_step, agreed_log
 from tests.files import samples
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +142,17 @@ def test_auditing_a_read_is_one_insert_and_no_other_query(client, world):
     touching_the_trail = [q["sql"] for q in queries if "audit_auditevent" in q["sql"]]
     assert len(touching_the_trail) == 1
     assert touching_the_trail[0].startswith("INSERT")
+
+
+def test_the_coach_opening_a_log_or_a_diagnosis_to_change_it_is_a_read(client, world):
+    draft = DialogueLogFactory(enrolment=world.enrolment, coach=world.coach)
+    _get(client, world.coach, reverse("coaching:log_edit", args=[draft.pk]))
+    assert _reads() == [(AuditAction.READ, world.coach.pk, "coaching.dialoguelog", str(draft.pk))]
+    agreed = agreed_log(enrolment=world.enrolment, coach=world.coach, session_on=SESSION_DAY)
+    _get(client, world.coach, reverse("coaching:log_new_version", args=[agreed.pk]))
+    assert _reads() == [(AuditAction.READ, world.coach.pk, "coaching.dialoguelog", str(agreed.pk))]
+    _get(client, world.tutor, reverse("coaching:log_versions", args=[agreed.pk]))
+    assert _reads() == [(AuditAction.READ, world.tutor.pk, "coaching.dialoguelog", str(agreed.pk))]
+    diagnosis = InitialDiagnosis.objects.create(enrolment=world.enrolment, coach=world.coach, held_on=SESSION_DAY)
+    _get(client, world.coach, reverse("coaching:diagnosis_edit", args=[world.enrolment.pk]))
+    assert _reads() == [(AuditAction.READ, world.coach.pk, "coaching.initialdiagnosis", str(diagnosis.pk))]
