@@ -7,6 +7,7 @@ deleting or anonymising a person must not touch, or be blocked by, the trail of 
 import datetime
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 
@@ -114,6 +115,7 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
     @property
+    @admin.display(description="When (UTC)")
     def at_utc(self) -> str:
         return self.at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
 

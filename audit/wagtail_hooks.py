@@ -75,7 +75,7 @@ class AuditEventViewSet(ModelViewSet):
     index_view_class = AuditEventIndexView
     list_per_page = 50
     list_display = [
-        Column("at", label="When (UTC)", accessor="at_utc", sort_key="at"),
+        "at_utc",  # the first column links to the whole event
         Column("actor", label="Who acted"),
         Column("action", label="Action", accessor="action_label"),
         Column("record", label="Record", accessor="record_label"),

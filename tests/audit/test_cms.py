@@ -36,6 +36,9 @@ def test_the_leader_sees_who_did_what_to_which_record(client, leader):
     content = page.content.decode()
     for expected in ("Tomas Tutor", "Read", "programme.enrolment", "Pia Participant", "Success"):
         assert expected in content
+    event = AuditEvent.objects.get(action=AuditAction.READ)
+    assert reverse("audit_trail:inspect", args=[event.pk]) in content
+    assert event.at_utc in content
 
 
 def test_the_trail_is_searched_by_person_participant_action_and_date(client, leader):
