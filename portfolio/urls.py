@@ -7,6 +7,7 @@ app_name = "portfolio"
 urlpatterns = [
     path("", views.index, name="index"),
     path("participants/<int:enrolment_id>/", views.home, name="home"),
+    path("participants/<int:enrolment_id>/coverage/", views.coverage, name="coverage"),
     path("participants/<int:enrolment_id>/evidence/new/", views.evidence_create, name="evidence_create"),
     path("participants/<int:enrolment_id>/reflections/new/", views.reflection_create, name="reflection_create"),
     path("participants/<int:enrolment_id>/enquiries/new/", views.enquiry_create, name="enquiry_create"),

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from portfolio import coverage as coverage_selector
 from portfolio import selectors, services
 from portfolio.forms import EnquiryForm, EvidenceForm, FilterForm, ReflectionForm, SectionForm
 from portfolio.models import Enquiry, Evidence
@@ -78,6 +79,21 @@ def home(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             "is_participant": enrolment.participant_id == request.user.pk,
             "query": request.GET,
         },
+    )
+
+
+@login_required
+def coverage(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """Content areas by phases: what the participant has, and what is thin."""
+    enrolment = _enrolment(enrolment_id)
+    found = coverage_selector.coverage(request.user, enrolment)
+    readable_now = access.can(request.user, Action.VIEW, Evidence(enrolment=enrolment, relates_to=timezone.localdate()))
+    if not readable_now and not any(cell.total for row in found.rows for cell in row.cells):
+        raise Http404("No such portfolio.")
+    return render(
+        request,
+        "portfolio/coverage.html",
+        {"enrolment": enrolment, "coverage": found, "is_participant": enrolment.participant_id == request.user.pk},
     )
 
 
