@@ -4,6 +4,8 @@ An invitation is never edited: resend it, or send a new one once it has expired.
 from django import forms
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin import messages
@@ -146,7 +148,13 @@ class InvitationViewSet(ModelViewSet):
         Column("roles", label="Roles", accessor="role_labels"),
         DateColumn("sent_at", label="Sent"),
         DateColumn("accepted_at", label="Accepted"),
-        DateColumn("expires_at", label="Expires"),
+        # A date, not Wagtail's "x ago", which says "Just now" for every date still to come.
+        Column(
+            "expires_at",
+            label="Expires",
+            accessor=lambda i: date_format(timezone.localtime(i.expires_at), "j F Y"),
+            sort_key="expires_at",
+        ),
     ]
     list_filter = ["school"]
     search_fields = ["email", "first_name", "last_name"]

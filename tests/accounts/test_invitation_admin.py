@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import Invitation
 from accounts.roles import Role
@@ -41,6 +42,14 @@ def test_leader_sees_invitations_with_their_roles_and_dates(client, leader):
     assert response.status_code == 200
     assert b"listed@example.org" in response.content
     assert b"In-school coach, Headteacher" in response.content
+
+
+def test_the_list_shows_the_date_an_invitation_expires(client, leader):
+    expires_at = timezone.now() + datetime.timedelta(days=14)
+    InvitationFactory(email="waiting@example.org", expires_at=expires_at)
+    body = client.get(INDEX).content.decode()
+    assert date_format(timezone.localtime(expires_at), "j F Y") in body
+    assert "Just now" not in body
 
 
 @pytest.mark.parametrize("role", [Role.COACH, Role.TUTOR, Role.PARTICIPANT])
