@@ -5,12 +5,12 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal import auth as totp_auth
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
     generate_totp_secret,
     hotp_value,
-    yield_hotp_counters_from_time,
 )
 from django.core import mail
 from django.urls import reverse
@@ -43,8 +43,15 @@ def _signed_in_as(client, user) -> bool:
 
 
 def _current_code(secret: str) -> str:
-    counters = list(yield_hotp_counters_from_time())
+    counters = list(totp_auth.yield_hotp_counters_from_time())
     return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
+@pytest.fixture(autouse=True)
+def _one_totp_window(monkeypatch):
+    # A code computed here and checked a moment later must not fall either side of a 30-second tick.
+    counter = next(iter(totp_auth.yield_hotp_counters_from_time()))
+    monkeypatch.setattr(totp_auth, "yield_hotp_counters_from_time", lambda: iter([counter]))
 
 
 # --- Email and password.
@@ -210,6 +217,32 @@ def test_with_totp_sign_in_asks_for_the_code_and_lands_on_the_role_home(client, 
     assert _signed_in_as(client, user)
     assert response.redirect_chain[-1][0] == HOMES[role]
     assert response.status_code == 200
+
+
+def test_a_correct_code_used_a_moment_ago_says_to_wait_for_the_next_one(client):
+    user = UserFactory(roles=[Role.TUTOR])
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    _sign_in(client, user.email)
+    client.post(reverse("mfa_authenticate"), {"code": _current_code(secret)})
+    assert _signed_in_as(client, user)
+    client.logout()
+
+    _sign_in(client, user.email)
+    response = client.post(reverse("mfa_authenticate"), {"code": _current_code(secret)})
+    assert not _signed_in_as(client, user)
+    body = response.content.decode()
+    assert "This code has just been used. Wait for your authenticator app to show the next code" in body
+    assert "Incorrect code" not in body
+
+
+def test_a_wrong_code_is_still_called_incorrect(client):
+    user = UserFactory(roles=[Role.TUTOR])
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    _sign_in(client, user.email)
+    wrong = "000000" if _current_code(secret) != "000000" else "111111"
+    assert "Incorrect code" in client.post(reverse("mfa_authenticate"), {"code": wrong}).content.decode()
 
 
 def test_with_totp_a_role_that_needs_it_is_not_sent_to_setup_again(client):
