@@ -46,3 +46,13 @@ setup_assets() {
   echo "==> Compiling the stylesheet"
   npm run --silent build
 }
+
+portal_base_url() {
+  # Where emails should link for a server on $PORT ("8100", "127.0.0.1:8100" or "0.0.0.0:8100"),
+  # unless PORTAL_BASE_URL already says.
+  if [ -n "${PORTAL_BASE_URL:-}" ]; then echo "$PORTAL_BASE_URL"; return; fi
+  local addr=${PORT:-127.0.0.1:8000}
+  case "$addr" in *:*) ;; *) addr="127.0.0.1:$addr" ;; esac
+  case "$addr" in 0.0.0.0:*) addr="localhost:${addr#0.0.0.0:}" ;; esac
+  echo "http://$addr"
+}
