@@ -120,10 +120,21 @@ class AuditEvent(models.Model):
         return self.at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
     @property
+    @admin.display(description="Record")
     def record_label(self) -> str:
         return f"{self.record_kind} {self.record_id}".strip()
 
     @property
+    @admin.display(description="Who acted")
+    def who(self):
+        """The person who acted, if any (and if still there)."""
+        try:
+            return self.actor
+        except models.ObjectDoesNotExist:
+            return None
+
+    @property
+    @admin.display(description="Participant")
     def participant(self):
         """The participant whose enrolment the event concerns, if any (and if still there)."""
         try:
@@ -132,6 +143,7 @@ class AuditEvent(models.Model):
             return None
 
     @property
+    @admin.display(description="Action")
     def action_label(self) -> str:
         try:
             return AuditAction(self.action).label

@@ -83,17 +83,18 @@ class AuditEventViewSet(ModelViewSet):
         Column("outcome", label="Outcome", accessor="get_outcome_display"),
         Column("client_address", label="Address"),
     ]
+    # Properties that survive a person or an enrolment removed since (the rows keep their ids).
     inspect_view_fields = [
-        "at",
-        "actor",
-        "action",
-        "record_kind",
-        "record_id",
-        "enrolment",
+        "at_utc",
+        "who",
+        "action_label",
+        "record_label",
+        "participant",
+        "enrolment_id",
         "outcome",
         "client_address",
+        "detail",
     ]
-    inspect_view_fields += ["detail"]
 
     def get_permissions_to_register(self):
         # Reading is decided by audit.permissions, never by a permission a group could be given.

@@ -120,3 +120,14 @@ def test_the_django_admin_has_no_page_for_the_trail(client):
     assert client.get("/django-admin/audit/auditevent/").status_code == 404
     assert client.post(f"/django-admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 404
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_an_event_about_a_person_since_removed_still_lists_and_opens(client, leader):
+    gone = UserFactory(first_name="Gone", last_name="Away")
+    event = trail.record(AuditAction.SIGN_IN, actor=gone)
+    gone.delete()
+    assert client.get(INDEX).status_code == 200
+    detail = client.get(reverse("audit_trail:inspect", args=[event.pk]))
+    assert detail.status_code == 200
+    assert b"Gone Away" not in detail.content
+    assert AuditEvent.objects.get(pk=event.pk).actor_id == event.actor_id
