@@ -50,6 +50,9 @@ class AuditAction(models.TextChoices):
     LEARNING_PLAN_CHANGE = "learning_plan_change", "Learning goal added"
     LEARNING_PLAN_REVIEW = "learning_plan_review", "Learning plan revisited"
     EVIDENCE_ADD = "evidence_add", "Evidence attached"
+    # The participant's portfolio (portfolio.services).
+    PORTFOLIO_ADD = "portfolio_add", "Portfolio record added"
+    PORTFOLIO_CHANGE = "portfolio_change", "Portfolio record changed"
     # Reads by someone other than the participant, and requests the access policy refused.
     READ = "read", "Read"
     READ_SUMMARY = "read_summary", "Read a summary"

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from audit import trail
 from portfolio import coverage as coverage_selector
 from portfolio import selectors, services
 from portfolio.forms import EnquiryForm, EvidenceForm, FilterForm, ReflectionForm, SectionForm
@@ -133,6 +134,7 @@ def evidence_create(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 @login_required
 def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence, actions = _fetch(request, selectors.evidence_detail(pk), Action.VIEW)
+    trail.read(evidence, participant_id=evidence.enrolment.participant_id)
     return render(
         request,
         "portfolio/evidence_detail.html",
@@ -203,6 +205,7 @@ def reflection_create(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 @login_required
 def reflection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reflection, actions = _fetch(request, selectors.reflection_detail(pk), Action.VIEW)
+    trail.read(reflection, participant_id=reflection.enrolment.participant_id)
     return render(
         request,
         "portfolio/reflection_detail.html",
@@ -274,6 +277,7 @@ def enquiry_create(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 @login_required
 def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enquiry, actions = _fetch(request, selectors.enquiry_detail(pk), Action.VIEW)
+    trail.read(enquiry, participant_id=enquiry.enrolment.participant_id)
     return render(
         request,
         "portfolio/enquiry_detail.html",

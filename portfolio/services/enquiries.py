@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from audit import trail
 from coaching import richtext
 from portfolio.models import Enquiry, EnquiryCitation
 from portfolio.services import _common as c
@@ -56,15 +57,18 @@ def _apply(enquiry: Enquiry, content: EnquiryContent, areas: set[int]) -> Enquir
 def enquiry_create(*, by: User, enrolment: Enrolment, content: EnquiryContent) -> Enquiry:
     """The participant starts an enquiry; its sections are written one at a time."""
     c.require_change(by, Enquiry(enrolment=enrolment, started_on=content.started_on or timezone.localdate()))
-    areas = _check(content)
-    return _apply(Enquiry(enrolment=enrolment), content, areas)
+    enquiry = _apply(Enquiry(enrolment=enrolment), content, _check(content))
+    trail.record(trail.Action.PORTFOLIO_ADD, record=enquiry, actor=by)
+    return enquiry
 
 
 @transaction.atomic
 def enquiry_update(*, by: User, enquiry: Enquiry, version: int, content: EnquiryContent) -> Enquiry:
     c.require_change(by, enquiry)
     c.claim(enquiry, version)
-    return _apply(enquiry, content, _check(content))
+    _apply(enquiry, content, _check(content))
+    trail.record(trail.Action.PORTFOLIO_CHANGE, record=enquiry, actor=by)
+    return enquiry
 
 
 @transaction.atomic
@@ -99,4 +103,5 @@ def enquiry_section_save(*, by: User, enquiry: Enquiry, section: str, version: i
         [EnquiryCitation(enquiry=enquiry, section=section, evidence_id=pk) for pk in sorted(evidence_ids)]
         + [EnquiryCitation(enquiry=enquiry, section=section, log_id=pk) for pk in sorted(log_ids)]
     )
+    trail.record(trail.Action.PORTFOLIO_CHANGE, record=enquiry, actor=by, detail={"section": section})
     return enquiry

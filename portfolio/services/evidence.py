@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from audit import trail
 from coaching import richtext
 from files.errors import FileRefused
 from files.services import private_file_store
@@ -110,7 +111,9 @@ def evidence_create(*, by: User, enrolment: Enrolment, content: EvidenceContent)
     """The participant adds a piece of evidence to their portfolio."""
     c.require_change(by, Evidence(enrolment=enrolment, relates_to=content.relates_to or timezone.localdate()))
     tags, log_ids = _check(by=by, enrolment=enrolment, content=content)
-    return _apply(Evidence(enrolment=enrolment), content, tags, log_ids, by=by)
+    evidence = _apply(Evidence(enrolment=enrolment), content, tags, log_ids, by=by)
+    trail.record(trail.Action.PORTFOLIO_ADD, record=evidence, actor=by)
+    return evidence
 
 
 @transaction.atomic
@@ -120,4 +123,6 @@ def evidence_update(*, by: User, evidence: Evidence, version: int, content: Evid
     c.claim(evidence, version)
     has_file = evidence.files.filter(replaced_at__isnull=True).exists()
     tags, log_ids = _check(by=by, enrolment=evidence.enrolment, content=content, has_file=has_file)
-    return _apply(evidence, content, tags, log_ids, by=by)
+    _apply(evidence, content, tags, log_ids, by=by)
+    trail.record(trail.Action.PORTFOLIO_CHANGE, record=evidence, actor=by)
+    return evidence

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from audit import trail
 from coaching import richtext
 from portfolio.models import Reflection
 from portfolio.services import _common as c
@@ -67,7 +68,9 @@ def reflection_create(*, by: User, enrolment: Enrolment, content: ReflectionCont
     """The participant adds an entry to their journal."""
     c.require_change(by, Reflection(enrolment=enrolment, written_on=content.written_on or timezone.localdate()))
     areas, links = _check(by=by, enrolment=enrolment, content=content)
-    return _apply(Reflection(enrolment=enrolment), content, areas, links)
+    reflection = _apply(Reflection(enrolment=enrolment), content, areas, links)
+    trail.record(trail.Action.PORTFOLIO_ADD, record=reflection, actor=by)
+    return reflection
 
 
 @transaction.atomic
@@ -76,4 +79,6 @@ def reflection_update(*, by: User, reflection: Reflection, version: int, content
     c.require_change(by, reflection)
     c.claim(reflection, version)
     areas, links = _check(by=by, enrolment=reflection.enrolment, content=content)
-    return _apply(reflection, content, areas, links)
+    _apply(reflection, content, areas, links)
+    trail.record(trail.Action.PORTFOLIO_CHANGE, record=reflection, actor=by)
+    return reflection

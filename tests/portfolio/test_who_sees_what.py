@@ -8,12 +8,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from portfolio import services
 from portfolio.models import Enquiry, Evidence, Reflection
 from programme import services as programme_services
-from tests.factories import SchoolFactory, UserFactory, staff
+from tests.factories import SchoolFactory, UserFactory, enrol, staff
 from tests.portfolio.factories import DAY, EnquiryFactory, EvidenceFactory, ReflectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +188,14 @@ def test_after_a_move_the_participant_keeps_writing_and_no_head_reads_anything(c
     assert write(client, world.participant, before["reflection"], "reflection") == 200  # the form again: body missing
     response = client.get(reverse("portfolio:evidence_edit", args=[before["evidence"].pk]))
     assert response.status_code == 200
+
+
+def test_a_coach_whose_period_has_not_begun_reads_nothing_yet(client, world):
+    today = timezone.localdate()
+    enrolment = enrol(world.school, starts_on=today - datetime.timedelta(days=60))
+    later = staff(Role.COACH, world.school)
+    programme_services.coach_assign(enrolment=enrolment, coach=later, starts_on=today + datetime.timedelta(days=30))
+    found = records(enrolment, today - datetime.timedelta(days=10))
+    for kind in ("evidence", "reflection", "enquiry"):
+        assert read(client, later, found[kind]) == 404
+    assert client.get(reverse("portfolio:home", args=[enrolment.pk])).status_code == 404
