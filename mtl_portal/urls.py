@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
@@ -9,6 +11,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts import views as account_views
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static_url("favicon.ico"))),
     # Both admin sites sign people in through allauth, so MFA and rate limits always apply.
     path("django-admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
