@@ -5,12 +5,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.links import invitation_url
 from accounts.models import Invitation
 
 
 def send_invitation_email(*, invitation_id: int) -> None:
-    from accounts.services import invitation_url
-
     invitation = Invitation.objects.select_related("invited_by").get(pk=invitation_id)
     if invitation.is_accepted:
         return

@@ -9,12 +9,14 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.links import invitation_token_data
 from accounts.models import Invitation, RoleGrant, User
 from accounts.roles import PROGRAMME_LEADERS_GROUP, Role
+from accounts.tasks import send_invitation
 from audit import trail
+from programme.models import StaffMembership
+from programme.services import staff_membership_start
 from ui.errors import RuleError
-
-_INVITATION_SALT = "accounts.invitation"
 
 
 class InvitationError(Exception):
@@ -41,18 +43,6 @@ def role_revoke(*, user: User, role: str) -> None:
     user.__dict__.pop("roles", None)
 
 
-def invitation_token(invitation: Invitation) -> str:
-    """The secret part of the link. Signed, so the database never holds a usable token."""
-    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=_INVITATION_SALT)
-
-
-def invitation_url(invitation: Invitation) -> str:
-    from django.urls import reverse
-
-    path = reverse("accounts:invitation_accept", kwargs={"token": invitation_token(invitation)})
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
-
-
 @transaction.atomic
 def invitation_create(
     *,
@@ -65,9 +55,7 @@ def invitation_create(
 ) -> Invitation:
     """Record an invitation and send it by email once the transaction has committed. Refused, with
     RuleError, for someone who already has an account or an invitation waiting, and for
-    roles that are missing or unknown."""
-    from accounts.tasks import send_invitation
-
+    roles that are missing or unknown, or a coach or head invited without their school."""
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise RuleError("Someone already has an account with this email address.", rule="account_exists", field="email")
@@ -84,6 +72,13 @@ def invitation_create(
     unknown = sorted(str(role) for role in roles - set(Role.values))
     if unknown:
         raise RuleError(f"Not a role on the programme: {', '.join(unknown)}.", rule="roles", field="roles")
+    needing_school = sorted(Role(role).label.lower() for role in roles & set(StaffMembership.StaffRole.values))
+    if needing_school and school is None:
+        raise RuleError(
+            f"Choose the school: an invited {' and '.join(needing_school)} is a member of a school's staff.",
+            rule="school_needed",
+            field="school",
+        )
     invitation = Invitation.objects.create(
         email=email,
         first_name=first_name,
@@ -101,8 +96,6 @@ def invitation_create(
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation) -> Invitation:
     """A fresh link and a fresh expiry; the old link stops working."""
-    from accounts.tasks import send_invitation
-
     if invitation.is_accepted:
         raise InvitationError("This invitation has already been accepted.")
     invitation.nonce = Invitation._meta.get_field("nonce").default()
@@ -116,7 +109,7 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
 def invitation_from_token(token: str) -> Invitation:
     """The invitation a link points to, or InvitationError saying plainly why it cannot be used."""
     try:
-        data = signing.loads(token, salt=_INVITATION_SALT)
+        data = invitation_token_data(token)
         invitation = Invitation.objects.get(pk=data["i"])
     except (signing.BadSignature, KeyError, TypeError, Invitation.DoesNotExist) as exc:
         raise InvitationError("This invitation link is not valid. Check you copied the whole link.") from exc
@@ -153,9 +146,6 @@ def invitation_accept(*, token: str, password: str) -> User:
     for role in invitation.roles:
         role_grant(user=user, role=role)
     if invitation.school_id:
-        from programme.models import StaffMembership
-        from programme.services import staff_membership_start
-
         for role in invitation.roles:
             if role in StaffMembership.StaffRole.values:
                 staff_membership_start(user=user, school=invitation.school, role=role, starts_on=timezone.localdate())

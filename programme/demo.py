@@ -29,7 +29,7 @@ from django.utils import timezone
 from accounts.models import RoleGrant, User
 from accounts.roles import MFA_REQUIRED_ROLES, Role
 from accounts.services import role_grant
-from programme import services
+from programme import selectors, services
 from programme.models import (
     ChallengeCategory,
     CoachAssignment,
@@ -38,7 +38,6 @@ from programme.models import (
     Enrolment,
     Phase,
     Post,
-    ProgrammeSettings,
     Region,
     School,
     SchoolPhase,
@@ -439,6 +438,8 @@ def _demo_participant(
         first_post_started_on=plan.first_post_started_on,
         programme_started_on=plan.programme_started_on,
         post=plan.post,
+        # The demo places its participant part-way through the programme, so the start is in the past.
+        backdated_reason="Demonstration data: a participant part-way through the programme.",
         by=leader,
     )
     services.coach_assign(enrolment=enrolment, coach=coach, starts_on=plan.programme_started_on, by=leader)
@@ -463,8 +464,7 @@ def seed_demo(*, participants: int = DEFAULT_PARTICIPANTS, today: datetime.date 
     if participants < 1:
         raise DemoError("The demo needs at least one participant.")
     today = today or timezone.localdate()
-    settings = ProgrammeSettings.load()
-    summer = (settings.summer_term_starts_month, settings.summer_term_starts_day)
+    summer = selectors.summer_term_start()
     password_hash = make_password(DEMO_PASSWORD)  # hashed once, shared by every demo account
 
     schools = _schools()

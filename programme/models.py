@@ -221,7 +221,17 @@ class Enrolment(models.Model):
     post = models.CharField(max_length=30, choices=Post.choices, default=Post.CLASS_TEACHER)
     current_phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    # Set when the start was more than 30 days before the enrolment was made (programme.rules.timing).
+    backdated_reason = models.TextField(
+        "why the start is backdated",
+        blank=True,
+        max_length=2000,
+        help_text="Needed when the programme started more than 30 days before today. Kept in the enrolment's history.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["participant__last_name", "participant__first_name"]
@@ -235,6 +245,10 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} ({self.cohort})"
+
+    @property
+    def is_backdated(self) -> bool:
+        return bool(self.backdated_reason)
 
 
 class PhaseChange(models.Model):

@@ -2,12 +2,51 @@
 
 import datetime
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.roles import Role
 from programme import access
 from programme.access import Relation
-from programme.models import CoachAssignment, Enrolment, SchoolPlacement, TutorAssignment
+from programme.models import (
+    CoachAssignment,
+    Enrolment,
+    ProgrammeSettings,
+    School,
+    SchoolPlacement,
+    TutorAssignment,
+)
+
+
+def summer_term_start() -> tuple[int, int]:
+    """(month, day) the summer term starts, the provider's setting; the timing rules take it."""
+    s = ProgrammeSettings.load()
+    return (s.summer_term_starts_month, s.summer_term_starts_day)
+
+
+def school_at(enrolment: Enrolment, day: datetime.date) -> School | None:
+    placement = enrolment.school_placements.covering(day).select_related("school").first()
+    return placement.school if placement else None
+
+
+def search_people(queryset: QuerySet, query: str, person: str = "") -> QuerySet:
+    """Every word typed must match the person's first name, last name or email. `person` is the path
+    to the person from the queryset's model ("" when it lists people)."""
+    prefix = f"{person}__" if person else ""
+    for word in query.split():
+        queryset = queryset.filter(
+            Q(**{f"{prefix}first_name__icontains": word})
+            | Q(**{f"{prefix}last_name__icontains": word})
+            | Q(**{f"{prefix}email__icontains": word})
+        )
+    return queryset
+
+
+def enrolable_participants() -> QuerySet[User]:
+    """People invited as participants, with no active enrolment: whom a leader may enrol."""
+    active = Enrolment.objects.filter(participant=OuterRef("pk"), status=Enrolment.Status.ACTIVE)
+    return User.objects.filter(is_active=True, role_grants__role=Role.PARTICIPANT).exclude(Exists(active)).distinct()
 
 
 def _with_current_people(qs: QuerySet[Enrolment], on: datetime.date) -> QuerySet[Enrolment]:

@@ -8,6 +8,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
@@ -18,21 +19,17 @@ from programme.models import (
     Enrolment,
     Phase,
     PhaseChange,
-    ProgrammeSettings,
     School,
     SchoolPlacement,
     StaffMembership,
     TutorAssignment,
 )
-from programme.rules import eligibility, periods, timing
+from programme.rules import assignments, eligibility, periods, timing
+from programme.rules.phases import check_progression
+from programme.selectors import school_at, summer_term_start
 from ui.errors import RuleError
 
 _DAY = datetime.timedelta(days=1)
-
-
-def _summer_term_start() -> tuple[int, int]:
-    s = ProgrammeSettings.load()
-    return (s.summer_term_starts_month, s.summer_term_starts_day)
 
 
 def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
@@ -89,11 +86,6 @@ def _check_not_already(model, *, enrolment: Enrolment, person_field: str, person
             rule="period_overlap",
             field=person_field,
         )
-
-
-def school_at(enrolment: Enrolment, day: datetime.date) -> School | None:
-    placement = enrolment.school_placements.covering(day).select_related("school").first()
-    return placement.school if placement else None
 
 
 @transaction.atomic
@@ -173,41 +165,28 @@ def enrolment_create(
     first_post_started_on: datetime.date,
     programme_started_on: datetime.date,
     post: str,
+    backdated_reason: str = "",
     by: User | None = None,
+    today: datetime.date | None = None,
 ) -> Enrolment:
-    """Check eligibility and timing, then enrol the participant at their school in phase 1."""
-    if programme_started_on < cohort.opens_on:
-        raise RuleError(
-            f"{cohort} opens on {_day(cohort.opens_on)}; the programme cannot start before then.",
-            rule="cohort_opens",
-            field="programme_started_on",
-        )
-    failures = eligibility.check_eligibility(
-        list(cohort.eligibility_rules.all()),
-        eligibility.Candidate(qts_year=qts_awarded_on.year, school=school, post=post),
-    )
-    if failures:
-        raise RuleError(
-            "Not eligible for this cohort: " + " ".join(f.message for f in failures),
-            rule="eligibility",
-            field="cohort",
-        )
-    if first_post_started_on < timing.anniversary(qts_awarded_on, -1):
-        raise RuleError(
-            "The first teaching post cannot start more than a year before qualified teacher status.",
-            rule="dates",
-            field="first_post_started_on",
-        )
-    timing.check_programme_start(
+    """Check who is enrolled, eligibility and timing, reporting every broken rule at once; then enrol
+    the participant at their school in phase 1. A start more than 30 days before `today` is backdated
+    and needs a reason, kept with the enrolment (programme.rules.timing)."""
+    today = today or timezone.localdate()
+    broken = _enrolment_problems(
+        participant=participant,
+        cohort=cohort,
+        school=school,
+        qts_awarded_on=qts_awarded_on,
         first_post_started_on=first_post_started_on,
         programme_started_on=programme_started_on,
-        summer_term_start=_summer_term_start(),
+        post=post,
+        backdated_reason=backdated_reason,
+        today=today,
     )
-    _check_not_enrolled(participant=participant, cohort=cohort)
-    if Role.PARTICIPANT not in participant.roles:
-        from accounts.services import role_grant
-
-        role_grant(user=participant, role=Role.PARTICIPANT)
+    if broken:
+        raise RuleError.together(broken)
+    backdated = timing.is_backdated(programme_started_on, today)
     try:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(
@@ -218,52 +197,99 @@ def enrolment_create(
                 programme_started_on=programme_started_on,
                 post=post,
                 current_phase=Phase.objects.get(number=1),
+                backdated_reason=backdated_reason.strip() if backdated else "",
+                created_by=by,
             )
     except IntegrityError:
         # Someone enrolled the participant between the check above and this insert; the database's
         # constraints refused the second enrolment. Say so as the check would have.
-        _check_not_enrolled(participant=participant, cohort=cohort)
+        if enrolled := _already_enrolled(participant=participant, cohort=cohort):
+            raise RuleError.together(enrolled) from None
         raise
     SchoolPlacement.objects.create(enrolment=enrolment, school=school, starts_on=programme_started_on, created_by=by)
     trail.record(trail.Action.ENROLMENT_CREATE, record=enrolment, actor=by)
     return enrolment
 
 
-def _check_not_enrolled(*, participant: User, cohort: Cohort) -> None:
-    if Enrolment.objects.filter(participant=participant, status=Enrolment.Status.ACTIVE).exists():
-        raise RuleError(
-            f"{participant} already has an active enrolment.", rule="one_active_enrolment", field="participant"
+def _enrolment_problems(
+    *,
+    participant: User,
+    cohort: Cohort,
+    school: School,
+    qts_awarded_on: datetime.date,
+    first_post_started_on: datetime.date,
+    programme_started_on: datetime.date,
+    post: str,
+    backdated_reason: str,
+    today: datetime.date,
+) -> list[RuleError]:
+    broken = []
+    if Role.PARTICIPANT not in participant.roles:
+        broken.append(
+            RuleError(
+                f"{participant} has not been invited as a participant. Invite them with the participant role first.",
+                rule="participant_role",
+                field="participant",
+            )
         )
-    if Enrolment.objects.filter(participant=participant, cohort=cohort).exists():
-        raise RuleError(
-            f"{participant} has already been enrolled in {cohort}.", rule="one_enrolment_per_cohort", field="cohort"
-        )
-
-
-def _check_coach(*, enrolment: Enrolment, coach: User, starts_on: datetime.date, partner_school: School | None):
-    if coach.pk == enrolment.participant_id:
-        raise RuleError("Nobody can coach themselves.", rule="no_self_coaching", field="coach")
-    if Role.COACH not in coach.roles:
-        raise RuleError(f"{coach} does not hold the coach role.", rule="coach_role", field="coach")
-    school = partner_school or school_at(enrolment, starts_on)
-    if school is None:
-        raise RuleError(
-            f"The participant is not placed at a school on {starts_on:%d/%m/%Y}.",
-            rule="coach_school",
-            field="starts_on",
-        )
-    at_school = (
-        StaffMembership.objects.covering(starts_on)
-        .filter(user=coach, school=school, role=StaffMembership.StaffRole.COACH)
-        .exists()
+    broken += _already_enrolled(participant=participant, cohort=cohort)
+    failures = eligibility.check_eligibility(
+        list(cohort.eligibility_rules.all()),
+        eligibility.Candidate(qts_year=qts_awarded_on.year, school=school, post=post),
     )
-    if not at_school:
-        raise RuleError(
-            f"{coach} is not a coach at {school} on {starts_on:%d/%m/%Y}. A coach must be at the participant's "
-            "school, or at a partner school you name.",
-            rule="coach_school",
-            field="coach",
+    if failures:
+        broken.append(
+            RuleError(
+                "Not eligible for this cohort: " + " ".join(f.message for f in failures),
+                rule="eligibility",
+                field="cohort",
+            )
         )
+    if first_post_started_on < timing.anniversary(qts_awarded_on, -1):
+        broken.append(
+            RuleError(
+                "The first teaching post cannot start more than a year before qualified teacher status.",
+                rule="dates",
+                field="first_post_started_on",
+            )
+        )
+    if programme_started_on < cohort.opens_on:
+        broken.append(
+            RuleError(
+                f"{cohort} opens on {_day(cohort.opens_on)}; the programme cannot start before then.",
+                rule="cohort_opens",
+                field="programme_started_on",
+            )
+        )
+    try:
+        timing.check_programme_start(
+            first_post_started_on=first_post_started_on,
+            programme_started_on=programme_started_on,
+            summer_term_start=summer_term_start(),
+            recorded_on=today,
+            backdated_reason=backdated_reason,
+        )
+    except RuleError as error:
+        broken.append(error)
+    return broken
+
+
+def _already_enrolled(*, participant: User, cohort: Cohort) -> list[RuleError]:
+    if Enrolment.objects.filter(participant=participant, status=Enrolment.Status.ACTIVE).exists():
+        return [
+            RuleError(
+                f"{participant} already has an active enrolment.", rule="one_active_enrolment", field="participant"
+            )
+        ]
+    if Enrolment.objects.filter(participant=participant, cohort=cohort).exists():
+        return [
+            RuleError(
+                f"{participant} has already been enrolled in {cohort}.",
+                rule="one_enrolment_per_cohort",
+                field="cohort",
+            )
+        ]
+    return []
 
 
 @transaction.atomic
@@ -278,7 +304,7 @@ def coach_assign(
     """Make `coach` the participant's coach from `starts_on`, ending any current coach's period."""
     enrolment = _lock_enrolment(enrolment)
     _check_active(enrolment)
-    _check_coach(enrolment=enrolment, coach=coach, starts_on=starts_on, partner_school=partner_school)
+    assignments.check_coach(enrolment=enrolment, coach=coach, starts_on=starts_on, partner_school=partner_school)
     owner = {"enrolment": enrolment}
     _check_not_already(CoachAssignment, enrolment=enrolment, person_field="coach", person=coach, on=starts_on)
     _close_current(CoachAssignment, owner_filter=owner, from_day=starts_on, what="coach")
@@ -300,10 +326,7 @@ def tutor_assign(
 ) -> TutorAssignment:
     enrolment = _lock_enrolment(enrolment)
     _check_active(enrolment)
-    if tutor.pk == enrolment.participant_id:
-        raise RuleError("Nobody can assess themselves.", rule="no_self_assessment", field="tutor")
-    if Role.TUTOR not in tutor.roles:
-        raise RuleError(f"{tutor} does not hold the tutor role.", rule="tutor_role", field="tutor")
+    assignments.check_tutor(enrolment=enrolment, tutor=tutor)
     owner = {"enrolment": enrolment}
     _check_not_already(TutorAssignment, enrolment=enrolment, person_field="tutor", person=tutor, on=starts_on)
     _close_current(TutorAssignment, owner_filter=owner, from_day=starts_on, what="tutor")
@@ -380,8 +403,6 @@ def school_move(
 def phase_progress(*, enrolment: Enrolment, to_phase: Phase, by: User | None = None, note: str = "") -> Enrolment:
     """Move the participant on to the next phase, recording who decided and why. Programme leaders
     call this from the CMS; the tutor's progression decision will call it too."""
-    from programme.rules.phases import check_progression
-
     enrolment = _lock_enrolment(enrolment)
     _check_active(enrolment)
     from_phase = enrolment.current_phase

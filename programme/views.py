@@ -9,7 +9,7 @@ from django.utils import timezone
 from coaching.needs_you import needs_you
 from programme import access, selectors
 from programme.access import Relation
-from programme.models import ContentArea, Phase, ProgrammeSettings
+from programme.models import ContentArea, Phase
 from programme.rules import timing
 
 PAGE_SIZE = 50
@@ -30,12 +30,11 @@ def participant_home(request: HttpRequest) -> HttpResponse:
     enrolment = selectors.enrolments_for_home(request.user, Relation.PARTICIPANT).first()
     context: dict = {"enrolment": enrolment, "phases": Phase.objects.all(), "needs": needs_you(request.user)}
     if enrolment is not None:
-        s = ProgrammeSettings.load()
         start = enrolment.first_post_started_on
         context["deadlines"] = [
             (
                 "Programme activity may start from",
-                timing.earliest_activity_date(start, (s.summer_term_starts_month, s.summer_term_starts_day)),
+                timing.earliest_activity_date(start, selectors.summer_term_start()),
             ),
             ("Latest start", timing.latest_start_date(start)),
             ("Complete the programme by", timing.completion_deadline(start)),

@@ -3,6 +3,7 @@
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from programme.admin.choosers import participant_chooser
 from programme.admin.views import KeepHistoryPolicy
 from programme.admin.viewsets import ProgrammeViewSetGroup
 from programme.models import Enrolment, StaffMembership
@@ -13,4 +14,4 @@ for model in (Enrolment, StaffMembership):
 
 @hooks.register("register_admin_viewset")
 def register_programme_viewsets():
-    return ProgrammeViewSetGroup()
+    return [ProgrammeViewSetGroup(), participant_chooser]

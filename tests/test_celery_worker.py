@@ -61,7 +61,7 @@ def test_invitation_email_is_sent_by_a_worker_through_redis(worker):
         email="new.coach@example.org",
         first_name="Nia",
         last_name="Okafor",
-        roles=[Role.COACH],
+        roles=[Role.TUTOR],
         invited_by=None,
     )
 

@@ -19,8 +19,8 @@ Errors = Mapping[str | None, list[str]]
 
 class RuleError(Exception):
     """A broken rule. `rule` names it; `errors` maps each input it is about (None: the whole form)
-    to its messages, so a service can report every broken rule at once. `field` and `message` are
-    the first of them."""
+    to its messages, so a service can report every broken rule at once (`together`, whose `rules`
+    names each). `field` and `message` are the first of them."""
 
     def __init__(self, message: str | Errors, *, rule: str = "invalid", field: str | None = None):
         if isinstance(message, str):
@@ -31,9 +31,21 @@ class RuleError(Exception):
             raise ValueError("A RuleError needs at least one message.")
         self.errors: dict[str | None, list[str]] = errors
         self.rule = rule
+        self.rules = [rule]
         self.field = next(iter(errors))
         self.message = errors[self.field][0]
         super().__init__(self.message)
+
+    @classmethod
+    def together(cls, broken: list["RuleError"]) -> "RuleError":
+        """One error reporting every rule in `broken` (not empty), so the person fixes them all at once."""
+        errors: dict[str | None, list[str]] = {}
+        for error in broken:
+            for name, texts in error.errors.items():
+                errors.setdefault(name, []).extend(texts)
+        together = cls(errors, rule=broken[0].rule)
+        together.rules = [rule for error in broken for rule in error.rules]
+        return together
 
 
 def show_on_form(form: forms.BaseForm, error: RuleError, *, fields: Mapping[str, str] | None = None) -> None:

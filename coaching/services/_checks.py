@@ -2,8 +2,9 @@
 
 import datetime
 
-from programme.models import Enrolment, ProgrammeSettings
+from programme.models import Enrolment
 from programme.rules import timing
+from programme.selectors import summer_term_start
 from ui.errors import RuleError
 
 MAX_SESSION_MINUTES = 24 * 60
@@ -13,23 +14,26 @@ def fmt(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def summer_term_start() -> tuple[int, int]:
-    s = ProgrammeSettings.load()
-    return (s.summer_term_starts_month, s.summer_term_starts_day)
-
-
-def check_session_date(
-    errors: dict[str | None, list[str]], *, enrolment: Enrolment, day: datetime.date, today: datetime.date, field: str
+def check_within_programme(
+    errors: dict[str | None, list[str]], *, enrolment: Enrolment, day: datetime.date, field: str
 ) -> None:
-    """Not in the future, and within the programme's timing rules (programme.rules.timing)."""
-    if day > today:
-        errors[field].append("The date cannot be in the future.")
-        return
+    """Within the participant's programme (programme.rules.timing.check_activity_date)."""
     try:
         timing.check_activity_date(
             first_post_started_on=enrolment.first_post_started_on,
             activity_on=day,
             summer_term_start=summer_term_start(),
+            field=field,
         )
     except RuleError as broken:
-        errors[field].append(broken.message)
+        errors.setdefault(field, []).append(broken.message)
+
+
+def check_session_date(
+    errors: dict[str | None, list[str]], *, enrolment: Enrolment, day: datetime.date, today: datetime.date, field: str
+) -> None:
+    """Not in the future, and within the participant's programme."""
+    if day > today:
+        errors.setdefault(field, []).append("The date cannot be in the future.")
+        return
+    check_within_programme(errors, enrolment=enrolment, day=day, field=field)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from coaching.models import ActionStep, DialogueLog
-from coaching.services._checks import fmt
+from coaching.services._checks import check_within_programme, fmt
 from programme import access
 from programme.access import Action
 from ui.errors import RuleError
@@ -37,6 +37,8 @@ def action_step_create(
         errors["description"] = ["Describe the action step."]
     if due_on < log.session_on:
         errors["due_on"] = [f"The due date must be on or after the session, {fmt(log.session_on)}."]
+    else:
+        check_within_programme(errors, enrolment=log.enrolment, day=due_on, field="due_on")
     if errors:
         raise RuleError(errors)
     step = ActionStep.objects.create(

@@ -26,7 +26,7 @@ from accounts.models import User
 from audit import trail
 from coaching import richtext
 from coaching.models import AgreementStatus, DialogueLog, DialogueLogVersion, ReminderKind, SessionKind, SessionSetting
-from coaching.services._checks import MAX_SESSION_MINUTES, check_session_date, fmt
+from coaching.services._checks import MAX_SESSION_MINUTES, check_session_date, check_within_programme, fmt
 from coaching.services.notices import notify_sent_for_agreement
 from coaching.services.planned_sessions import planned_session_sync
 from programme import access
@@ -92,6 +92,8 @@ def _check_content(
         errors["setting"].append("Choose where the session happened.")
     if content.next_session_on is not None and content.next_session_on < session_on:
         errors["next_session_on"].append(f"The next session must be on or after this one, {fmt(session_on)}.")
+    elif content.next_session_on is not None:
+        check_within_programme(errors, enrolment=enrolment, day=content.next_session_on, field="next_session_on")
     if content.next_session_on is None and (content.next_session_at or content.next_session_minutes):
         errors["next_session_on"].append("Enter the date of the next session, or clear its time and length.")
     if content.next_session_minutes is not None and not 0 < content.next_session_minutes <= MAX_SESSION_MINUTES:

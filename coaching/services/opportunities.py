@@ -8,24 +8,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from coaching.models import DialogueLog, LearningOpportunity
-from coaching.services._checks import fmt, summer_term_start
+from coaching.services._checks import check_within_programme, fmt
 from programme import access
 from programme.access import Action
 from programme.models import Enrolment
-from programme.rules import timing
 from ui.errors import RuleError
-
-
-def _check_opportunity_date(errors: dict[str | None, list[str]], *, enrolment: Enrolment, day: datetime.date) -> None:
-    """An opportunity may be arranged ahead, but only within the programme's timing rules."""
-    try:
-        timing.check_activity_date(
-            first_post_started_on=enrolment.first_post_started_on,
-            activity_on=day,
-            summer_term_start=summer_term_start(),
-        )
-    except RuleError as broken:
-        errors["happens_on"].append(broken.message)
 
 
 @transaction.atomic
@@ -37,7 +24,7 @@ def learning_opportunity_arrange(
         errors["kind"].append("Choose the kind of opportunity.")
     if not description.strip():
         errors["description"].append("Describe the opportunity: who, where and what for.")
-    _check_opportunity_date(errors, enrolment=enrolment, day=happens_on)
+    check_within_programme(errors, enrolment=enrolment, day=happens_on, field="happens_on")
     candidate = LearningOpportunity(enrolment=enrolment, happens_on=happens_on)
     if not errors and not access.can(coach, Action.CHANGE, candidate):
         errors["happens_on"].append(f"You are not {enrolment.participant}'s coach on {fmt(happens_on)}.")

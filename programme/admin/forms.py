@@ -11,6 +11,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from accounts.models import User
 from accounts.roles import Role
+from programme.admin.choosers import participant_chooser
 from programme.admin.concurrency import StaleEditFormMixin
 from programme.models import (
     ChallengeCategory,
@@ -22,6 +23,7 @@ from programme.models import (
     School,
     StaffMembership,
 )
+from programme.selectors import enrolable_participants
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -98,7 +100,14 @@ class EligibilityRuleForm(WagtailAdminModelForm):
 class EnrolmentCreateForm(WagtailAdminModelForm):
     """Saved only through services.enrolment_create, which checks eligibility and timing."""
 
-    participant = PersonChoiceField(queryset=User.objects.filter(is_active=True))
+    participant = PersonChoiceField(
+        queryset=User.objects.none(),
+        help_text="Someone invited as a participant who is not enrolled now. Search by name or email.",
+        error_messages={
+            "invalid_choice": "Choose someone invited as a participant who has no active enrolment.",
+            "required": "Choose the participant to enrol.",
+        },
+    )
     school = forms.ModelChoiceField(queryset=School.objects.all(), help_text="Where the participant teaches now.")
 
     class Meta:
@@ -110,10 +119,18 @@ class EnrolmentCreateForm(WagtailAdminModelForm):
             "qts_awarded_on",
             "first_post_started_on",
             "programme_started_on",
+            "backdated_reason",
             "post",
         ]
+        widgets = {"backdated_reason": forms.Textarea(attrs={"rows": 3})}
 
     field_order = Meta.fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, not at import: the chooser's widget and today's list of whom to enrol.
+        self.fields["participant"].queryset = enrolable_participants()
+        self.fields["participant"].widget = participant_chooser.widget_class()
 
     def service_kwargs(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

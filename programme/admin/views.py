@@ -3,7 +3,6 @@ a broken programme rule comes back as an error beside its field, with nothing sa
 
 import datetime
 
-from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +23,7 @@ from programme.admin import forms as admin_forms
 from programme.admin.concurrency import StaleEditViewMixin
 from programme.models import Enrolment, Phase
 from programme.rules.phases import LAST_PHASE
-from programme.selectors import school_name_on
+from programme.selectors import school_name_on, search_people
 from ui.errors import RuleError, RuleErrorsMixin, show_on_form
 
 # The enrolment viewset's name, which is also its URL namespace.
@@ -38,24 +37,14 @@ class KeepHistoryPolicy(ModelPermissionPolicy):
         return action != "delete" and super().user_has_permission(user, action)
 
 
-def search_people(queryset: QuerySet, query: str, person: str) -> QuerySet:
-    """Every word typed must match the person's first name, last name or email."""
-    for word in query.split():
-        queryset = queryset.filter(
-            Q(**{f"{person}__first_name__icontains": word})
-            | Q(**{f"{person}__last_name__icontains": word})
-            | Q(**{f"{person}__email__icontains": word})
-        )
-    return queryset
-
-
 # --- Enrolments.
 
 
 def period_history(enrolment: Enrolment) -> dict:
-    """Every school placement, coach and tutor assignment and phase change, oldest first, with who
-    recorded it."""
+    """The enrolment (and whether its start was backdated, and why), every school placement, coach and
+    tutor assignment and phase change, oldest first, with who recorded it."""
     return {
+        "enrolment": enrolment,
         "phase_changes": enrolment.phase_changes.select_related("from_phase", "to_phase", "decided_by"),
         "placements": enrolment.school_placements.select_related("school", "created_by").order_by("starts_on"),
         "coach_assignments": enrolment.coach_assignments.select_related(

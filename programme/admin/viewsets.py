@@ -99,7 +99,7 @@ class EnrolmentViewSet(ModelViewSet):
         admin_views.SchoolNowColumn("school_name", label="School now", sort_key="school_name"),
     ]
     list_filter = ["cohort", "current_phase", "status"]
-    # Searched by admin_views.search_people; listed so Wagtail shows the search box.
+    # Searched by programme.selectors.search_people; listed so Wagtail shows the search box.
     search_fields = ["participant__first_name", "participant__last_name", "participant__email"]
     search_backend_name = None
     inspect_view_fields = [

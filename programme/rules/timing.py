@@ -3,6 +3,8 @@
 - No programme activity before the summer term of the induction year.
 - The latest start is the start of the participant's third year of teaching.
 - The programme must be completed within the first five years of their career.
+- A start entered more than 30 days after it happened (backdated) needs a recorded reason; without
+  one the latest-start rule is judged on the day the enrolment is made.
 
 A participant's years of teaching are counted from the day their first teaching post started:
 the induction year is the year from that day, the third year of teaching starts on its second
@@ -22,6 +24,7 @@ from ui.errors import RuleError
 
 ACADEMIC_YEAR_START = (9, 1)
 DEFAULT_SUMMER_TERM_START = (4, 15)
+BACKDATING_GRACE = datetime.timedelta(days=30)
 
 
 def academic_year_of(day: datetime.date) -> int:
@@ -67,28 +70,67 @@ def _fmt(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def is_backdated(programme_started_on: datetime.date, recorded_on: datetime.date) -> bool:
+    """A start more than BACKDATING_GRACE before the day the enrolment is made. Entering an enrolment
+    a few weeks late is ordinary; beyond that the start needs a recorded reason."""
+    return programme_started_on < recorded_on - BACKDATING_GRACE
+
+
 def check_programme_start(
     *,
     first_post_started_on: datetime.date,
     programme_started_on: datetime.date,
     summer_term_start: tuple[int, int] = DEFAULT_SUMMER_TERM_START,
+    recorded_on: datetime.date | None = None,
+    backdated_reason: str = "",
 ) -> None:
-    """Raise RuleError if the programme may not start on this date."""
+    """Raise RuleError, with every problem, if the programme may not start on this date.
+
+    With `recorded_on` (the day the enrolment is made), a backdated start needs a reason. Without
+    one, the latest-start rule is judged on `recorded_on` too: typing an earlier date cannot enrol
+    someone whose latest start has already passed. With a reason the typed start counts, and the
+    enrolment shows as backdated, with the reason, in its history.
+    """
+    problems = []
     earliest = earliest_activity_date(first_post_started_on, summer_term_start)
     if programme_started_on < earliest:
-        raise RuleError(
-            "The programme cannot start before the summer term of the induction year, "
-            f"which for this participant begins on {_fmt(earliest)}.",
-            rule="earliest_activity",
-            field="programme_started_on",
+        problems.append(
+            RuleError(
+                "The programme cannot start before the summer term of the induction year, "
+                f"which for this participant begins on {_fmt(earliest)}.",
+                rule="earliest_activity",
+                field="programme_started_on",
+            )
         )
     latest = latest_start_date(first_post_started_on)
     if programme_started_on > latest:
-        raise RuleError(
-            f"The latest start is the start of the participant's third year of teaching, {_fmt(latest)}.",
-            rule="latest_start",
-            field="programme_started_on",
+        problems.append(
+            RuleError(
+                f"The latest start is the start of the participant's third year of teaching, {_fmt(latest)}.",
+                rule="latest_start",
+                field="programme_started_on",
+            )
         )
+    if recorded_on is not None and is_backdated(programme_started_on, recorded_on) and not backdated_reason.strip():
+        problems.append(
+            RuleError(
+                f"The start is more than {BACKDATING_GRACE.days} days before today, {_fmt(recorded_on)}. Say why "
+                "the enrolment is backdated; the reason is kept in its history.",
+                rule="backdated_without_reason",
+                field="backdated_reason",
+            )
+        )
+        if programme_started_on <= latest < recorded_on:
+            problems.append(
+                RuleError(
+                    f"Unless you give a reason for backdating, the start counts from today, which is after the "
+                    f"participant's latest start, {_fmt(latest)}.",
+                    rule="latest_start",
+                    field="programme_started_on",
+                )
+            )
+    if problems:
+        raise RuleError.together(problems)
 
 
 def check_activity_date(
@@ -96,19 +138,24 @@ def check_activity_date(
     first_post_started_on: datetime.date,
     activity_on: datetime.date,
     summer_term_start: tuple[int, int] = DEFAULT_SUMMER_TERM_START,
+    field: str | None = None,
 ) -> None:
-    """Raise RuleError if programme activity may not happen on this date."""
+    """Raise RuleError, naming both bounds, unless `activity_on` is within the participant's programme:
+    from the first day of the summer term of the induction year to the completion deadline. Every
+    date of programme activity is judged by this one rule: sessions held or planned, action steps'
+    due dates, learning opportunities."""
     earliest = earliest_activity_date(first_post_started_on, summer_term_start)
+    deadline = completion_deadline(first_post_started_on)
+    window = f"for this participant the programme runs from {_fmt(earliest)} to {_fmt(deadline)}."
     if activity_on < earliest:
         raise RuleError(
-            "No programme activity can happen before the summer term of the induction year, "
-            f"which for this participant begins on {_fmt(earliest)}.",
+            f"No programme activity can happen before the summer term of the induction year: {window}",
             rule="earliest_activity",
+            field=field,
         )
-    deadline = completion_deadline(first_post_started_on)
     if activity_on > deadline:
         raise RuleError(
-            "The programme must be completed within the participant's first five years of teaching, "
-            f"by {_fmt(deadline)}.",
+            f"The programme must be completed within the participant's first five years of teaching: {window}",
             rule="completion_deadline",
+            field=field,
         )

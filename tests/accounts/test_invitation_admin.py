@@ -94,8 +94,17 @@ def test_an_email_with_a_pending_invitation_is_refused_but_an_expired_one_may_be
     assert Invitation.objects.count() == 1
 
     InvitationFactory(email="lapsed@example.org", expires_at=timezone.now() - datetime.timedelta(days=1))
-    assert client.post(ADD, invitation_data(email="lapsed@example.org")).status_code == 302
+    assert client.post(ADD, invitation_data(email="lapsed@example.org", school=SchoolFactory().pk)).status_code == 302
     assert Invitation.objects.filter(email="lapsed@example.org").count() == 2
+
+
+def test_a_coach_invited_without_a_school_is_refused_beside_the_school(client, leader):
+    response = client.post(ADD, invitation_data(roles=["coach"]))
+    assert response.status_code == 200
+    assert any("Choose the school" in e for e in response.context["form"].errors["school"])
+    assert b'value="Nia"' in response.content
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
 
 
 def test_an_invitation_needs_at_least_one_role(client, leader):

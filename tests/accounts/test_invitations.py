@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
+from accounts.links import invitation_token
 from accounts.models import Invitation, RoleGrant, User
 from accounts.roles import Role
 from programme.models import StaffMembership
@@ -44,7 +45,7 @@ def invite(leader, django_capture_on_commit_callbacks):
 
 
 def _url(invitation) -> str:
-    return reverse("accounts:invitation_accept", kwargs={"token": services.invitation_token(invitation)})
+    return reverse("accounts:invitation_accept", kwargs={"token": invitation_token(invitation)})
 
 
 def _accept(client, url, password=GOOD_PASSWORD, confirm=None):
@@ -66,7 +67,12 @@ def _no_account(email="ada.lovelace@example.org") -> bool:
 def test_invitation_email_is_sent_once_after_commit_with_the_link(leader, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         invitation = services.invitation_create(
-            email="ada@example.org", first_name="Ada", last_name="Lovelace", roles=[Role.COACH], invited_by=leader
+            email="ada@example.org",
+            first_name="Ada",
+            last_name="Lovelace",
+            roles=[Role.COACH],
+            invited_by=leader,
+            school=SchoolFactory(),
         )
         assert mail.outbox == []  # nothing goes out before the invitation is committed
     assert len(callbacks) == 1
@@ -90,7 +96,12 @@ def test_invitation_created_in_a_failed_transaction_sends_nothing(leader, django
         transaction.atomic(),
     ):
         services.invitation_create(
-            email="ada@example.org", first_name="Ada", last_name="Lovelace", roles=[Role.COACH], invited_by=leader
+            email="ada@example.org",
+            first_name="Ada",
+            last_name="Lovelace",
+            roles=[Role.COACH],
+            invited_by=leader,
+            school=SchoolFactory(),
         )
         raise RuntimeError("the leader's form failed after the invitation was made")
     assert callbacks == []
@@ -143,6 +154,13 @@ def test_an_email_with_an_invitation_waiting_is_not_invited_again_until_it_expir
 def test_an_invitation_needs_at_least_one_known_role(invite):
     _refused_invitation(invite, "roles", "at least one role", roles=[])
     _refused_invitation(invite, "roles", "headmaster", roles=[Role.COACH, "headmaster"])
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("roles", [[Role.COACH], [Role.HEAD], [Role.COACH, Role.HEAD]])
+def test_a_coach_or_head_is_not_invited_without_their_school(invite, roles):
+    error = _refused_invitation(invite, "school", "Choose the school", roles=roles)
+    assert error.rule == "school_needed"
     assert mail.outbox == []
 
 
@@ -229,7 +247,7 @@ def test_link_expires_after_the_configured_number_of_days(client, invite, settin
     ],
 )
 def test_tampered_link_is_refused_and_creates_no_user(client, invite, tamper):
-    token = tamper(services.invitation_token(invite()))
+    token = tamper(invitation_token(invite()))
     url = reverse("accounts:invitation_accept", kwargs={"token": token})
     _refused_with(client.get(url), "not valid")
     _refused_with(_accept(client, url), "not valid")

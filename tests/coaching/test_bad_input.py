@@ -79,6 +79,12 @@ BAD_LOGS = [
         "No programme activity can happen before the summer term",
         id="before-programme-activity-may-start",
     ),
+    pytest.param(
+        {"next_session_on": "2999-12-31"},
+        "next_session_on",
+        "The programme must be completed within the participant",
+        id="next-session-after-the-programme",
+    ),
 ]
 
 
@@ -220,6 +226,30 @@ def test_an_action_step_due_before_its_session_is_refused(client, world):
     )
     assert _error_beside(response.content.decode(), "due_on", "The due date must be on or after the session")
     assert ActionStep.objects.count() == 0
+
+
+def test_an_action_step_due_after_the_programme_ends_is_refused_naming_its_bounds(client, world):
+    log = DialogueLogFactory(enrolment=world.enrolment, coach=world.coach)
+    client.force_login(world.coach)
+    response = client.post(
+        reverse("coaching:action_step_create", args=[log.pk]),
+        {"owner": str(world.participant.pk), "description": "Read a chapter", "due_on": "2999-12-31"},
+    )
+    body = response.content.decode()
+    assert _error_beside(body, "due_on", "The programme must be completed within the participant")
+    assert "from 15 April 2025 to 31 August 2029" in body
+    assert "Read a chapter" in body
+    assert ActionStep.objects.count() == 0
+
+
+def test_an_action_step_due_on_the_programmes_last_day_is_accepted(client, world):
+    log = DialogueLogFactory(enrolment=world.enrolment, coach=world.coach)
+    client.force_login(world.coach)
+    client.post(
+        reverse("coaching:action_step_create", args=[log.pk]),
+        {"owner": str(world.participant.pk), "description": "Read a chapter", "due_on": "2029-08-31"},
+    )
+    assert ActionStep.objects.get().due_on == datetime.date(2029, 8, 31)
 
 
 def test_no_action_step_is_added_to_an_agreed_log(client, world):

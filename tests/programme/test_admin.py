@@ -242,6 +242,7 @@ def test_enrolment_list_queries_do_not_grow_with_rows(leader_client):
 
 
 def enrolment_data(participant, cohort, school, **overrides):
+    # The start is long past on any day these tests run, so it carries a reason (see the backdating tests).
     return {
         "participant": participant.pk,
         "cohort": cohort.pk,
@@ -250,12 +251,17 @@ def enrolment_data(participant, cohort, school, **overrides):
         "first_post_started_on": "2024-09-01",
         "programme_started_on": "2025-04-20",
         "post": "class_teacher",
+        "backdated_reason": "Entered from the paper records.",
         **overrides,
     }
 
 
+def invited():
+    return UserFactory(roles=[Role.PARTICIPANT])
+
+
 def test_leader_enrols_a_participant_at_their_school_in_phase_1(leader_client):
-    participant, cohort, school = UserFactory(), CohortFactory(), SchoolFactory()
+    participant, cohort, school = invited(), CohortFactory(), SchoolFactory()
     response = leader_client.post(reverse("programme_enrolments:add"), enrolment_data(participant, cohort, school))
     enrolment = Enrolment.objects.get(participant=participant)
     assert response.status_code == 302
@@ -267,7 +273,7 @@ def test_leader_enrols_a_participant_at_their_school_in_phase_1(leader_client):
 
 
 def test_an_ineligible_participant_is_refused_beside_the_cohort_and_nothing_is_saved(leader_client):
-    participant, school = UserFactory(), SchoolFactory(region="london")
+    participant, school = invited(), SchoolFactory(region="london")
     cohort = EligibilityRuleFactory(kind=EligibilityRule.Kind.REGION_IN, value="north_east").cohort
     response = leader_client.post(reverse("programme_enrolments:add"), enrolment_data(participant, cohort, school))
     assert response.status_code == 200
@@ -275,16 +281,113 @@ def test_an_ineligible_participant_is_refused_beside_the_cohort_and_nothing_is_s
     assert b'value="2025-04-20"' in response.content  # what was typed is kept
     assert not Enrolment.objects.exists()
     assert not SchoolPlacement.objects.exists()
-    assert Role.PARTICIPANT not in type(participant).objects.get(pk=participant.pk).roles
 
 
 def test_a_start_after_the_latest_start_is_refused_beside_the_start_date(leader_client):
-    participant, cohort, school = UserFactory(), CohortFactory(), SchoolFactory()
+    participant, cohort, school = invited(), CohortFactory(), SchoolFactory()
     data = enrolment_data(participant, cohort, school, programme_started_on="2026-10-01")
     response = leader_client.post(reverse("programme_enrolments:add"), data)
     assert response.status_code == 200
     assert any("latest start" in e for e in errors(response, "programme_started_on"))
     assert not Enrolment.objects.exists()
+
+
+def test_the_enrolment_form_offers_only_invited_participants_without_an_active_enrolment(leader_client):
+    waiting = UserFactory(first_name="Ada", last_name="Lovelace", roles=[Role.PARTICIPANT])
+    enrolled = enrol(SchoolFactory()).participant
+    coach = UserFactory(first_name="Carl", roles=[Role.COACH])
+    response = leader_client.get(reverse("programme_participant_chooser:choose"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert waiting.email in content
+    assert enrolled.email not in content
+    assert coach.email not in content
+    assert leader_client.get(reverse("programme_enrolments:add")).status_code == 200
+
+
+def test_the_participant_chooser_is_searched_by_name_or_email(leader_client):
+    UserFactory(first_name="Ada", last_name="Lovelace", email="ada@example.org", roles=[Role.PARTICIPANT])
+    UserFactory(first_name="Grace", last_name="Hopper", email="grace@example.org", roles=[Role.PARTICIPANT])
+    url = reverse("programme_participant_chooser:choose_results")
+    content = leader_client.get(url, {"q": "love"}).content.decode()
+    assert "ada@example.org" in content
+    assert "grace@example.org" not in content
+
+
+def test_people_other_than_programme_leaders_cannot_list_whom_to_enrol(client):
+    UserFactory(email="ada@example.org", roles=[Role.PARTICIPANT])
+    editor = UserFactory(is_staff=True, is_superuser=False)
+    client.force_login(editor)
+    response = client.get(reverse("programme_participant_chooser:choose"))
+    assert b"ada@example.org" not in response.content
+
+
+def test_posting_someone_not_invited_as_a_participant_is_refused_beside_the_participant(leader_client):
+    coach, cohort, school = UserFactory(roles=[Role.COACH]), CohortFactory(), SchoolFactory()
+    response = leader_client.post(reverse("programme_enrolments:add"), enrolment_data(coach, cohort, school))
+    assert response.status_code == 200
+    assert errors(response, "participant") == ["Choose someone invited as a participant who has no active enrolment."]
+    assert not Enrolment.objects.exists()
+
+
+def test_the_enrolment_form_reports_every_broken_rule_at_once(leader_client):
+    participant, school = invited(), SchoolFactory(region="london")
+    cohort = EligibilityRuleFactory(kind=EligibilityRule.Kind.REGION_IN, value="north_east").cohort
+    data = enrolment_data(participant, cohort, school, programme_started_on="2025-04-14")
+    response = leader_client.post(reverse("programme_enrolments:add"), data)
+    assert response.status_code == 200
+    assert any("Not eligible for this cohort" in e for e in errors(response, "cohort"))
+    assert any("summer term" in e for e in errors(response, "programme_started_on"))
+    assert not Enrolment.objects.exists()
+
+
+def _recent_window():
+    """A participant whose every date is relative to today, so the test does not depend on the day it runs."""
+    today = timezone.localdate()
+    first_post = today - datetime.timedelta(days=500)
+    return today, {
+        "qts_awarded_on": (first_post - datetime.timedelta(days=60)).isoformat(),
+        "first_post_started_on": first_post.isoformat(),
+    }
+
+
+def test_a_start_more_than_30_days_ago_without_a_reason_is_refused_beside_the_reason(leader_client):
+    today, dates = _recent_window()
+    started = (today - datetime.timedelta(days=31)).isoformat()
+    cohort = CohortFactory(opens_on=today - datetime.timedelta(days=400))
+    data = enrolment_data(
+        invited(), cohort, SchoolFactory(), programme_started_on=started, backdated_reason="", **dates
+    )
+    response = leader_client.post(reverse("programme_enrolments:add"), data)
+    assert response.status_code == 200
+    assert any("Say why the enrolment is backdated" in e for e in errors(response, "backdated_reason"))
+    assert not Enrolment.objects.exists()
+
+
+def test_a_backdated_start_with_a_reason_is_shown_as_backdated_in_the_history(leader_client):
+    today, dates = _recent_window()
+    cohort = CohortFactory(opens_on=today - datetime.timedelta(days=400))
+    started = (today - datetime.timedelta(days=60)).isoformat()
+    data = enrolment_data(
+        invited(), cohort, SchoolFactory(), programme_started_on=started, backdated_reason="Late paperwork.", **dates
+    )
+    assert leader_client.post(reverse("programme_enrolments:add"), data).status_code == 302
+    enrolment = Enrolment.objects.get()
+    assert enrolment.is_backdated
+    content = leader_client.get(reverse("programme_enrolments:edit", args=[enrolment.pk])).content.decode()
+    assert "Backdated." in content
+    assert "Late paperwork." in content
+
+
+def test_a_recent_start_is_not_backdated_and_keeps_no_reason(leader_client):
+    today, dates = _recent_window()
+    cohort = CohortFactory(opens_on=today - datetime.timedelta(days=400))
+    started = (today - datetime.timedelta(days=30)).isoformat()
+    data = enrolment_data(
+        invited(), cohort, SchoolFactory(), programme_started_on=started, backdated_reason="Not needed.", **dates
+    )
+    assert leader_client.post(reverse("programme_enrolments:add"), data).status_code == 302
+    assert Enrolment.objects.get().backdated_reason == ""
 
 
 # --- Enrolments: editing changes the status only.
@@ -497,7 +600,7 @@ def test_leader_ends_a_membership_once_and_not_before_it_started(leader_client):
 
 
 def test_a_start_before_the_cohort_opens_is_refused_beside_the_start_date(leader_client):
-    participant, school = UserFactory(), SchoolFactory()
+    participant, school = invited(), SchoolFactory()
     cohort = CohortFactory(opens_on=D(2025, 9, 1))
     response = leader_client.post(reverse("programme_enrolments:add"), enrolment_data(participant, cohort, school))
     assert response.status_code == 200

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from accounts.models import RoleGrant
 from accounts.roles import Role
 from programme import services
 from programme.models import (
@@ -161,25 +160,30 @@ def _enrol(cohort, school, participant, **overrides):
         "first_post_started_on": datetime.date(2024, 9, 1),
         "programme_started_on": datetime.date(2025, 4, 20),
         "post": Post.CLASS_TEACHER,
+        "today": datetime.date(2025, 5, 1),  # the day the leader enrols them: a start ten days before
     }
     values.update(overrides)
     return services.enrolment_create(**values)
 
 
+def invited():
+    """Someone who accepted an invitation as a participant."""
+    return UserFactory(roles=[Role.PARTICIPANT])
+
+
 def test_eligible_participant_is_enrolled_at_their_school_in_phase_one(cohort, school):
     _rule(cohort, K.REGION_IN, "north_west")
-    person = UserFactory()
+    person = invited()
     enrolment = _enrol(cohort, school, person)
     assert enrolment.current_phase.number == 1
     assert enrolment.school_placements.get().school == school
     assert enrolment.school_placements.get().starts_on == datetime.date(2025, 4, 20)
-    assert RoleGrant.objects.filter(user=person, role=Role.PARTICIPANT).exists()
 
 
 def test_ineligible_participant_is_refused_and_nothing_is_created(cohort, school):
     _rule(cohort, K.QTS_YEAR_IN, "2025")
     _rule(cohort, K.REGION_IN, "london")
-    person = UserFactory()  # no roles yet: enrolling would grant the participant role
+    person = invited()
     with pytest.raises(RuleError) as error:
         _enrol(cohort, school, person)
     assert error.value.rule == "eligibility"
@@ -188,24 +192,22 @@ def test_ineligible_participant_is_refused_and_nothing_is_created(cohort, school
     assert "North West" in error.value.message
     assert not Enrolment.objects.exists()
     assert not SchoolPlacement.objects.exists()
-    assert not RoleGrant.objects.filter(user=person).exists()
 
 
 def test_participant_outside_the_timing_rules_is_refused_and_nothing_is_created(cohort, school):
-    person = UserFactory()
+    person = invited()
     with pytest.raises(RuleError) as error:
         _enrol(cohort, school, person, programme_started_on=datetime.date(2025, 4, 14))
     assert error.value.rule == "earliest_activity"
     assert not Enrolment.objects.exists()
     assert not SchoolPlacement.objects.exists()
-    assert not RoleGrant.objects.filter(user=person).exists()
 
 
 def test_qts_awarded_on_29_february_does_not_crash_the_date_check(cohort, school):
     enrolment = _enrol(
         cohort,
         school,
-        UserFactory(),
+        invited(),
         qts_awarded_on=datetime.date(2024, 2, 29),
         first_post_started_on=datetime.date(2024, 9, 1),
     )
@@ -213,7 +215,7 @@ def test_qts_awarded_on_29_february_does_not_crash_the_date_check(cohort, school
 
 
 def test_participant_with_an_active_enrolment_cannot_enrol_again(cohort, school):
-    person = UserFactory()
+    person = invited()
     _enrol(cohort, school, person)
     with pytest.raises(RuleError) as error:
         _enrol(CohortFactory(), school, person)
@@ -222,14 +224,14 @@ def test_participant_with_an_active_enrolment_cannot_enrol_again(cohort, school)
 
 
 def test_a_participant_who_withdrew_can_enrol_again_in_another_cohort(cohort, school):
-    person = UserFactory()
+    person = invited()
     first = _enrol(cohort, school, person)
     Enrolment.objects.filter(pk=first.pk).update(status=Enrolment.Status.WITHDRAWN)
     assert _enrol(CohortFactory(), school, person).status == Enrolment.Status.ACTIVE
 
 
 def test_enrolling_twice_in_one_cohort_is_refused_beside_the_cohort(cohort, school):
-    person = UserFactory()
+    person = invited()
     first = _enrol(cohort, school, person)
     Enrolment.objects.filter(pk=first.pk).update(status=Enrolment.Status.WITHDRAWN)
     with pytest.raises(RuleError) as error:
@@ -243,19 +245,18 @@ def test_enrolling_twice_in_one_cohort_is_refused_beside_the_cohort(cohort, scho
 
 def test_a_programme_start_before_the_cohort_opens_is_refused_beside_the_start_date(school):
     cohort = CohortFactory(name="North West 2025", opens_on=datetime.date(2025, 9, 1))
-    person = UserFactory()
+    person = invited()
     with pytest.raises(RuleError) as error:
         _enrol(cohort, school, person, programme_started_on=datetime.date(2025, 8, 31))
     assert (error.value.rule, error.value.field) == ("cohort_opens", "programme_started_on")
     assert "1 September 2025" in error.value.message
     assert not Enrolment.objects.exists()
     assert not SchoolPlacement.objects.exists()
-    assert not RoleGrant.objects.filter(user=person).exists()
 
 
 def test_a_programme_start_on_the_day_the_cohort_opens_is_accepted(school):
     cohort = CohortFactory(opens_on=datetime.date(2025, 9, 1))
-    enrolment = _enrol(cohort, school, UserFactory(), programme_started_on=datetime.date(2025, 9, 1))
+    enrolment = _enrol(cohort, school, invited(), programme_started_on=datetime.date(2025, 9, 1))
     assert enrolment.programme_started_on == datetime.date(2025, 9, 1)
 
 
@@ -273,19 +274,18 @@ def test_the_database_refuses_a_second_active_enrolment_for_one_participant():
 
 def test_two_leaders_enrolling_one_participant_at_once_make_one_enrolment(cohort, school, monkeypatch):
     """The other leader's enrolment commits after this one's check and before its insert."""
-    person = UserFactory()
-    real_check = services._check_not_enrolled
+    person = invited()
+    real_check = services._already_enrolled
     calls = []
 
     def check_then_the_other_leader_commits(**kwargs):
         calls.append(kwargs)
+        found = real_check(**kwargs)
         if len(calls) == 1:
-            real_check(**kwargs)
             EnrolmentFactory(participant=person)
-            return
-        real_check(**kwargs)
+        return found
 
-    monkeypatch.setattr(services, "_check_not_enrolled", check_then_the_other_leader_commits)
+    monkeypatch.setattr(services, "_already_enrolled", check_then_the_other_leader_commits)
     with pytest.raises(RuleError) as error:
         _enrol(cohort, school, person)
     assert error.value.rule == "one_active_enrolment"  # the constraint refused the insert; the message is the check's
@@ -293,3 +293,21 @@ def test_two_leaders_enrolling_one_participant_at_once_make_one_enrolment(cohort
     # The whole enrolment, the other leader's simulated row with it (it shares this test's transaction), is undone.
     assert not Enrolment.objects.exists()
     assert not SchoolPlacement.objects.exists()
+
+
+def test_someone_not_invited_as_a_participant_is_not_enrolled(cohort, school):
+    coach = UserFactory(roles=[Role.COACH])
+    with pytest.raises(RuleError) as error:
+        _enrol(cohort, school, coach)
+    assert (error.value.rule, error.value.field) == ("participant_role", "participant")
+    assert not Enrolment.objects.exists()
+
+
+def test_every_rule_an_enrolment_breaks_is_reported_at_once(school):
+    cohort = CohortFactory(opens_on=datetime.date(2025, 9, 1))
+    _rule(cohort, K.REGION_IN, "london")
+    with pytest.raises(RuleError) as error:
+        _enrol(cohort, school, UserFactory(), programme_started_on=datetime.date(2025, 4, 14))
+    assert set(error.value.rules) == {"participant_role", "eligibility", "cohort_opens", "earliest_activity"}
+    assert set(error.value.errors) == {"participant", "cohort", "programme_started_on"}
+    assert len(error.value.errors["programme_started_on"]) == 2

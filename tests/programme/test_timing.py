@@ -10,6 +10,7 @@ from programme.rules.timing import (
     check_programme_start,
     completion_deadline,
     earliest_activity_date,
+    is_backdated,
     latest_start_date,
 )
 from ui.errors import RuleError
@@ -184,3 +185,52 @@ def test_the_window_is_always_open_and_in_order(first_post):
     assert first_post <= earliest < latest < deadline
     # A participant who starts as late as allowed still has three years to complete.
     assert (deadline - latest).days >= 3 * 365 - 1
+
+
+# --- Backdated starts (issue 8, point 8).
+
+FOURTH_DECEMBER_2026 = D(2026, 12, 4)
+THIRD_YEAR_BEGAN = D(2024, 11, 4)  # latest start 4 November 2026, a month before the enrolment is made
+
+
+def _start_recorded(started, reason=""):
+    _start(THIRD_YEAR_BEGAN, started, recorded_on=FOURTH_DECEMBER_2026, backdated_reason=reason)
+
+
+def test_a_start_up_to_30_days_before_the_enrolment_is_made_needs_no_reason():
+    _start(SEPTEMBER_2024, D(2026, 5, 1), recorded_on=D(2026, 5, 31))
+    assert not is_backdated(D(2026, 5, 1), D(2026, 5, 31))
+    assert is_backdated(D(2026, 4, 30), D(2026, 5, 31))
+
+
+def test_a_start_backdated_a_year_without_a_reason_is_refused_and_does_not_get_round_the_latest_start():
+    with pytest.raises(RuleError) as error:
+        _start_recorded(D(2025, 12, 4))
+    assert error.value.rules == ["backdated_without_reason", "latest_start"]
+    assert "4 December 2026" in error.value.errors["backdated_reason"][0]
+    assert "4 November 2026" in error.value.errors["programme_started_on"][0]
+
+
+def test_a_backdated_start_with_a_reason_counts_from_the_day_it_happened():
+    _start_recorded(D(2025, 12, 4), reason="Started on paper records before the portal opened.")
+
+
+def test_a_reason_of_only_spaces_is_no_reason():
+    with pytest.raises(RuleError) as error:
+        _start_recorded(D(2025, 12, 4), reason="   ")
+    assert error.value.rule == "backdated_without_reason"
+
+
+def test_a_backdated_start_within_the_latest_start_on_both_days_only_lacks_its_reason():
+    with pytest.raises(RuleError) as error:
+        _start(SEPTEMBER_2024, D(2025, 9, 1), recorded_on=D(2026, 1, 5))
+    assert error.value.rules == ["backdated_without_reason"]
+
+
+def test_activity_outside_the_programme_names_both_bounds():
+    for day in (D(2025, 4, 14), D(2029, 9, 1)):
+        with pytest.raises(RuleError) as error:
+            check_activity_date(first_post_started_on=SEPTEMBER_2024, activity_on=day, field="due_on")
+        assert "15 April 2025" in error.value.message
+        assert "31 August 2029" in error.value.message
+        assert error.value.field == "due_on"

@@ -43,3 +43,15 @@ def test_the_error_names_its_rule_and_first_field_and_message():
 def test_an_error_without_a_message_is_a_programming_mistake():
     with pytest.raises(ValueError):
         RuleError({"session_on": []})
+
+
+def test_several_broken_rules_are_reported_together_each_beside_its_field():
+    together = RuleError.together(
+        [
+            RuleError("Too early.", rule="earliest", field="session_on"),
+            RuleError("Too late.", rule="deadline", field="session_on"),
+            RuleError("Too long.", rule="length", field="discussed"),
+        ]
+    )
+    assert together.rules == ["earliest", "deadline", "length"]
+    assert together.errors == {"session_on": ["Too early.", "Too late."], "discussed": ["Too long."]}
