@@ -12,12 +12,14 @@ from coaching.models import (
     LearningPlan,
     ReminderKind,
     SessionKind,
+    SessionRecord,
     SessionSetting,
 )
 from coaching.services import DiagnosisContent, GoalInput, LogContent, NeedInput
 from files.forms import PrivateFileField
 from programme.models import ContentArea, Phase, Standard, Topic
 from ui.errors import RuleError
+from ui.limits import NOTE_MAX, RICH_TEXT_MAX, SHORT_TEXT_MAX, LimitedText
 
 
 class DateInput(forms.DateInput):
@@ -80,19 +82,19 @@ class DialogueLogForm(forms.Form):
     )
     kind = forms.ChoiceField(label="Kind of session", choices=SessionKind.choices)
     setting = forms.ChoiceField(label="Where it happened", choices=SessionSetting.choices)
-    focus = forms.CharField(label="Focus of the session", required=False, max_length=300)
+    focus = LimitedText(300, label="Focus of the session", required=False)
     content_areas = _IdsField(label="Content areas")
     topics = _IdsField(label="Topics")
     standards = _IdsField(label="Standards")
-    discussed = forms.CharField(
-        label="What was observed and discussed", required=False, widget=forms.Textarea(attrs={"rows": 6})
+    discussed = LimitedText(
+        RICH_TEXT_MAX, label="What was observed and discussed", required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
-    strengths = forms.CharField(label="Strengths", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    pupil_outcomes = forms.CharField(
-        label="What pupils' outcomes show", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    strengths = LimitedText(RICH_TEXT_MAX, label="Strengths", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    pupil_outcomes = LimitedText(
+        RICH_TEXT_MAX, label="What pupils' outcomes show", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    evidence_considered = forms.CharField(
-        label="Evidence considered", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    evidence_considered = LimitedText(
+        RICH_TEXT_MAX, label="Evidence considered", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     next_session_on = _date_field(
         "Date of the next session",
@@ -164,18 +166,7 @@ class DialogueLogForm(forms.Form):
     def content(self) -> LogContent:
         d = self.cleaned_data
         return LogContent(
-            session_on=d["session_on"],
-            duration_minutes=d["duration_minutes"],
-            kind=d["kind"],
-            setting=d["setting"],
-            focus=d.get("focus", ""),
-            discussed=d.get("discussed", ""),
-            strengths=d.get("strengths", ""),
-            pupil_outcomes=d.get("pupil_outcomes", ""),
-            evidence_considered=d.get("evidence_considered", ""),
-            next_session_on=d.get("next_session_on"),
-            next_session_at=d.get("next_session_at"),
-            next_session_minutes=d.get("next_session_minutes"),
+            **{name: d[name] for name in SessionRecord.CONTENT_FIELDS if d.get(name) is not None},
             content_area_ids=tuple(d.get("content_areas", ())),
             topic_ids=tuple(d.get("topics", ())),
             standard_ids=tuple(d.get("standards", ())),
@@ -183,7 +174,8 @@ class DialogueLogForm(forms.Form):
 
 
 class NewVersionForm(DialogueLogForm):
-    reason = forms.CharField(
+    reason = LimitedText(
+        SHORT_TEXT_MAX,
         label="Why are you changing the agreed log?",
         help_text="The participant and the tutor see this in the log's history.",
         required=False,
@@ -195,13 +187,15 @@ class RespondForm(forms.Form):
     """The participant's reflection, and their agreement or request for a change."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reflection = forms.CharField(
+    reflection = LimitedText(
+        RICH_TEXT_MAX,
         label="Your reflection",
         help_text="What you took from the session, and what you will do next in your classroom.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    comment = forms.CharField(
+    comment = LimitedText(
+        SHORT_TEXT_MAX,
         label="What should your coach change?",
         help_text="Only needed if you are asking for a change.",
         required=False,
@@ -215,13 +209,15 @@ class SendForm(forms.Form):
 
 class ActionStepForm(forms.Form):
     owner = forms.ChoiceField(label="Who will do it")
-    description = forms.CharField(
+    description = LimitedText(
+        SHORT_TEXT_MAX,
         label="Action step",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Describe the action step."},
     )
     due_on = _date_field("Due date", error_messages={"required": "Enter the date the step is due."})
-    success_criteria = forms.CharField(
+    success_criteria = LimitedText(
+        SHORT_TEXT_MAX,
         label="How you will both know it is done",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -240,7 +236,8 @@ class ActionStepCloseForm(forms.Form):
         label="Outcome",
         choices=[(ActionStep.Status.DONE, "Done"), (ActionStep.Status.DROPPED, "Dropped")],
     )
-    closing_note = forms.CharField(
+    closing_note = LimitedText(
+        SHORT_TEXT_MAX,
         label="Note",
         help_text="What happened. Needed if the step was dropped.",
         required=False,
@@ -249,7 +246,8 @@ class ActionStepCloseForm(forms.Form):
 
 
 class PrivateNoteForm(forms.Form):
-    text = forms.CharField(
+    text = LimitedText(
+        NOTE_MAX,
         label="Your private note",
         help_text="Only you will ever see this. Leave it empty to remove the note.",
         required=False,
@@ -291,27 +289,29 @@ class DiagnosisForm(forms.Form):
     held_on = _date_field(
         "Date of the diagnosis meeting", error_messages={"required": "Enter the date of the diagnosis meeting."}
     )
-    induction_outcomes = forms.CharField(
+    induction_outcomes = LimitedText(
+        NOTE_MAX,
         label="What induction showed",
         help_text="Strengths and areas to develop from the participant's induction.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    performance_management_outcomes = forms.CharField(
+    performance_management_outcomes = LimitedText(
+        NOTE_MAX,
         label="What performance management showed",
         help_text="Objectives and outcomes the participant chose to bring.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    summary = forms.CharField(label="Summary of needs", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    summary = LimitedText(NOTE_MAX, label="Summary of needs", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.areas = list(ContentArea.objects.all())
         self._standards = list(Standard.objects.filter(framework__is_active=True).select_related("framework"))
         for area in self.areas:
-            self.fields[f"need_{area.pk}"] = forms.CharField(
-                label=f"Needs in {area}", required=False, widget=forms.Textarea(attrs={"rows": 3})
+            self.fields[f"need_{area.pk}"] = LimitedText(
+                SHORT_TEXT_MAX, label=f"Needs in {area}", required=False, widget=forms.Textarea(attrs={"rows": 3})
             )
             self.fields[f"standards_{area.pk}"] = _IdsField(label=f"Standards for {area.short_name}")
             self.fields[f"standards_{area.pk}"].choices = [(s.pk, str(s)) for s in self._standards]
@@ -375,7 +375,8 @@ class DiagnosisForm(forms.Form):
 
 class DiagnosisRespondForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    comment = forms.CharField(
+    comment = LimitedText(
+        SHORT_TEXT_MAX,
         label="What should your coach change?",
         help_text="Only needed if you are asking for a change.",
         required=False,
@@ -385,8 +386,11 @@ class DiagnosisRespondForm(forms.Form):
 
 class GoalForm(forms.Form):
     content_area = forms.ModelChoiceField(label="Content area", queryset=ContentArea.objects.all())
-    goal = forms.CharField(
-        label="Goal", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Write the goal."}
+    goal = LimitedText(
+        SHORT_TEXT_MAX,
+        label="Goal",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write the goal."},
     )
     target_on = _date_field("Target date", error_messages={"required": "Enter the target date."})
 
@@ -400,11 +404,11 @@ class PlanReviewForm(forms.Form):
 
     phase = forms.ModelChoiceField(label="The phase starting", queryset=Phase.objects.all())
     reviewed_on = _date_field("Date of the review", error_messages={"required": "Enter the date of the review."})
-    note = forms.CharField(label="What you agreed", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    note = LimitedText(NOTE_MAX, label="What you agreed", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     new_content_area = forms.ModelChoiceField(
         label="Content area of a new goal", queryset=ContentArea.objects.all(), required=False
     )
-    new_goal = forms.CharField(label="New goal", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    new_goal = LimitedText(SHORT_TEXT_MAX, label="New goal", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     new_target_on = _date_field("Target date of the new goal", required=False)
 
     def __init__(self, *args, plan: LearningPlan, **kwargs):
@@ -441,7 +445,8 @@ class PlanReviewForm(forms.Form):
 
 class OpportunityForm(forms.Form):
     kind = forms.ChoiceField(label="Kind of opportunity", choices=LearningOpportunity.Kind.choices)
-    description = forms.CharField(
+    description = LimitedText(
+        SHORT_TEXT_MAX,
         label="What is arranged",
         help_text="Whom the participant will observe or work with, where, and what they will look for.",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -451,7 +456,8 @@ class OpportunityForm(forms.Form):
 
 
 class OpportunityLearningForm(forms.Form):
-    what_was_learned = forms.CharField(
+    what_was_learned = LimitedText(
+        NOTE_MAX,
         label="What was learned",
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Say what was learned."},

@@ -21,6 +21,7 @@ from files.models import PrivateFile
 from files.registry import downloadable
 from programme.access import RecordKind
 from programme.models import ContentArea, Enrolment, Phase, Standard, Topic
+from ui.limits import NOTE_MAX, RICH_TEXT_MAX, SHORT_TEXT_MAX
 
 
 class AgreementStatus(models.TextChoices):
@@ -54,13 +55,15 @@ class InitialDiagnosis(models.Model):
     enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="initial_diagnosis")
     coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     held_on = models.DateField("date of the diagnosis meeting")
-    induction_outcomes = models.TextField("what induction showed", blank=True)
-    performance_management_outcomes = models.TextField("what performance management showed", blank=True)
-    summary = models.TextField("summary of needs", blank=True)
+    induction_outcomes = models.TextField("what induction showed", blank=True, max_length=NOTE_MAX)
+    performance_management_outcomes = models.TextField(
+        "what performance management showed", blank=True, max_length=NOTE_MAX
+    )
+    summary = models.TextField("summary of needs", blank=True, max_length=NOTE_MAX)
     status = models.CharField(max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT)
     coach_agreed_at = models.DateTimeField(null=True, blank=True)
     participant_agreed_at = models.DateTimeField(null=True, blank=True)
-    change_request = models.TextField("the participant's request for a change", blank=True)
+    change_request = models.TextField("the participant's request for a change", blank=True, max_length=SHORT_TEXT_MAX)
     version = models.PositiveIntegerField(default=1, help_text="Raised on every save; stops silent overwrites.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -88,7 +91,7 @@ class DiagnosedNeed(models.Model):
     diagnosis = models.ForeignKey(InitialDiagnosis, on_delete=models.CASCADE, related_name="needs")
     content_area = models.ForeignKey(ContentArea, on_delete=models.PROTECT, related_name="+")
     standards = models.ManyToManyField(Standard, blank=True, related_name="+")
-    description = models.TextField()
+    description = models.TextField(max_length=SHORT_TEXT_MAX)
 
     class Meta:
         ordering = ["content_area__number", "pk"]
@@ -153,7 +156,7 @@ class LearningGoal(models.Model):
 
     plan = models.ForeignKey(LearningPlan, on_delete=models.CASCADE, related_name="goals")
     content_area = models.ForeignKey(ContentArea, on_delete=models.PROTECT, related_name="+")
-    goal = models.TextField()
+    goal = models.TextField(max_length=SHORT_TEXT_MAX)
     target_on = models.DateField("target date")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     added_in_review = models.ForeignKey(
@@ -173,7 +176,7 @@ class LearningPlanReview(models.Model):
     plan = models.ForeignKey(LearningPlan, on_delete=models.CASCADE, related_name="reviews")
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+")
     reviewed_on = models.DateField()
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=NOTE_MAX)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -205,32 +208,62 @@ class SessionSetting(models.TextChoices):
     ELSEWHERE = "elsewhere", "Elsewhere"
 
 
-class DialogueLog(models.Model):
-    """The record of one coaching session, written by the coach and agreed by the participant."""
+class SessionRecord(models.Model):
+    """What a dialogue log says about a session: declared once, for the log and for each of its agreed
+    versions. The services' LogContent, the version snapshot, the log form and the test factory all
+    read SessionRecord.FIELDS rather than listing the fields again."""
 
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="dialogue_logs")
-    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     session_on = models.DateField("date of the session")
     duration_minutes = models.PositiveIntegerField("length in minutes")
     kind = models.CharField("kind of session", max_length=30, choices=SessionKind.choices)
     setting = models.CharField("where it happened", max_length=20, choices=SessionSetting.choices)
-    content_areas = models.ManyToManyField(ContentArea, blank=True, related_name="+")
-    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
-    standards = models.ManyToManyField(Standard, blank=True, related_name="+")
     focus = models.CharField(max_length=300, blank=True)
     # The record of the dialogue: sanitised HTML, see coaching.richtext.
-    discussed = models.TextField("what was observed and discussed", blank=True)
-    strengths = models.TextField(blank=True)
-    pupil_outcomes = models.TextField("what pupils' outcomes show", blank=True)
-    evidence_considered = models.TextField(blank=True)
-    participant_reflection = models.TextField(blank=True)
+    discussed = models.TextField("what was observed and discussed", blank=True, max_length=RICH_TEXT_MAX)
+    strengths = models.TextField(blank=True, max_length=RICH_TEXT_MAX)
+    pupil_outcomes = models.TextField("what pupils' outcomes show", blank=True, max_length=RICH_TEXT_MAX)
+    evidence_considered = models.TextField(blank=True, max_length=RICH_TEXT_MAX)
+    participant_reflection = models.TextField(blank=True, max_length=RICH_TEXT_MAX)
     next_session_on = models.DateField("date of the next session", null=True, blank=True)
     next_session_at = models.TimeField("time of the next session", null=True, blank=True)
     next_session_minutes = models.PositiveIntegerField("planned length of the next session", null=True, blank=True)
+
+    # The rich-text record the coach writes, in the order a session is talked through.
+    RECORD_FIELDS = ("discussed", "strengths", "pupil_outcomes", "evidence_considered")
+    # What the coach writes: LogContent's fields and the log form's.
+    CONTENT_FIELDS = (
+        "session_on",
+        "duration_minutes",
+        "kind",
+        "setting",
+        "focus",
+        *RECORD_FIELDS,
+        "next_session_on",
+        "next_session_at",
+        "next_session_minutes",
+    )
+    # Everything an agreed version keeps: what the coach wrote and the participant's reflection.
+    FIELDS = (*CONTENT_FIELDS, "participant_reflection")
+
+    class Meta:
+        abstract = True
+
+    def record_values(self) -> dict:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+
+class DialogueLog(SessionRecord):
+    """The record of one coaching session, written by the coach and agreed by the participant."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="dialogue_logs")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    content_areas = models.ManyToManyField(ContentArea, blank=True, related_name="+")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
+    standards = models.ManyToManyField(Standard, blank=True, related_name="+")
     status = models.CharField(max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT)
     coach_agreed_at = models.DateTimeField(null=True, blank=True)
     participant_agreed_at = models.DateTimeField(null=True, blank=True)
-    change_request = models.TextField("the participant's request for a change", blank=True)
+    change_request = models.TextField("the participant's request for a change", blank=True, max_length=SHORT_TEXT_MAX)
     change_requested_at = models.DateTimeField(null=True, blank=True)
     agreed_version = models.PositiveIntegerField(default=0, help_text="The number of the latest agreed version.")
     version = models.PositiveIntegerField(default=1, help_text="Raised on every save; stops silent overwrites.")
@@ -239,8 +272,6 @@ class DialogueLog(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-
-    RECORD_FIELDS = ("discussed", "strengths", "pupil_outcomes", "evidence_considered")
 
     class Meta:
         ordering = ["-session_on", "-pk"]
@@ -273,29 +304,16 @@ class DialogueLog(models.Model):
         return self.status == AgreementStatus.AGREED
 
 
-class DialogueLogVersion(models.Model):
+class DialogueLogVersion(SessionRecord):
     """One agreed state of a log, kept for ever: what it said, who made it, when and why."""
 
     log = models.ForeignKey(DialogueLog, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
-    session_on = models.DateField()
-    duration_minutes = models.PositiveIntegerField()
-    kind = models.CharField(max_length=30, choices=SessionKind.choices)
-    setting = models.CharField(max_length=20, choices=SessionSetting.choices)
     tags = models.JSONField(default=dict, help_text="Content areas, topics and standards, by id and label.")
-    focus = models.CharField(max_length=300, blank=True)
-    discussed = models.TextField(blank=True)
-    strengths = models.TextField(blank=True)
-    pupil_outcomes = models.TextField(blank=True)
-    evidence_considered = models.TextField(blank=True)
-    participant_reflection = models.TextField(blank=True)
-    next_session_on = models.DateField(null=True, blank=True)
-    next_session_at = models.TimeField(null=True, blank=True)
-    next_session_minutes = models.PositiveIntegerField(null=True, blank=True)
     action_steps = models.JSONField(default=list, help_text="The action steps as agreed in this version.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField("why this version was made")
+    reason = models.TextField("why this version was made", max_length=SHORT_TEXT_MAX)
 
     class Meta:
         ordering = ["log", "-number"]
@@ -334,11 +352,11 @@ class ActionStep(models.Model):
     log = models.ForeignKey(DialogueLog, on_delete=models.CASCADE, related_name="action_steps")
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="action_steps")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    description = models.TextField()
+    description = models.TextField(max_length=SHORT_TEXT_MAX)
     due_on = models.DateField("due date")
-    success_criteria = models.TextField(blank=True)
+    success_criteria = models.TextField(blank=True, max_length=SHORT_TEXT_MAX)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    closing_note = models.TextField(blank=True)
+    closing_note = models.TextField(blank=True, max_length=SHORT_TEXT_MAX)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -387,9 +405,9 @@ class LearningOpportunity(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="learning_opportunities")
     arranged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    description = models.TextField()
+    description = models.TextField(max_length=SHORT_TEXT_MAX)
     happens_on = models.DateField("date")
-    what_was_learned = models.TextField(blank=True)
+    what_was_learned = models.TextField(blank=True, max_length=NOTE_MAX)
     log = models.ForeignKey(
         DialogueLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="learning_opportunities"
     )
@@ -422,7 +440,7 @@ class PrivateNote(models.Model):
 
     log = models.ForeignKey(DialogueLog, on_delete=models.CASCADE, related_name="private_notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    text = models.TextField()
+    text = models.TextField(max_length=NOTE_MAX)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

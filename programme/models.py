@@ -13,6 +13,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from accounts.roles import Role
+from ui.limits import NOTE_MAX, SHORT_TEXT_MAX
 
 # --- The programme's structure, seeded by a data migration and editable by programme leaders.
 
@@ -20,7 +21,7 @@ from accounts.roles import Role
 class Phase(models.Model):
     number = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=200)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, max_length=NOTE_MAX)
 
     class Meta:
         ordering = ["number"]
@@ -33,7 +34,7 @@ class ContentArea(ClusterableModel):
     number = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=60)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, max_length=NOTE_MAX)
 
     class Meta:
         ordering = ["number"]
@@ -225,7 +226,7 @@ class Enrolment(models.Model):
     backdated_reason = models.TextField(
         "why the start is backdated",
         blank=True,
-        max_length=2000,
+        max_length=SHORT_TEXT_MAX,
         help_text="Needed when the programme started more than 30 days before today. Kept in the enrolment's history.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -261,7 +262,7 @@ class PhaseChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=NOTE_MAX)
 
     class Meta:
         ordering = ["decided_at", "pk"]

@@ -173,17 +173,18 @@ def enrolment_create(
     the participant at their school in phase 1. A start more than 30 days before `today` is backdated
     and needs a reason, kept with the enrolment (programme.rules.timing)."""
     today = today or timezone.localdate()
-    broken = _enrolment_problems(
-        participant=participant,
-        cohort=cohort,
-        school=school,
-        qts_awarded_on=qts_awarded_on,
-        first_post_started_on=first_post_started_on,
-        programme_started_on=programme_started_on,
-        post=post,
-        backdated_reason=backdated_reason,
-        today=today,
-    )
+    broken = [
+        *_who_may_enrol(participant=participant, cohort=cohort),
+        *_eligibility(cohort=cohort, school=school, qts_awarded_on=qts_awarded_on, post=post),
+        *_start_dates(
+            cohort=cohort,
+            qts_awarded_on=qts_awarded_on,
+            first_post_started_on=first_post_started_on,
+            programme_started_on=programme_started_on,
+            backdated_reason=backdated_reason,
+            today=today,
+        ),
+    ]
     if broken:
         raise RuleError.together(broken)
     backdated = timing.is_backdated(programme_started_on, today)
@@ -211,40 +212,41 @@ def enrolment_create(
     return enrolment
 
 
-def _enrolment_problems(
-    *,
-    participant: User,
-    cohort: Cohort,
-    school: School,
-    qts_awarded_on: datetime.date,
-    first_post_started_on: datetime.date,
-    programme_started_on: datetime.date,
-    post: str,
-    backdated_reason: str,
-    today: datetime.date,
-) -> list[RuleError]:
-    broken = []
+def _who_may_enrol(*, participant: User, cohort: Cohort) -> list[RuleError]:
+    broken = _already_enrolled(participant=participant, cohort=cohort)
     if Role.PARTICIPANT not in participant.roles:
-        broken.append(
+        broken.insert(
+            0,
             RuleError(
                 f"{participant} has not been invited as a participant. Invite them with the participant role first.",
                 rule="participant_role",
                 field="participant",
-            )
+            ),
         )
-    broken += _already_enrolled(participant=participant, cohort=cohort)
+    return broken
+
+
+def _eligibility(*, cohort: Cohort, school: School, qts_awarded_on: datetime.date, post: str) -> list[RuleError]:
     failures = eligibility.check_eligibility(
         list(cohort.eligibility_rules.all()),
         eligibility.Candidate(qts_year=qts_awarded_on.year, school=school, post=post),
     )
-    if failures:
-        broken.append(
-            RuleError(
-                "Not eligible for this cohort: " + " ".join(f.message for f in failures),
-                rule="eligibility",
-                field="cohort",
-            )
-        )
+    if not failures:
+        return []
+    message = "Not eligible for this cohort: " + " ".join(f.message for f in failures)
+    return [RuleError(message, rule="eligibility", field="cohort")]
+
+
+def _start_dates(
+    *,
+    cohort: Cohort,
+    qts_awarded_on: datetime.date,
+    first_post_started_on: datetime.date,
+    programme_started_on: datetime.date,
+    backdated_reason: str,
+    today: datetime.date,
+) -> list[RuleError]:
+    broken = []
     if first_post_started_on < timing.anniversary(qts_awarded_on, -1):
         broken.append(
             RuleError(

@@ -16,7 +16,7 @@ sees the change and its reason in the version history.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, make_dataclass
 
 from django.db import transaction
 from django.db.models import F
@@ -25,7 +25,15 @@ from django.utils import timezone
 from accounts.models import User
 from audit import trail
 from coaching import richtext
-from coaching.models import AgreementStatus, DialogueLog, DialogueLogVersion, ReminderKind, SessionKind, SessionSetting
+from coaching.models import (
+    AgreementStatus,
+    DialogueLog,
+    DialogueLogVersion,
+    ReminderKind,
+    SessionKind,
+    SessionRecord,
+    SessionSetting,
+)
 from coaching.services._checks import MAX_SESSION_MINUTES, check_session_date, check_within_programme, fmt
 from coaching.services.notices import notify_sent_for_agreement
 from coaching.services.planned_sessions import planned_session_sync
@@ -44,25 +52,30 @@ STALE_FOR_PARTICIPANT = (
 )
 
 
-@dataclass(frozen=True)
-class LogContent:
-    """What the coach writes in a dialogue log."""
+_TYPES = {"DateField": datetime.date, "TimeField": datetime.time, "PositiveIntegerField": int}
 
-    session_on: datetime.date
-    duration_minutes: int
-    kind: str
-    setting: str
-    focus: str = ""
-    discussed: str = ""
-    strengths: str = ""
-    pupil_outcomes: str = ""
-    evidence_considered: str = ""
-    next_session_on: datetime.date | None = None
-    next_session_at: datetime.time | None = None
-    next_session_minutes: int | None = None
-    content_area_ids: tuple[int, ...] = ()
-    topic_ids: tuple[int, ...] = ()
-    standard_ids: tuple[int, ...] = ()
+
+def _content_field(name: str) -> tuple:
+    """A LogContent field from the model's: required when the model requires it, else empty."""
+    model_field = SessionRecord._meta.get_field(name)
+    kind = _TYPES.get(model_field.get_internal_type(), str)
+    if not (model_field.blank or model_field.null):
+        return (name, kind)
+    return (name, kind | None, field(default=None)) if model_field.null else (name, kind, field(default=""))
+
+
+# What the coach writes in a dialogue log: SessionRecord.CONTENT_FIELDS, and the ticked content
+# areas, topics and standards by id.
+LogContent = make_dataclass(
+    "LogContent",
+    [
+        *(_content_field(name) for name in SessionRecord.CONTENT_FIELDS),
+        ("content_area_ids", tuple[int, ...], field(default=())),
+        ("topic_ids", tuple[int, ...], field(default=())),
+        ("standard_ids", tuple[int, ...], field(default=())),
+    ],
+    frozen=True,
+)
 
 
 @dataclass(frozen=True)
@@ -206,20 +219,8 @@ def _snapshot(log: DialogueLog, *, by: User, reason: str, now: datetime.datetime
     return DialogueLogVersion.objects.create(
         log=log,
         number=log.agreed_version,
-        session_on=log.session_on,
-        duration_minutes=log.duration_minutes,
-        kind=log.kind,
-        setting=log.setting,
+        **log.record_values(),
         tags=tags,
-        focus=log.focus,
-        discussed=log.discussed,
-        strengths=log.strengths,
-        pupil_outcomes=log.pupil_outcomes,
-        evidence_considered=log.evidence_considered,
-        participant_reflection=log.participant_reflection,
-        next_session_on=log.next_session_on,
-        next_session_at=log.next_session_at,
-        next_session_minutes=log.next_session_minutes,
         action_steps=steps,
         created_by=by,
         created_at=now,

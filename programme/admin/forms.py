@@ -24,6 +24,7 @@ from programme.models import (
     StaffMembership,
 )
 from programme.selectors import enrolable_participants
+from ui.limits import NOTE_MAX, LimitedText
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -140,7 +141,7 @@ class EnrolmentStatusForm(WagtailAdminModelForm):
     """Only the status changes here; a participant's periods change through the actions."""
 
     # The status the form was loaded with, so a change made meanwhile by someone else is not overwritten.
-    status_was = forms.CharField(widget=forms.HiddenInput)
+    status_was = forms.CharField(widget=forms.HiddenInput, max_length=20)
 
     class Meta:
         model = Enrolment
@@ -179,7 +180,8 @@ class TutorChangeForm(forms.Form):
 
 class PhaseProgressForm(forms.Form):
     to_phase = forms.ModelChoiceField(queryset=Phase.objects.all(), label="Progress to")
-    note = forms.CharField(
+    note = LimitedText(
+        NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text="Optional. Why, or on what evidence; kept with the phase history.",

@@ -69,17 +69,8 @@ def agreed_log(**kwargs) -> DialogueLog:
     DialogueLogVersion.objects.create(
         log=log,
         number=1,
-        session_on=log.session_on,
-        duration_minutes=log.duration_minutes,
-        kind=log.kind,
-        setting=log.setting,
+        **log.record_values(),
         tags={"content_areas": [{"id": a.pk, "label": str(a)} for a in log.content_areas.all()]},
-        focus=log.focus,
-        discussed=log.discussed,
-        strengths=log.strengths,
-        pupil_outcomes=log.pupil_outcomes,
-        evidence_considered=log.evidence_considered,
-        participant_reflection=log.participant_reflection,
         created_by=log.enrolment.participant,
         reason="Agreed by the coach and the participant.",
     )

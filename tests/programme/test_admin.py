@@ -341,37 +341,32 @@ def test_the_enrolment_form_reports_every_broken_rule_at_once(leader_client):
     assert not Enrolment.objects.exists()
 
 
-def _recent_window():
-    """A participant whose every date is relative to today, so the test does not depend on the day it runs."""
+def _enrol_started_days_ago(leader_client, days: int, reason: str):
+    """Post the enrolment form for a start `days` before today; every date is relative to today, so
+    the test does not depend on the day it runs."""
     today = timezone.localdate()
     first_post = today - datetime.timedelta(days=500)
-    return today, {
-        "qts_awarded_on": (first_post - datetime.timedelta(days=60)).isoformat(),
-        "first_post_started_on": first_post.isoformat(),
-    }
+    data = enrolment_data(
+        invited(),
+        CohortFactory(opens_on=today - datetime.timedelta(days=400)),
+        SchoolFactory(),
+        qts_awarded_on=(first_post - datetime.timedelta(days=60)).isoformat(),
+        first_post_started_on=first_post.isoformat(),
+        programme_started_on=(today - datetime.timedelta(days=days)).isoformat(),
+        backdated_reason=reason,
+    )
+    return leader_client.post(reverse("programme_enrolments:add"), data)
 
 
 def test_a_start_more_than_30_days_ago_without_a_reason_is_refused_beside_the_reason(leader_client):
-    today, dates = _recent_window()
-    started = (today - datetime.timedelta(days=31)).isoformat()
-    cohort = CohortFactory(opens_on=today - datetime.timedelta(days=400))
-    data = enrolment_data(
-        invited(), cohort, SchoolFactory(), programme_started_on=started, backdated_reason="", **dates
-    )
-    response = leader_client.post(reverse("programme_enrolments:add"), data)
+    response = _enrol_started_days_ago(leader_client, 31, reason="")
     assert response.status_code == 200
     assert any("Say why the enrolment is backdated" in e for e in errors(response, "backdated_reason"))
     assert not Enrolment.objects.exists()
 
 
 def test_a_backdated_start_with_a_reason_is_shown_as_backdated_in_the_history(leader_client):
-    today, dates = _recent_window()
-    cohort = CohortFactory(opens_on=today - datetime.timedelta(days=400))
-    started = (today - datetime.timedelta(days=60)).isoformat()
-    data = enrolment_data(
-        invited(), cohort, SchoolFactory(), programme_started_on=started, backdated_reason="Late paperwork.", **dates
-    )
-    assert leader_client.post(reverse("programme_enrolments:add"), data).status_code == 302
+    assert _enrol_started_days_ago(leader_client, 60, reason="Late paperwork.").status_code == 302
     enrolment = Enrolment.objects.get()
     assert enrolment.is_backdated
     content = leader_client.get(reverse("programme_enrolments:edit", args=[enrolment.pk])).content.decode()
@@ -380,13 +375,7 @@ def test_a_backdated_start_with_a_reason_is_shown_as_backdated_in_the_history(le
 
 
 def test_a_recent_start_is_not_backdated_and_keeps_no_reason(leader_client):
-    today, dates = _recent_window()
-    cohort = CohortFactory(opens_on=today - datetime.timedelta(days=400))
-    started = (today - datetime.timedelta(days=30)).isoformat()
-    data = enrolment_data(
-        invited(), cohort, SchoolFactory(), programme_started_on=started, backdated_reason="Not needed.", **dates
-    )
-    assert leader_client.post(reverse("programme_enrolments:add"), data).status_code == 302
+    assert _enrol_started_days_ago(leader_client, 30, reason="Not needed.").status_code == 302
     assert Enrolment.objects.get().backdated_reason == ""
 
 

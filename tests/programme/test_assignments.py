@@ -8,28 +8,14 @@ from accounts.roles import Role
 from accounts.services import role_grant
 from programme.models import StaffMembership
 from programme.rules import assignments
-from tests.factories import SchoolFactory, UserFactory, enrol, staff
+from tests.factories import SchoolFactory, UserFactory, staff
+from tests.programme.conftest import PLACED_ON
 from ui.errors import RuleError
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-START = D(2025, 4, 20)
-
-
-@pytest.fixture
-def school():
-    return SchoolFactory(name="Old School")
-
-
-@pytest.fixture
-def enrolment(school):
-    return enrol(school, starts_on=START)
-
-
-@pytest.fixture
-def coach(school):
-    return staff(Role.COACH, school)
+START = PLACED_ON  # the enrolment fixture's placement (conftest.py)
 
 
 def _broken(check, **kwargs) -> RuleError:

@@ -16,27 +16,13 @@ from programme.models import (
     TutorAssignment,
 )
 from tests.factories import SchoolFactory, UserFactory, assign_coach, assign_tutor, enrol, staff
+from tests.programme.conftest import PLACED_ON
 from ui.errors import RuleError
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-START = D(2025, 4, 20)
-
-
-@pytest.fixture
-def school():
-    return SchoolFactory(name="Old School")
-
-
-@pytest.fixture
-def enrolment(school):
-    return enrol(school, starts_on=START)
-
-
-@pytest.fixture
-def coach(school):
-    return staff(Role.COACH, school)
+START = PLACED_ON  # the enrolment fixture's placement (conftest.py)
 
 
 def _snapshot():
