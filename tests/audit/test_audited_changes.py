@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts import services as accounts_services
+from accounts.links import invitation_token
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
 from coaching import services
@@ -30,9 +31,7 @@ def test_an_invitation_is_audited_when_sent_resent_and_accepted():
     )
     accounts_services.invitation_resend(invitation=invitation)
     invitation.refresh_from_db()
-    person = accounts_services.invitation_accept(
-        token=accounts_services.invitation_token(invitation), password="a-long-enough-password"
-    )
+    person = accounts_services.invitation_accept(token=invitation_token(invitation), password="a-long-enough-password")
     events = list(AuditEvent.objects.filter(record_kind="accounts.invitation").order_by("pk"))
     assert [e.action for e in events] == [
         AuditAction.INVITATION_CREATE,
