@@ -12,11 +12,10 @@ from django.utils import timezone
 from accounts.models import User
 from audit import trail
 from coaching.models import AgreementStatus, InitialDiagnosis, LearningGoal, LearningPlan, LearningPlanReview
-from coaching.services._checks import check_session_date, fmt
+from coaching.services._checks import check_session_date, check_within_programme, fmt
 from programme import access
 from programme.access import Action
 from programme.models import ContentArea, Phase
-from programme.rules import timing
 from ui.errors import RuleError
 
 
@@ -34,9 +33,8 @@ def _check_goal(errors: dict[str | None, list[str]], *, goal: GoalInput, diagnos
         errors[f"{prefix}content_area"].append("Choose one of the content areas.")
     if goal.target_on < diagnosis.held_on:
         errors[f"{prefix}target_on"].append(f"The target date must be after the diagnosis, {fmt(diagnosis.held_on)}.")
-    deadline = timing.completion_deadline(diagnosis.enrolment.first_post_started_on)
-    if goal.target_on > deadline:
-        errors[f"{prefix}target_on"].append(f"The target date must be within the programme, by {fmt(deadline)}.")
+    else:
+        check_within_programme(errors, enrolment=diagnosis.enrolment, day=goal.target_on, field=f"{prefix}target_on")
 
 
 @transaction.atomic

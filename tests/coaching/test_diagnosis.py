@@ -122,6 +122,17 @@ def test_a_goal_before_the_diagnosis_is_refused(client, world):
     assert LearningGoal.objects.count() == 0
 
 
+def test_a_goal_after_the_programme_ends_is_refused_naming_its_bounds(client, world):
+    client.force_login(world.coach)
+    client.post(reverse("coaching:diagnosis_edit", args=[world.enrolment.pk]), _diagnosis_data(world))
+    response = client.post(
+        reverse("coaching:goal_add", args=[world.enrolment.pk]),
+        {"content_area": ContentArea.objects.get(number=1).pk, "goal": "Too late", "target_on": "2999-12-31"},
+    )
+    assert "from 15 April 2025 to 31 August 2029" in response.content.decode()
+    assert LearningGoal.objects.count() == 0
+
+
 def test_a_stale_diagnosis_save_is_refused(client, world):
     client.force_login(world.coach)
     client.post(reverse("coaching:diagnosis_edit", args=[world.enrolment.pk]), _diagnosis_data(world))
