@@ -21,11 +21,17 @@ def _on(action: Action, outcome: Outcome = Outcome.SUCCESS):
     return receiver
 
 
-def _on_login_failed(sender, credentials, request=None, **kwargs):
-    # Only a real account is named; whatever else was typed is not kept.
+def sign_in_failed(credentials: dict, request=None, *, reason: str = "") -> None:
+    """A failed sign-in. Only a real account is named; whatever else was typed is not kept."""
     typed = credentials.get("email") or credentials.get("username") or ""
     person = get_user_model().objects.filter(email__iexact=typed).first() if typed else None
-    trail.record(Action.SIGN_IN_FAILED, actor=person, outcome=Outcome.FAILED, request=request)
+    detail = {"reason": reason} if reason else {}
+    outcome = Outcome.REFUSED if reason else Outcome.FAILED
+    trail.record(Action.SIGN_IN_FAILED, actor=person, outcome=outcome, detail=detail, request=request)
+
+
+def _on_login_failed(sender, credentials, request=None, **kwargs):
+    sign_in_failed(credentials, request)
 
 
 _RECEIVERS = [

@@ -78,3 +78,14 @@ def test_a_refused_and_an_accepted_two_factor_code_are_recorded(client):
     client.post(reverse("mfa_authenticate"), {"code": _current_code(secret)})
     assert [e.actor for e in _events(AuditAction.MFA_USE)] == [person]
     assert [e.actor for e in _events(AuditAction.SIGN_IN)] == [person]
+
+
+def test_a_sign_in_refused_by_the_rate_limit_is_recorded_as_refused(client):
+    person = UserFactory(roles=[Role.COACH])
+    for _ in range(5):
+        _sign_in(client, person.email, password="guess-again")
+    response = _sign_in(client, person.email)
+    assert b"Too many failed login attempts" in response.content
+    refused = AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED, outcome=Outcome.REFUSED)
+    assert [(e.actor, e.detail) for e in refused] == [(person, {"reason": "rate_limited"})]
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED, outcome=Outcome.FAILED).count() == 5
