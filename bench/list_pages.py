@@ -1,0 +1,107 @@
+"""Time each long list page, and count its queries and size, on a database of N participants, each
+with one agreed coaching log, against a near-trivial page (the account page: the same middleware,
+session, menu and base template, and almost no data).
+
+Usage: bench/list_pages.sh [N]   (seeds a fresh SQLite file, adds the logs, then runs this)
+Prints one line per page: median of 20 requests in milliseconds, how many times the trivial page
+that is, the query count and the size of the HTML. The target is 3 times the trivial page or less.
+"""
+
+import datetime
+import statistics
+import time
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from coaching.models import AgreementStatus, DialogueLog
+from programme.demo import demo_email
+from programme.models import CoachAssignment, ContentArea
+
+PAGES = [
+    ("leader", "coaching:index"),
+    ("coach", "coaching:index"),
+    ("tutor", "coaching:index"),
+    ("head", "coaching:index"),
+    ("tutor", "coaching:tutor_logs"),
+    ("leader", "coaching:release_time"),
+    ("head", "coaching:release_time"),
+    ("coach", "coaching:release_time"),
+]
+TRIVIAL = "accounts:account_overview"
+REPEATS = 20
+
+
+def add_agreed_logs() -> int:
+    """One agreed log for each participant without one, a week into their first coach's period, in
+    bulk: a load for the lists to carry, not a demo (the demo school's histories use the services)."""
+    have = set(DialogueLog.objects.values_list("enrolment_id", flat=True))
+    first_coach = {}
+    for enrolment_id, coach_id, starts_on in CoachAssignment.objects.order_by("-starts_on").values_list(
+        "enrolment_id", "coach_id", "starts_on"
+    ):
+        first_coach[enrolment_id] = (coach_id, starts_on)
+    today = datetime.date.today()
+    logs = []
+    for enrolment_id, (coach_id, starts_on) in first_coach.items():
+        if enrolment_id in have:
+            continue
+        session_on = min(starts_on + datetime.timedelta(days=7), today)
+        logs.append(
+            DialogueLog(
+                enrolment_id=enrolment_id,
+                coach_id=coach_id,
+                session_on=session_on,
+                duration_minutes=45 + enrolment_id % 30,
+                kind="coaching_conversation",
+                setting="own_school",
+                focus="Bench session",
+                discussed="<p>Bench.</p>",
+                status=AgreementStatus.AGREED,
+                agreed_version=1,
+            )
+        )
+    made = DialogueLog.objects.bulk_create(logs, batch_size=500)
+    area = ContentArea.objects.order_by("number").first()
+    DialogueLog.content_areas.through.objects.bulk_create(
+        [DialogueLog.content_areas.through(dialoguelog_id=log.pk, contentarea_id=area.pk) for log in made],
+        batch_size=500,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return len(made)
+
+
+def measure(client: Client, url: str) -> tuple[float, int, int]:
+    timings = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return statistics.median(timings), len(queries), len(response.content)
+
+
+def main() -> None:
+    print(f"  added {add_agreed_logs()} agreed logs")
+    clients = {}
+    for who in {who for who, _ in PAGES}:
+        clients[who] = Client()
+        clients[who].force_login(User.objects.get(email=demo_email(who)))
+    trivial = {who: measure(client, reverse(TRIVIAL))[0] for who, client in clients.items()}
+    print(f"  trivial page ({reverse(TRIVIAL)}): median {statistics.median(trivial.values()):.1f} ms")
+    for who, url_name in PAGES:
+        url = reverse(url_name)
+        median, queries, size = measure(clients[who], url)
+        print(
+            f"{who:8} {url:30} median {median:7.1f} ms  {median / trivial[who]:4.1f} x trivial"
+            f"  {queries:3d} queries  {size / 1024:6.1f} KB"
+        )
+
+
+main()
