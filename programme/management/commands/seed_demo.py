@@ -1,8 +1,8 @@
 """Load demo data for trying the portal locally. Safe to run again: nothing changes.
 
 Each app seeds what it owns, in one transaction: the programme its schools, cohort, people and
-periods (programme.demo), coaching its histories (coaching.demo), the handbook its pages
-(handbook.demo)."""
+periods (programme.demo), coaching its histories (coaching.demo), the portfolio the demo
+participant's records (portfolio.demo), the handbook its pages (handbook.demo)."""
 
 import logging
 from contextlib import contextmanager
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from coaching import demo as coaching_demo
 from handbook import demo as handbook_demo
+from portfolio import demo as portfolio_demo
 from programme import demo
 
 # Wagtail and the task runner log every page and index update at INFO; a newcomer needs the logins.
@@ -63,6 +64,7 @@ class Command(BaseCommand):
                 today = timezone.localdate()
                 result = demo.seed_demo(participants=participants, today=today)
                 coaching_demo.seed_coaching(today=today)
+                portfolio_demo.seed_portfolio(today=today)
                 handbook_demo.seed_handbook()
         except demo.DemoError as exc:
             raise CommandError(str(exc)) from exc
