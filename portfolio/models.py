@@ -18,6 +18,7 @@ from files.models import PrivateFile
 from files.registry import downloadable
 from programme.access import RecordKind
 from programme.models import ContentArea, Enrolment, Phase, Standard, Topic
+from ui.limits import RICH_TEXT_MAX, SHORT_TEXT_MAX
 
 
 class _Record(models.Model):
@@ -52,8 +53,10 @@ class Evidence(_Record):
     relates_to = models.DateField("the date it relates to")
     topics = models.ManyToManyField(Topic, blank=True, related_name="+")
     standards = models.ManyToManyField(Standard, blank=True, related_name="+")
-    description = models.TextField(blank=True)
-    body = models.TextField("the written piece", blank=True, help_text="Sanitised HTML, see coaching.richtext.")
+    description = models.TextField(blank=True, max_length=SHORT_TEXT_MAX)
+    body = models.TextField(
+        "the written piece", blank=True, max_length=RICH_TEXT_MAX, help_text="Sanitised HTML, see coaching.richtext."
+    )
     url = models.URLField("link", max_length=500, blank=True)
     anonymised = models.BooleanField(
         "pupil data anonymised", default=False, help_text="The participant confirmed no pupil can be identified."
@@ -127,7 +130,7 @@ class Reflection(_Record):
 
     written_on = models.DateField("date")
     title = models.CharField(max_length=200)
-    body = models.TextField("reflection", help_text="Sanitised HTML, see coaching.richtext.")
+    body = models.TextField("reflection", max_length=RICH_TEXT_MAX, help_text="Sanitised HTML, see coaching.richtext.")
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="reflections")
     logs = models.ManyToManyField(DialogueLog, blank=True, related_name="+", help_text="Agreed logs it draws on.")
     action_steps = models.ManyToManyField(ActionStep, blank=True, related_name="+")
@@ -175,22 +178,25 @@ class Enquiry(_Record):
 
     title = models.CharField(max_length=200)
     started_on = models.DateField("date started")
-    question = models.TextField(blank=True)
-    rationale = models.TextField(blank=True)
-    reading = models.TextField(blank=True)
-    method = models.TextField(blank=True)
-    ethics = models.TextField(blank=True)
+    question = models.TextField(blank=True, max_length=RICH_TEXT_MAX)
+    rationale = models.TextField(blank=True, max_length=RICH_TEXT_MAX)
+    reading = models.TextField(blank=True, max_length=RICH_TEXT_MAX)
+    method = models.TextField(blank=True, max_length=RICH_TEXT_MAX)
+    ethics = models.TextField(blank=True, max_length=RICH_TEXT_MAX)
     consent = models.CharField(
         "consent from pupils and parents", max_length=20, choices=Consent.choices, default=Consent.NOT_NEEDED
     )
     consent_record = models.TextField(
-        "how consent was recorded", blank=True, help_text="Who gave it, when, and where the signed forms are kept."
+        "how consent was recorded",
+        blank=True,
+        max_length=SHORT_TEXT_MAX,
+        help_text="Who gave it, when, and where the signed forms are kept.",
     )
-    data = models.TextField(blank=True)
-    analysis = models.TextField(blank=True)
-    findings = models.TextField(blank=True)
-    impact = models.TextField("impact on pupils' outcomes", blank=True)
-    next_steps = models.TextField(blank=True)
+    data = models.TextField(blank=True, max_length=RICH_TEXT_MAX)
+    analysis = models.TextField(blank=True, max_length=RICH_TEXT_MAX)
+    findings = models.TextField(blank=True, max_length=RICH_TEXT_MAX)
+    impact = models.TextField("impact on pupils' outcomes", blank=True, max_length=RICH_TEXT_MAX)
+    next_steps = models.TextField(blank=True, max_length=RICH_TEXT_MAX)
 
     access_kind = RecordKind.ENQUIRY
 

@@ -12,12 +12,13 @@ from portfolio.models import Evidence
 from programme import access
 from programme.access import Action
 from programme.models import ContentArea, Enrolment, Phase, Standard, Topic
+from ui import limits
 from ui.errors import RuleError
 
 # What a real entry never reaches: a limit against a paste gone wrong, not a word count.
 TITLE_LIMIT = 200
-SHORT_TEXT_LIMIT = 2_000
-RICH_TEXT_LIMIT = 20_000
+SHORT_TEXT_LIMIT = limits.SHORT_TEXT_MAX
+RICH_TEXT_LIMIT = limits.RICH_TEXT_MAX
 URL_LIMIT = 500
 
 STALE = (

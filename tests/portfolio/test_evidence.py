@@ -3,11 +3,17 @@ with their word that no pupil can be identified. Bad input is refused beside the
 nothing is saved."""
 
 import datetime
+import inspect
 
 import pytest
+from django import forms
+from django.apps import apps
+from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from portfolio import forms as portfolio_forms
 from portfolio import services
 from portfolio.models import Evidence
 from programme.models import ContentArea, Phase, Topic
@@ -147,3 +153,23 @@ def test_the_second_tabs_save_is_refused_and_its_text_kept(client, world):
     assert "Second-tab-words" in body
     evidence.refresh_from_db()
     assert evidence.title == "First tab"
+
+
+def test_every_text_box_and_stored_text_in_the_portfolio_has_a_length_limit():
+    unlimited = [
+        f"{cls.__name__}.{name}"
+        for _, cls in inspect.getmembers(portfolio_forms, inspect.isclass)
+        if issubclass(cls, forms.BaseForm) and cls.__module__ == portfolio_forms.__name__
+        for name, field in cls.base_fields.items()
+        if isinstance(field, forms.CharField)
+        and not field.max_length
+        and not any(isinstance(v, MaxLengthValidator) for v in field.validators)
+    ]
+    assert unlimited == []
+    stored = [
+        f"{model.__name__}.{field.name}"
+        for model in apps.get_app_config("portfolio").get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.TextField) and not field.max_length
+    ]
+    assert stored == []
