@@ -45,7 +45,9 @@ def learning_opportunity_record_learning(
     today: datetime.date | None = None,
 ) -> LearningOpportunity:
     """Record what was learned, once it has happened, and link it to the session that discussed it."""
-    opportunity = LearningOpportunity.objects.select_for_update().select_related("log").get(pk=opportunity.pk)
+    opportunity = (
+        LearningOpportunity.objects.select_for_update(of=("self",)).select_related("log").get(pk=opportunity.pk)
+    )
     # Once discussed in an agreed log it is part of the agreed record: changed as a new version.
     agreed = opportunity.access_kind == access.RecordKind.LEARNING_OPPORTUNITY_AGREED
     access.require(by, Action.NEW_VERSION if agreed else Action.CHANGE, opportunity)
