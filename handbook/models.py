@@ -9,11 +9,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from programme.models import ContentArea, Phase
+from ui.limits import PAGE_MAX, RICH_TEXT_MAX, SHORT_TEXT_MAX
 
 
 class HomePage(Page):
-    intro = models.TextField(blank=True, help_text="One or two sentences under the title.")
-    body = RichTextField(blank=True)
+    intro = models.TextField(blank=True, max_length=SHORT_TEXT_MAX, help_text="One or two sentences under the title.")
+    body = RichTextField(blank=True, max_length=PAGE_MAX)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     parent_page_types = ["wagtailcore.Page"]
@@ -27,7 +28,7 @@ class HomePage(Page):
 
 
 class HandbookIndexPage(Page):
-    intro = RichTextField(blank=True)
+    intro = RichTextField(blank=True, max_length=RICH_TEXT_MAX)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["handbook.HomePage"]
@@ -44,8 +45,8 @@ class HandbookIndexPage(Page):
 
 class PhasePage(Page):
     phase = models.OneToOneField(Phase, on_delete=models.PROTECT, related_name="handbook_page")
-    summary = models.TextField(help_text="Shown in lists of phases.")
-    body = RichTextField(blank=True)
+    summary = models.TextField(max_length=SHORT_TEXT_MAX, help_text="Shown in lists of phases.")
+    body = RichTextField(blank=True, max_length=PAGE_MAX)
 
     content_panels = [*Page.content_panels, FieldPanel("phase"), FieldPanel("summary"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
@@ -55,8 +56,8 @@ class PhasePage(Page):
 
 class ContentAreaPage(Page):
     content_area = models.OneToOneField(ContentArea, on_delete=models.PROTECT, related_name="handbook_page")
-    summary = models.TextField(help_text="Shown in lists of content areas.")
-    body = RichTextField(blank=True)
+    summary = models.TextField(max_length=SHORT_TEXT_MAX, help_text="Shown in lists of content areas.")
+    body = RichTextField(blank=True, max_length=PAGE_MAX)
 
     content_panels = [*Page.content_panels, FieldPanel("content_area"), FieldPanel("summary"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
@@ -73,10 +74,10 @@ class ContentAreaPage(Page):
 class ResourcePage(Page):
     """A reading, a tool or a dialogue prompt: why it matters, questions to ask, what to do next."""
 
-    summary = models.TextField()
-    why_it_matters = RichTextField(blank=True)
-    key_questions = RichTextField(blank=True)
-    body = RichTextField(blank=True)
+    summary = models.TextField(max_length=SHORT_TEXT_MAX)
+    why_it_matters = RichTextField(blank=True, max_length=RICH_TEXT_MAX)
+    key_questions = RichTextField(blank=True, max_length=RICH_TEXT_MAX)
+    body = RichTextField(blank=True, max_length=PAGE_MAX)
     # Parental, so revisions, previews and reverts keep the tagging.
     content_areas = ParentalManyToManyField(ContentArea, blank=True, related_name="+")
 

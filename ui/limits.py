@@ -3,6 +3,7 @@ megabytes is refused beside its field instead of being stored and shown to other
 
 from django import forms
 
+PAGE_MAX = 60_000  # the body of a handbook page, counted without its markup: a long chapter
 RICH_TEXT_MAX = 20_000  # a dialogue log's record, a reflection: pages of writing
 NOTE_MAX = 5_000  # a note, a summary, what was learned
 SHORT_TEXT_MAX = 2_000  # a description, a reason, a comment, a goal

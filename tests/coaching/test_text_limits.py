@@ -75,9 +75,9 @@ def test_every_text_box_in_coaching_and_the_programme_screens_has_a_length_limit
 def test_every_stored_text_field_has_a_length_limit():
     unlimited = [
         f"{model.__name__}.{field.name}"
-        for app in ("coaching", "programme")
+        for app in ("coaching", "programme", "handbook")
         for model in apps.get_app_config(app).get_models()
-        for field in model._meta.get_fields()
+        for field in model._meta.get_fields(include_parents=False)  # Wagtail's own page fields are its
         if isinstance(field, models.TextField) and not field.max_length
     ]
     assert unlimited == []
@@ -105,3 +105,18 @@ def test_an_agreed_version_keeps_every_declared_field_of_the_log(world):
 
 def test_the_log_form_offers_every_field_a_coach_writes():
     assert set(SessionRecord.CONTENT_FIELDS) <= set(coaching_forms.DialogueLogForm.base_fields)
+
+
+@pytest.mark.parametrize(
+    "page_model", ["HomePage", "HandbookIndexPage", "PhasePage", "ContentAreaPage", "ResourcePage"]
+)
+def test_every_text_box_of_a_handbook_page_in_the_cms_has_a_length_limit(page_model):
+    model = apps.get_model("handbook", page_model)
+    form_class = model.get_edit_handler().get_form_class()
+    stored_text = {f.name for f in model._meta.get_fields(include_parents=False) if isinstance(f, models.TextField)}
+    unlimited = [
+        name
+        for name in stored_text
+        if not any(getattr(v, "limit_value", None) for v in form_class.base_fields[name].validators)
+    ]
+    assert unlimited == []
