@@ -12,7 +12,7 @@ from coaching.models import AgreementStatus, DialogueLog
 from portfolio.models import Enquiry, Evidence, Reflection
 from programme import access
 from programme.access import Action
-from programme.models import ContentArea, Enrolment, Phase, PhaseChange, Topic
+from programme.models import ContentArea, Enrolment, Phase, PhaseChange, Standard, Topic
 
 KINDS = ("evidence", "reflections", "enquiry_sections", "logs")
 
@@ -36,11 +36,23 @@ class Row:
 
 
 @dataclass
+class StandardCount:
+    standard: Standard
+    evidence: int
+    logs: int
+
+
+@dataclass
 class Coverage:
     phases: list[Phase]
     rows: list[Row]
     gaps: list[str]
     next_topics: list[Row]  # areas with no evidence yet in the current phase, with their topics
+    standards: list[StandardCount] = field(default_factory=list)  # of the frameworks in use
+
+    @property
+    def standards_without_evidence(self) -> list[Standard]:
+        return [count.standard for count in self.standards if not count.evidence]
 
 
 def _readable(user, records) -> list:
@@ -82,7 +94,8 @@ def coverage(user, enrolment: Enrolment) -> Coverage:
 
     evidence = Evidence.objects.filter(enrolment=enrolment).only("pk", "enrolment_id", "relates_to", "phase_id")
     evidence_areas = _areas_of(Evidence, enrolment, "evidence")
-    for record in _readable(user, evidence):
+    readable_evidence = _readable(user, evidence)
+    for record in readable_evidence:
         add("evidence", evidence_areas[record.pk], record.phase_id)
 
     reflections = Reflection.objects.filter(enrolment=enrolment).only("pk", "enrolment_id", "written_on", "phase_id")
@@ -109,7 +122,8 @@ def coverage(user, enrolment: Enrolment) -> Coverage:
         dialoguelog__enrolment=enrolment
     ).values_list("dialoguelog_id", "contentarea_id"):
         log_areas[log_id].add(area_id)
-    for log in _readable(user, logs):
+    readable_logs = _readable(user, logs)
+    for log in readable_logs:
         add("logs", log_areas[log.pk], phase_on(log.session_on))
 
     rows = [Row(area=a, cells=[cells[(a.pk, p.pk)] for p in phases], topics=list(a.topics.all())) for a in areas]
@@ -126,4 +140,25 @@ def coverage(user, enrolment: Enrolment) -> Coverage:
             elif cell.counts["evidence"] == 0:
                 gaps.append(f"No evidence yet for {where}.")
     thin = [row for row in rows if cells[(row.area.pk, current.pk)].counts["evidence"] == 0]
-    return Coverage(phases=phases, rows=rows, gaps=gaps, next_topics=thin)
+    standards = _standards(enrolment, {e.pk for e in readable_evidence}, {log.pk for log in readable_logs})
+    return Coverage(phases=phases, rows=rows, gaps=gaps, next_topics=thin, standards=standards)
+
+
+def _standards(enrolment: Enrolment, evidence_ids: set[int], log_ids: set[int]) -> list[StandardCount]:
+    """Each standard of the frameworks in use, with the readable evidence and agreed sessions tagged to it."""
+    evidence: dict[int, int] = defaultdict(int)
+    for record_id, standard_id in Evidence.standards.through.objects.filter(evidence__enrolment=enrolment).values_list(
+        "evidence_id", "standard_id"
+    ):
+        if record_id in evidence_ids:
+            evidence[standard_id] += 1
+    logs: dict[int, int] = defaultdict(int)
+    for log_id, standard_id in DialogueLog.standards.through.objects.filter(
+        dialoguelog__enrolment=enrolment
+    ).values_list("dialoguelog_id", "standard_id"):
+        if log_id in log_ids:
+            logs[standard_id] += 1
+    return [
+        StandardCount(standard=s, evidence=evidence[s.pk], logs=logs[s.pk])
+        for s in Standard.objects.filter(framework__is_active=True).select_related("framework")
+    ]

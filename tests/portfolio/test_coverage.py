@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from portfolio.coverage import coverage
 from programme import services as programme_services
-from programme.models import ContentArea, Phase
+from programme.models import ContentArea, Phase, Standard
 from tests.coaching.factories import DialogueLogFactory, agreed_log
 from tests.factories import staff
 from tests.portfolio.factories import DAY, EnquiryFactory, EvidenceFactory, ReflectionFactory
@@ -115,3 +115,19 @@ def test_the_coverage_page_asks_the_same_number_of_queries_for_few_and_many_reco
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(few) == len(many)
+
+
+def test_each_standard_in_use_counts_its_evidence_and_agreed_sessions(client, world):
+    standard = Standard.objects.filter(framework__is_active=True).first()
+    evidence = EvidenceFactory(enrolment=world.enrolment)
+    evidence.standards.set([standard])
+    agreed_log(enrolment=world.enrolment, coach=world.coach, standards=[standard])
+    DialogueLogFactory(enrolment=world.enrolment, coach=world.coach, standards=[standard])  # a draft
+    found = coverage(world.tutor, world.enrolment)
+    counted = next(c for c in found.standards if c.standard == standard)
+    assert (counted.evidence, counted.logs) == (1, 1)
+    assert standard not in found.standards_without_evidence
+    assert len(found.standards) == Standard.objects.filter(framework__is_active=True).count()
+    client.force_login(world.participant)
+    page = client.get(reverse("portfolio:coverage", args=[world.enrolment.pk])).content.decode()
+    assert "Records by standard" in page
