@@ -19,10 +19,6 @@ from programme.services import staff_membership_start
 from ui.errors import RuleError
 
 
-class InvitationError(Exception):
-    """An invitation link that cannot be used; the message says why, for the person holding it."""
-
-
 @transaction.atomic
 def role_grant(*, user: User, role: str) -> None:
     _, granted = RoleGrant.objects.get_or_create(user=user, role=role)
@@ -97,7 +93,7 @@ def invitation_create(
 def invitation_resend(*, invitation: Invitation) -> Invitation:
     """A fresh link and a fresh expiry; the old link stops working."""
     if invitation.is_accepted:
-        raise InvitationError("This invitation has already been accepted.")
+        raise RuleError("This invitation has already been accepted.", rule="invitation_accepted")
     invitation.nonce = Invitation._meta.get_field("nonce").default()
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
     invitation.save(update_fields=["nonce", "expires_at"])
@@ -107,20 +103,30 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
 
 
 def invitation_from_token(token: str) -> Invitation:
-    """The invitation a link points to, or InvitationError saying plainly why it cannot be used."""
+    """The invitation a link points to, or a RuleError saying plainly, to the person holding the link, why
+    it cannot be used."""
     try:
         data = invitation_token_data(token)
         invitation = Invitation.objects.get(pk=data["i"])
     except (signing.BadSignature, KeyError, TypeError, Invitation.DoesNotExist) as exc:
-        raise InvitationError("This invitation link is not valid. Check you copied the whole link.") from exc
+        raise RuleError(
+            "This invitation link is not valid. Check you copied the whole link.", rule="invitation_link_invalid"
+        ) from exc
     if invitation.is_accepted:
-        raise InvitationError("This invitation link has already been used. Sign in with your email and password.")
+        raise RuleError(
+            "This invitation link has already been used. Sign in with your email and password.",
+            rule="invitation_link_used",
+        )
     if data.get("n") != invitation.nonce:
-        raise InvitationError("This invitation link has been replaced by a newer one. Use the latest email.")
+        raise RuleError(
+            "This invitation link has been replaced by a newer one. Use the latest email.",
+            rule="invitation_link_replaced",
+        )
     if invitation.is_expired:
-        raise InvitationError(
+        raise RuleError(
             "This invitation link expired on "
-            f"{timezone.localtime(invitation.expires_at):%d %B %Y}. Ask your programme leader to send a new one."
+            f"{timezone.localtime(invitation.expires_at):%d %B %Y}. Ask your programme leader to send a new one.",
+            rule="invitation_link_expired",
         )
     return invitation
 
@@ -132,9 +138,14 @@ def invitation_accept(*, token: str, password: str) -> User:
     # Lock the row so two clicks on one link cannot create two accounts.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.is_accepted:
-        raise InvitationError("This invitation link has already been used. Sign in with your email and password.")
+        raise RuleError(
+            "This invitation link has already been used. Sign in with your email and password.",
+            rule="invitation_link_used",
+        )
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise InvitationError("An account with this email address already exists. Sign in instead.")
+        raise RuleError(
+            "An account with this email address already exists. Sign in instead.", rule="invitation_account_exists"
+        )
     user = User.objects.create_user(
         email=invitation.email,
         password=password,

@@ -7,19 +7,20 @@ from django.urls import reverse
 from accounts import services
 from accounts.forms import InvitationAcceptForm
 from accounts.homes import homes_for
+from ui.errors import RuleError
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_from_token(token)
-    except services.InvitationError as error:
+    except RuleError as error:
         return render(request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410)
 
     form = InvitationAcceptForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(token=token, password=form.cleaned_data["password1"])
-        except services.InvitationError as error:
+        except RuleError as error:
             return render(request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410)
         return perform_login(request, user, email_verification="none", redirect_url=reverse("dashboard"))
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})

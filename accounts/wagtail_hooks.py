@@ -21,8 +21,8 @@ from wagtail.log_actions import log
 
 from accounts.models import Invitation
 from accounts.roles import Role
-from accounts.services import InvitationError, invitation_create, invitation_resend
-from ui.errors import RuleErrorsMixin
+from accounts.services import invitation_create, invitation_resend
+from ui.errors import RuleError, RuleErrorsMixin
 
 INVITATIONS = "accounts_invitations"
 
@@ -121,7 +121,7 @@ class InvitationResendView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
     def post(self, request, *args, **kwargs):
         try:
             invitation_resend(invitation=self.invitation)
-        except InvitationError as error:
+        except RuleError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"A new invitation link is on its way to {self.invitation.email}.")

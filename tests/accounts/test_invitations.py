@@ -278,7 +278,7 @@ def test_resending_an_accepted_invitation_is_refused(client, invite):
     invitation = invite()
     _accept(client, _url(invitation))
     invitation.refresh_from_db()
-    with pytest.raises(services.InvitationError):
+    with pytest.raises(RuleError):
         services.invitation_resend(invitation=invitation)
 
 
