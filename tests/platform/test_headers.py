@@ -1,5 +1,9 @@
 """Headers that protect what a page shows: no copy kept in any cache, and a Content-Security-Policy."""
 
+import re
+import subprocess
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -84,3 +88,16 @@ def test_the_cms_has_its_own_looser_policy_for_its_inline_scripts(client, world)
     assert policy["object-src"] == "'none'"
     assert policy["base-uri"] == "'self'"
     assert policy["frame-ancestors"] == "'self'"
+
+
+def test_no_template_carries_an_inline_style_or_a_script_without_the_nonce():
+    # The browser refuses both; tests/browser sees it on the pages it visits, this test on every template.
+    root = Path(__file__).resolve().parents[2]
+    tracked = subprocess.run(["git", "ls-files", "*.html"], cwd=root, capture_output=True, text=True, check=True)
+    inline_script = re.compile(r"<script(?![^>]*\ssrc=)(?![^>]*csp_nonce)(?![^>]*application/json)")
+    offending = []
+    for name in tracked.stdout.split():
+        text = (root / name).read_text()
+        if re.search(r"\sstyle=", text) or inline_script.search(text):
+            offending.append(name)
+    assert offending == []
