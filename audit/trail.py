@@ -15,13 +15,25 @@ from audit.context import client_address, current_actor, current_request
 from audit.models import AuditAction, AuditEvent, Outcome
 
 Action = AuditAction
-__all__ = ["Action", "Outcome", "read", "record", "record_many", "refused"]
+__all__ = ["Action", "Outcome", "read", "record", "record_many", "refused", "refused_read"]
 
 
-def _enrolment_id(record: models.Model | None) -> int | None:
+def _described(record) -> tuple[str, str]:
+    """(kind, id) of a saved record, an unsaved one (no id), or a stand-in the access policy judges
+    (programme.access.EnrolmentRecord: the enrolment it stands for)."""
+    if record is None:
+        return "", ""
+    if not isinstance(record, models.Model):
+        record = getattr(record, "enrolment", None)
+        if not isinstance(record, models.Model):
+            return "", ""
+    return record._meta.label_lower, "" if record.pk is None else str(record.pk)
+
+
+def _enrolment_id(record) -> int | None:
     if record is None:
         return None
-    if record._meta.label_lower == "programme.enrolment":
+    if isinstance(record, models.Model) and record._meta.label_lower == "programme.enrolment":
         return record.pk
     if hasattr(record, "enrolment_id"):
         return record.enrolment_id
@@ -47,11 +59,12 @@ def _event(
 ) -> AuditEvent:
     request = request or current_request()
     actor = actor if actor is not None else current_actor()
+    kind, pk = _described(record)
     return AuditEvent(
         action=action,
         actor_id=getattr(actor, "pk", None),
-        record_kind=record._meta.label_lower if record is not None else "",
-        record_id=str(record.pk) if record is not None and record.pk is not None else "",
+        record_kind=kind,
+        record_id=pk,
         enrolment_id=enrolment_id if enrolment_id is not None else _enrolment_id(record),
         client_address=client_address(request),
         outcome=outcome,
@@ -101,6 +114,12 @@ def read(shown: models.Model, *, participant_id: int | None = None, summary: boo
     if actor is not None and actor.pk == participant_id:
         return None
     return record(Action.READ_SUMMARY if summary else Action.READ, record=shown)
+
+
+def refused_read(shown, *, actor=None) -> AuditEvent:
+    """The access policy refused to show a record at all (a 404 that hides whether it exists).
+    Called by programme.access.require, so every refused read of every kind is recorded."""
+    return record(Action.REFUSED, record=shown, actor=actor, outcome=Outcome.REFUSED, detail={"asked": "read"})
 
 
 def refused(request: HttpRequest) -> AuditEvent:

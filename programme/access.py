@@ -29,6 +29,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import Role
+from audit import trail
 from programme.models import CoachAssignment, Enrolment, SchoolPlacement, StaffMembership, TutorAssignment
 
 
@@ -442,6 +443,7 @@ def require(user, action: Action | str, record: Protected) -> frozenset[Action]:
     they show a form; services call it again before they change anything, so no caller skips it."""
     actions = allowed_actions(user, record)
     if not actions & _READS:
+        trail.refused_read(record, actor=user)
         raise Http404("No such record.")
     if Action(action) not in actions:
         raise PermissionDenied("You cannot do that to this record.")

@@ -55,11 +55,25 @@ def test_the_participant_reading_their_own_log_is_not_audited(client, world):
     assert _reads() == []
 
 
-def test_a_refused_read_is_not_recorded_as_a_read(client, world):
+def test_a_refused_read_is_recorded_as_refused_not_as_a_read(client, world):
     log = agreed_log(enrolment=world.enrolment, coach=world.coach)
     client.force_login(world.stranger_coach)
     assert client.get(reverse("coaching:log_detail", args=[log.pk])).status_code == 404
     assert not AuditEvent.objects.filter(action__in=[AuditAction.READ, AuditAction.READ_SUMMARY]).exists()
+    refused = AuditEvent.objects.get(action=AuditAction.REFUSED)
+    assert (refused.actor, refused.outcome, refused.detail) == (world.stranger_coach, "refused", {"asked": "read"})
+    assert (refused.record_kind, refused.record_id, refused.enrolment_id) == (
+        "coaching.dialoguelog",
+        str(log.pk),
+        world.enrolment.pk,
+    )
+
+
+def test_a_participant_page_refused_to_a_stranger_names_the_enrolment(client, world):
+    client.force_login(world.stranger_coach)
+    assert client.get(reverse("coaching:diagnosis", args=[world.enrolment.pk])).status_code == 404
+    refused = AuditEvent.objects.get(action=AuditAction.REFUSED)
+    assert (refused.record_kind, refused.record_id) == ("programme.enrolment", str(world.enrolment.pk))
 
 
 def test_an_earlier_version_read_by_the_tutor_is_audited(client, world):
