@@ -52,6 +52,7 @@ SECTIONS = [
         "coaching:index",
     ),
     Section(frozenset({Role.HEAD, Role.PROGRAMME_LEADER}), "Release time", "coaching:release_time"),
+    Section(frozenset({Role.PARTICIPANT}), "Portfolio", "portfolio:index"),
 ]
 
 
