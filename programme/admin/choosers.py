@@ -55,6 +55,11 @@ class ChosenParticipantView(LeadersOnly, chooser_views.ChosenView):
         return enrolable_participants().get(pk=pk)
 
 
+class ChosenParticipantsView(LeadersOnly, chooser_views.ChosenMultipleView):
+    def get_objects(self, pks):
+        return enrolable_participants().filter(pk__in=pks)
+
+
 class ParticipantChooserViewSet(ChooserViewSet):
     model = User
     name = "programme_participant_chooser"
@@ -66,6 +71,7 @@ class ParticipantChooserViewSet(ChooserViewSet):
     choose_view_class = ChooseParticipantView
     choose_results_view_class = ChooseParticipantResultsView
     chosen_view_class = ChosenParticipantView
+    chosen_multiple_view_class = ChosenParticipantsView
 
 
 participant_chooser = ParticipantChooserViewSet()

@@ -314,6 +314,20 @@ def test_the_participant_chooser_is_searched_by_name_or_email(leader_client):
     assert "grace@example.org" not in content
 
 
+def test_choosing_is_limited_to_whom_the_chooser_offers(leader_client):
+    waiting = UserFactory(first_name="Ada", last_name="Lovelace", roles=[Role.PARTICIPANT])
+    hopper = UserFactory(first_name="Grace", last_name="Hopper", roles=[Role.PARTICIPANT])
+    enrolled = enrol(SchoolFactory(), participant=hopper).participant
+    chosen = reverse("programme_participant_chooser:chosen", args=[waiting.pk])
+    assert leader_client.get(chosen).status_code == 200
+    assert leader_client.get(reverse("programme_participant_chooser:chosen", args=[enrolled.pk])).status_code == 404
+    several = leader_client.get(
+        reverse("programme_participant_chooser:chosen_multiple"), {"id": [waiting.pk, enrolled.pk]}
+    ).content.decode()
+    assert "Lovelace" in several
+    assert "Hopper" not in several
+
+
 def test_people_other_than_programme_leaders_cannot_list_whom_to_enrol(client):
     UserFactory(email="ada@example.org", roles=[Role.PARTICIPANT])
     editor = UserFactory(is_staff=True, is_superuser=False)
