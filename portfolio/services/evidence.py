@@ -37,6 +37,14 @@ class EvidenceContent:
     upload: UploadedFile | None = None  # a new file, for a file; none keeps the current one
 
 
+def _is_web_address(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed [ in the host
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def _check(*, by: User, enrolment: Enrolment, content: EvidenceContent, has_file: bool = False):
     errors = c.new_errors()
     if content.kind not in Evidence.Kind.values:
@@ -56,7 +64,7 @@ def _check(*, by: User, enrolment: Enrolment, content: EvidenceContent, has_file
         url = content.url.strip()
         if not url:
             errors["url"].append("Enter the address of the link, starting https://")
-        elif urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        elif not _is_web_address(url):
             errors["url"].append("Enter a web address starting https:// or http://")
         c.check_length(errors, "url", url, c.URL_LIMIT, "the link")
     if content.kind in (Evidence.Kind.WRITTEN, Evidence.Kind.FILE) and not content.anonymised:

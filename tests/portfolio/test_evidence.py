@@ -91,6 +91,7 @@ def test_evidence_can_relate_to_an_agreed_coaching_session_but_not_a_draft(clien
         ({"relates_to": "2025-13-45"}, "relates_to", "Enter a real date"),
         ({"kind": "link", "url": "javascript:alert(1)"}, "url", "Enter a web address starting https://"),
         ({"kind": "link", "url": ""}, "url", "Enter the address of the link"),
+        ({"kind": "link", "url": "http://[::1"}, "url", "Enter a web address starting https://"),
         ({"kind": "file"}, "file", "Choose the file to add."),
         ({"kind": "sculpture"}, "kind", "Select a valid choice"),
         ({"phase": "999"}, "phase", "Select a valid choice"),
