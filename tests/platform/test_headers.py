@@ -5,8 +5,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.http import HttpResponse
 from django.urls import reverse
 
+from mtl_portal.middleware import PortalCSPMiddleware
 from tests.coaching.factories import agreed_log
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +103,14 @@ def test_no_template_carries_an_inline_style_or_a_script_without_the_nonce():
         if re.search(r"\sstyle=", text) or inline_script.search(text):
             offending.append(name)
     assert offending == []
+
+
+def test_a_script_that_must_be_inline_runs_with_the_request_s_nonce(rf):
+    def view(request):
+        return HttpResponse(f'<script nonce="{request.csp_nonce}">document.title = "x";</script>')
+
+    request = rf.get("/coaching/")
+    response = PortalCSPMiddleware(view)(request)
+    policy = _policy(response)
+    assert f"'nonce-{request._csp_nonce}'" in policy["script-src"]
+    assert "unsafe-inline" not in policy["script-src"]
