@@ -446,8 +446,28 @@ def require(user, action: Action | str, record: Protected) -> frozenset[Action]:
         trail.refused_read(record, actor=user)
         raise Http404("No such record.")
     if Action(action) not in actions:
-        raise PermissionDenied("You cannot do that to this record.")
+        raise PermissionDenied(refusal_reason(user, Action(action), record, actions))
     return actions
+
+
+_ROLE_NAMES = {R.COACH: "coach", R.TUTOR: "tutor", R.HEAD: "head"}
+REFUSED = "You cannot do that to this record."
+
+
+def refusal_reason(user, action: Action, record: Protected, actions: frozenset[Action]) -> str:
+    """Why a person who may see a record may not do `action` to it, in words they can act on; the
+    403 page shows it. Falls back to a plain refusal where there is nothing they could do."""
+    if action == A.CHANGE and A.NEW_VERSION in actions:
+        return "Both of you have agreed this record, so it is not changed in place. Make a new version instead."
+    periods = _periods(user, [record.access_enrolment_id]).get(record.access_enrolment_id)
+    if periods is not None:
+        for relation in _standing_on(periods, record.access_date, timezone.localdate()).ended:
+            ends = max(span[1] for span in periods.spans[relation] if _covers(span, record.access_date) and span[1])
+            return (
+                f"Your time as this participant's {_ROLE_NAMES.get(relation, relation)} ended on "
+                f"{ends:%-d %B %Y}. You can still read the records of that time, but not change them."
+            )
+    return REFUSED
 
 
 # --- Lists: which participants a person sees in a role, on a day (today by default).

@@ -121,3 +121,20 @@ def test_after_the_assignment_ends_the_coach_still_reads_the_logs_of_their_time(
     page = client.get(reverse("coaching:log_detail", args=[log.pk])).content.decode()
     assert "Wait time after questions" in page
     assert reverse("coaching:log_new_version", args=[log.pk]) not in page
+
+
+def test_a_former_coach_is_told_why_a_write_is_refused_and_when_their_time_ended(client, world):
+    url, data = WRITES["new version of an agreed log"](world)
+    _end_every_period(world)
+    client.force_login(world.coach)
+    page = client.post(url, data).content.decode()
+    assert "ended on 31 December 2025" in page
+    assert "You can still read the records of that time" in page
+
+
+def test_a_coach_adding_an_action_step_to_an_agreed_log_is_told_to_make_a_new_version(client, world):
+    log = agreed_log(enrolment=world.enrolment, coach=world.coach)
+    client.force_login(world.coach)
+    response = client.post(reverse("coaching:action_step_create", args=[log.pk]), {})
+    assert response.status_code == 403
+    assert "Make a new version instead" in response.content.decode()
