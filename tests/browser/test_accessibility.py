@@ -76,3 +76,35 @@ def test_handbook_pages_meet_wcag_22_aa(live_server, page, settings, wagtail_tre
     first_phase = page.locator("main a[href*='phase']").first
     first_phase.click()
     assert axe_violations(page) == []
+
+
+def test_error_pages_meet_wcag_22_aa_and_say_why_a_write_is_refused(live_server, browser, people, settings):
+    """Issue 8.11: the 404 and 403 pages are in the design system, with the menu and a reason."""
+    from django.conf import settings as django_settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.urls import reverse
+
+    from tests.coaching.factories import agreed_log
+
+    coach = people[Role.COACH]
+    log = agreed_log(enrolment=people[Role.PARTICIPANT].enrolments.get(), coach=coach)
+    session = SessionStore()
+    session[SESSION_KEY] = str(coach.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = coach.get_session_auth_hash()
+    session.save()
+    context = browser.new_context()
+    context.add_cookies(
+        [{"name": django_settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
+    )
+    page = context.new_page()
+    response = page.goto(live_server.url + "/no-such-page/")
+    assert response.status == 404
+    assert page.locator("nav").count() >= 1
+    assert axe_violations(page) == []
+    response = page.goto(live_server.url + reverse("coaching:action_step_create", args=[log.pk]))
+    assert response.status == 403
+    assert "Make a new version instead" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    context.close()
