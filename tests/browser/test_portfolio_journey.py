@@ -1,0 +1,148 @@
+"""Journey 3 in Chromium: the participant adds a written piece of evidence (after being told what
+was missing, with what they typed kept), a reflection that links to it and an enquiry section that
+cites it, and opens the coverage page; their coach then reads the portfolio. axe-core finds no
+WCAG 2.2 A/AA violation on any portfolio page on the way, including a form sent back with errors."""
+
+import re
+
+import pytest
+
+from accounts.roles import Role
+from portfolio.models import Enquiry, Evidence, Reflection
+from tests.browser.conftest import axe_violations, watch_csp
+from tests.browser.test_sign_in_journey import sign_in
+from tests.factories import SchoolFactory, UserFactory, assign_coach, enrol, staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PIECE = "Three hinge questions I planned for Year 9, and what the answers told me about their misconceptions."
+
+
+def _no_violations(page, where: str) -> None:
+    assert axe_violations(page) == [], where
+
+
+def _heading(page) -> str:
+    return page.get_by_role("heading", level=1).inner_text()
+
+
+def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server, browser):
+    school = SchoolFactory(name="Riverside Academy")
+    coach = staff(Role.COACH, school, email="coach@example.org", first_name="Cara", last_name="Coach")
+    participant = UserFactory(email="pat@example.org", first_name="Pat", last_name="Learner", roles=[Role.PARTICIPANT])
+    enrolment = enrol(school, participant=participant)
+    assign_coach(enrolment, coach)
+
+    context = browser.new_context()
+    page = context.new_page()
+    refused = watch_csp(page)
+    sign_in(page, live_server.url, "pat@example.org")
+    page.get_by_role("link", name="Your evidence, reflections and enquiries").click()
+    assert _heading(page) == "Your portfolio"
+    _no_violations(page, "the portfolio's home, empty")
+
+    # Evidence: first sent without confirming that no pupil can be identified.
+    page.get_by_role("link", name="Add evidence").click()
+    assert _heading(page) == "Add evidence"
+    _no_violations(page, "the evidence form")
+    page.get_by_label("Something written").check()
+    page.get_by_label("Title").fill("Hinge questions in Year 9")
+    page.get_by_label("The written piece").fill(PIECE)
+    page.get_by_label("1. Teaching, learning and assessment").check()
+    page.get_by_role("button", name="Save the evidence").click()
+    assert "There is a problem" in page.content()
+    assert page.title().startswith("Error:")
+    error = page.locator("#id_anonymised-error, .govuk-form-group--error .govuk-error-message").first
+    assert "Confirm that no pupil can be identified" in error.inner_text()
+    assert page.get_by_label("Title").input_value() == "Hinge questions in Year 9"
+    assert page.get_by_label("The written piece").input_value() == PIECE
+    assert page.get_by_label("1. Teaching, learning and assessment").is_checked()
+    assert not Evidence.objects.exists()
+    _no_violations(page, "the evidence form with an error")
+    page.get_by_label("No pupil can be identified from it", exact=False).check()
+    page.get_by_role("button", name="Save the evidence").click()
+    assert "Evidence added to your portfolio." in page.content()
+    assert _heading(page) == "Hinge questions in Year 9"
+    evidence = Evidence.objects.get()
+    assert evidence.kind == Evidence.Kind.WRITTEN
+    _no_violations(page, "the evidence's page")
+
+    # A reflection that draws on the evidence.
+    page.get_by_role("link", name="Back to the portfolio").click()
+    page.get_by_role("link", name="Add a reflection").click()
+    assert _heading(page) == "Add a reflection"
+    _no_violations(page, "the reflection form")
+    page.get_by_label("Title").fill("Wait time")
+    page.get_by_label("Your reflection").fill("The pupils needed longer to think than I gave them.")
+    page.get_by_label("Hinge questions in Year 9", exact=False).check()
+    page.get_by_role("button", name="Save", exact=False).first.click()
+    assert "Reflection added to your journal." in page.content()
+    reflection = Reflection.objects.get()
+    assert list(reflection.evidence.all()) == [evidence]
+    assert "Hinge questions in Year 9" in page.locator("main").inner_text()
+    _no_violations(page, "the reflection's page")
+
+    # An enquiry, and its question citing the evidence.
+    page.get_by_role("link", name="Back to the portfolio").click()
+    page.get_by_role("link", name="Start an enquiry").click()
+    assert _heading(page) == "Start an enquiry"
+    _no_violations(page, "the enquiry form")
+    page.get_by_label("Title").fill("Does wait time deepen answers?")
+    page.get_by_label("1. Teaching, learning and assessment").check()
+    page.get_by_role("button", name="Start", exact=False).click()
+    assert "Enquiry started." in page.content()
+    assert _heading(page) == "Does wait time deepen answers?"
+    _no_violations(page, "the enquiry's page")
+    page.get_by_role("link", name="Write the section question").click()
+    _no_violations(page, "the enquiry section form")
+    page.get_by_label("Question (optional)").fill("Do longer pauses after a question lead to fuller answers?")
+    page.get_by_label("Hinge questions in Year 9", exact=False).check()
+    page.get_by_role("button", name="Save this section").click()
+    assert "Question saved." in page.content()
+    question = page.locator("#question")
+    assert "Do longer pauses" in question.inner_text()
+    assert question.get_by_role("link", name="Hinge questions in Year 9").is_visible()
+    assert Enquiry.objects.get().citations.filter(evidence=evidence, section="question").exists()
+    _no_violations(page, "the enquiry with a section written")
+
+    # Coverage names the cell the records fill, and the gaps.
+    page.get_by_role("link", name="Back to the portfolio").click()
+    _no_violations(page, "the portfolio's home with records")
+    page.get_by_role("link", name="Coverage", exact=False).click()
+    table = page.get_by_role("table", name="Records by content area and phase")
+    area_one = table.get_by_role("row", name="1. Teaching, learning and assessment", exact=False)
+    assert "Evidence: 1" in area_one.inner_text()
+    assert "Enquiry sections: 1" in area_one.inner_text()
+    phase = enrolment.current_phase.number
+    assert area_one.get_by_role("link", name=f"Records for Teaching, learning and assessment in phase {phase}").count()
+    assert "2. Subject and curriculum" in page.locator("main").inner_text().split("What to look at next")[1]
+    _no_violations(page, "the coverage page")
+    context.close()
+
+    # The coach reads the portfolio from the coaching timeline, and cannot change it.
+    context = browser.new_context()
+    page = context.new_page()
+    refused += watch_csp(page)
+    sign_in(page, live_server.url, "coach@example.org")
+    page.goto(f"{live_server.url}/coaching/participants/{enrolment.pk}/")
+    page.get_by_role("link", name="Portfolio", exact=True).click()
+    assert _heading(page) == "Portfolio"
+    assert "Only they can change it." in page.content()
+    assert page.get_by_role("link", name="Add evidence").count() == 0
+    _no_violations(page, "the portfolio's home, for the coach")
+    page.get_by_role("link", name="Hinge questions in Year 9").click()
+    assert "Three hinge questions I planned" in page.content()
+    _no_violations(page, "the evidence's page, for the coach")
+    page.go_back()
+    page.get_by_role("link", name=re.compile(r": Wait time$")).click()
+    assert "needed longer to think" in page.content()
+    _no_violations(page, "the reflection's page, for the coach")
+    page.go_back()
+    page.get_by_role("link", name="Does wait time deepen answers?").click()
+    assert "Do longer pauses" in page.content()
+    assert page.get_by_role("link", name="Write the section", exact=False).count() == 0
+    _no_violations(page, "the enquiry's page, for the coach")
+    page.goto(f"{live_server.url}/portfolio/participants/{enrolment.pk}/coverage/")
+    _no_violations(page, "the coverage page, for the coach")
+    context.close()
+    assert refused == [], "the Content-Security-Policy refused something on a portfolio page"
