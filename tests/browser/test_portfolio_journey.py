@@ -9,9 +9,12 @@ import pytest
 
 from accounts.roles import Role
 from portfolio.models import Enquiry, Evidence, Reflection
+from programme.models import ContentArea
 from tests.browser.conftest import axe_violations, watch_csp
 from tests.browser.test_sign_in_journey import sign_in
+from tests.coaching.factories import agreed_log
 from tests.factories import SchoolFactory, UserFactory, assign_coach, enrol, staff
+from tests.portfolio.factories import EnquiryFactory, EvidenceFactory, ReflectionFactory, cite
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -146,3 +149,56 @@ def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server
     _no_violations(page, "the coverage page, for the coach")
     context.close()
     assert refused == [], "the Content-Security-Policy refused something on a portfolio page"
+
+
+def test_every_portfolio_page_in_its_other_states_has_no_wcag_violations(live_server, page):
+    """Edit forms, forms sent back with errors, the ethics section's consent, a link, an agreed
+    session cited, a filtered list: the states the journey above does not pass through."""
+    school = SchoolFactory()
+    participant = UserFactory(email="pip@example.org", roles=[Role.PARTICIPANT])
+    enrolment = enrol(school, participant=participant)
+    log = agreed_log(enrolment=enrolment)
+    evidence = EvidenceFactory(enrolment=enrolment, logs=[log])
+    link = EvidenceFactory(
+        enrolment=enrolment, kind=Evidence.Kind.LINK, body="", url="https://example.org/lesson-study", title="A link"
+    )
+    reflection = ReflectionFactory(enrolment=enrolment, evidence=[evidence, link], logs=[log])
+    enquiry = EnquiryFactory(enrolment=enrolment)
+    cite(enquiry, "question", evidence=evidence)
+    cite(enquiry, "question", log=log)
+    sign_in(page, live_server.url, "pip@example.org")
+
+    area = ContentArea.objects.get(number=1).pk
+    for path in (
+        f"/portfolio/participants/{enrolment.pk}/?area={area}",
+        f"/portfolio/participants/{enrolment.pk}/?area=banana",
+        f"/portfolio/evidence/{evidence.pk}/",
+        f"/portfolio/evidence/{evidence.pk}/edit/",
+        f"/portfolio/evidence/{link.pk}/",
+        f"/portfolio/reflections/{reflection.pk}/",
+        f"/portfolio/reflections/{reflection.pk}/edit/",
+        f"/portfolio/enquiries/{enquiry.pk}/",
+        f"/portfolio/enquiries/{enquiry.pk}/edit/",
+        f"/portfolio/enquiries/{enquiry.pk}/sections/ethics/",
+        f"/coaching/logs/{log.pk}/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        _no_violations(page, path)
+
+    # Each form sent back with errors: the summary links to the fields and each message sits beside one.
+    for path, button in (
+        (f"/portfolio/participants/{enrolment.pk}/evidence/new/", "Save the evidence"),
+        (f"/portfolio/participants/{enrolment.pk}/reflections/new/", "Save"),
+        (f"/portfolio/participants/{enrolment.pk}/enquiries/new/", "Start"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        page.get_by_label("Title").fill("")
+        page.get_by_role("button", name=button, exact=False).first.click()
+        assert "There is a problem" in page.content(), path
+        _no_violations(page, f"{path} with errors")
+    page.goto(f"{live_server.url}/portfolio/evidence/{link.pk}/edit/")
+    page.get_by_label("Link (optional)").fill("not an address")
+    page.get_by_role("button", name="Save the evidence").click()
+    assert "Enter a web address starting https://" in page.content()
+    assert page.get_by_label("Link (optional)").input_value() == "not an address"
+    _no_violations(page, "the link sent back with a bad address")
