@@ -5,13 +5,27 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, ExtractMonth, ExtractYear, NullIf, Trim
 from django.utils import timezone
 
 from coaching.models import ActionStep, AgreementStatus, DialogueLog, DialogueLogVersion, SessionKind
 from programme import access
 from programme.access import Action
-from programme.models import Enrolment
+from programme.models import Enrolment, SchoolPlacement
 from programme.selectors import named
 
 judge = access.judge
@@ -198,18 +212,6 @@ class Term:
         return f"{self.school_year}/{(self.school_year + 1) % 100:02d}"
 
 
-@dataclass(frozen=True)
-class _LoggedTime:
-    """An agreed log as the access policy sees it, carrying nothing but its date and minutes."""
-
-    pk: int
-    access_enrolment_id: int
-    coach_id: int
-    access_date: datetime.date
-    duration_minutes: int
-    access_kind = access.RecordKind.DIALOGUE_LOG_AGREED
-
-
 @dataclass
 class TimeRow:
     term: Term
@@ -225,21 +227,61 @@ class TimeRow:
         return f"{self.minutes // 60}h {self.minutes % 60:02d}m"
 
 
+_SEASONS = {order: season for season, order in _TERM_ORDER.items()}
+
+
 @dataclass
 class ReleaseTime:
+    """The rows of release time as a sequence the paginator reads a page at a time: counting them
+    and reading one page are one query each, however many sessions there are."""
+
     relation: access.Relation
-    rows: list[TimeRow]
+    query: QuerySet | None  # one dict per row, newest term first
+
+    def count(self) -> int:
+        return 0 if self.query is None else self.query.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if self.query is None:
+            return [][index]
+        if isinstance(index, slice):
+            return [self._row(found) for found in self.query[index]]
+        return self._row(self.query[index])
+
+    def __iter__(self):
+        return iter(self[:] if self.query is not None else [])
 
     @property
-    def total_minutes(self) -> int:
-        return sum(r.minutes for r in self.rows if r.role == "Participant") or sum(r.minutes for r in self.rows)
+    def rows(self) -> list[TimeRow]:
+        """Every row: for the CSV export."""
+        return list(self)
+
+    @staticmethod
+    def _row(found: dict) -> TimeRow:
+        term = Term(found["school_year"], found["term_order"], _SEASONS[found["term_order"]])
+        return TimeRow(
+            term, found["role"], found["person_id"], found["name"], found["school"], found["sessions"], found["minutes"]
+        )
 
 
-def _school_on(placements: list[tuple], day: datetime.date) -> tuple[int | None, str]:
-    for school_id, name, starts_on, ends_on in placements:
-        if starts_on <= day and (ends_on is None or day <= ends_on):
-            return school_id, name
-    return None, "No school recorded"
+def _person_name(path: str) -> Coalesce:
+    """What `get_full_name() or email` says, worked out by the database so rows sort and are
+    searched by it."""
+    full = Trim(Concat(F(f"{path}__first_name"), Value(" "), F(f"{path}__last_name")))
+    return Coalesce(NullIf(full, Value("")), F(f"{path}__email"), output_field=CharField())
+
+
+def _placed_at(field: str):
+    """The participant's placement on the day of the session (the latest begun, as `covering` reads)."""
+    return Subquery(
+        SchoolPlacement.objects.filter(enrolment=OuterRef("enrolment"))
+        .covering(OuterRef("session_on"))
+        .order_by("-starts_on", "-pk")
+        .values(field)[:1]
+    )
 
 
 def release_time(
@@ -254,73 +296,52 @@ def release_time(
     person may see them in this relation: their own as participant or coach; their school's (the
     sessions held while the participant was placed there) as head; every school's, or one's, as
     programme leader; only the people whose name contains every word of `name`, if given. Dates
-    and minutes only: no text of any log is read. A fixed number of queries, however many sessions."""
-    from accounts.models import User
-    from programme.models import SchoolPlacement
-
+    and minutes only: no text of any log is read. The sums are the database's, a page at a time."""
     R = access.Relation
-    logs = DialogueLog.objects.filter(status=AgreementStatus.AGREED)
-    head_schools: set[int] = set()
-    if not access.holds(user, relation):
-        return ReleaseTime(relation, [])
+    if not access.holds(user, relation) or relation not in _RELEASE_TIME_ROLES:
+        return ReleaseTime(relation, None)
+    logs = DialogueLog.objects.filter(status=AgreementStatus.AGREED).filter(
+        access.readable_where(user, access.RecordKind.DIALOGUE_LOG_AGREED, enrolment="enrolment", on="session_on")
+    )
+    logs = logs.alias(month=ExtractMonth("session_on")).annotate(
+        school_id_on=_placed_at("school_id"),
+        school=Coalesce(_placed_at("school__name"), Value("No school recorded"), output_field=CharField()),
+        school_year=Case(When(Q(month__gte=9), then=ExtractYear("session_on")), default=ExtractYear("session_on") - 1),
+        term_order=Case(When(Q(month__gte=9), then=Value(0)), When(Q(month__lte=3), then=Value(1)), default=Value(2)),
+    )
     if relation == R.PARTICIPANT:
         logs = logs.filter(enrolment__in=access.enrolments_for(user, R.PARTICIPANT))
     elif relation == R.COACH:
         logs = logs.filter(coach=user)
     elif relation == R.HEAD:
-        # Every school they have been head of; the policy below keeps the sessions of their time.
-        head_schools = set(access.headships(user).values_list("school_id", flat=True))
-        logs = logs.filter(enrolment__in=SchoolPlacement.objects.filter(school_id__in=head_schools).values("enrolment"))
-    elif relation == R.PROGRAMME_LEADER:
-        if school_id is not None:
-            logs = logs.filter(enrolment__in=SchoolPlacement.objects.filter(school_id=school_id).values("enrolment"))
-    else:
-        return ReleaseTime(relation, [])
-    found = [
-        _LoggedTime(pk, enrolment_id, coach_id, session_on, minutes)
-        for pk, enrolment_id, coach_id, session_on, minutes in logs.values_list(
-            "pk", "enrolment_id", "coach_id", "session_on", "duration_minutes"
-        )
-    ]
-    found = [record for record, _ in access.readable(user, found)]
-    enrolment_ids = {r.access_enrolment_id for r in found}
-    placements: dict[int, list[tuple]] = {}
-    for enrolment_id, *placement in SchoolPlacement.objects.filter(enrolment_id__in=enrolment_ids).values_list(
-        "enrolment_id", "school_id", "school__name", "starts_on", "ends_on"
-    ):
-        placements.setdefault(enrolment_id, []).append(tuple(placement))
-    participants = dict(Enrolment.objects.filter(pk__in=enrolment_ids).values_list("pk", "participant_id"))
-    names = {
-        u.pk: u.get_full_name() or u.email
-        for u in User.objects.filter(pk__in={*participants.values(), *(r.coach_id for r in found)}).only(
-            "pk", "first_name", "last_name", "email"
-        )
-    }
-    rows: dict[tuple, TimeRow] = {}
-    for record in found:
-        school, school_name = _school_on(placements.get(record.access_enrolment_id, []), record.access_date)
-        if relation == R.HEAD and school not in head_schools:
-            continue  # time at another school is that school's
-        if relation == R.PROGRAMME_LEADER and school_id is not None and school != school_id:
-            continue
-        term = Term.of(record.access_date)
-        people = [("Participant", participants[record.access_enrolment_id]), ("Coach", record.coach_id)]
-        if relation == R.PARTICIPANT:
-            people = people[:1]
-        elif relation == R.COACH:
-            people = people[1:]
-        for role, person_id in people:
-            key = (term, role, person_id, school_name)
-            row = rows.get(key) or rows.setdefault(key, TimeRow(term, role, person_id, names[person_id], school_name))
-            row.sessions += 1
-            row.minutes += record.duration_minutes
-    ordered = sorted(
-        rows.values(), key=lambda r: (-r.term.school_year, -r.term.order, r.school, r.role != "Participant", r.name)
-    )
+        # Time at another school is that school's: only sessions held while placed at one of theirs.
+        logs = logs.filter(school_id_on__in=access.headships(user).values("school_id"))
+    elif school_id is not None:
+        logs = logs.filter(school_id_on=school_id)
+    people = {"Participant": "enrolment__participant", "Coach": "coach"}
+    if relation == R.PARTICIPANT:
+        people.pop("Coach")
+    elif relation == R.COACH:
+        people.pop("Participant")
     words = name.lower().split()
-    if words:
-        ordered = [r for r in ordered if all(word in r.name.lower() for word in words)]
-    return ReleaseTime(relation, ordered)
+    grouped = []
+    for rank, (role, path) in enumerate(people.items()):
+        found = logs.annotate(name=_person_name(path))
+        for word in words:
+            found = found.filter(name__icontains=word)
+        grouped.append(
+            found.annotate(person_id=F(f"{path}_id"), role=Value(role), rank=Value(rank))
+            .values("school_year", "term_order", "school", "rank", "role", "person_id", "name")
+            .annotate(sessions=Count("pk"), minutes=Sum("duration_minutes"))
+            .order_by()
+        )
+    query = grouped[0] if len(grouped) == 1 else grouped[0].union(*grouped[1:], all=True)
+    return ReleaseTime(relation, query.order_by("-school_year", "-term_order", "school", "rank", "name", "person_id"))
+
+
+_RELEASE_TIME_ROLES = frozenset(
+    {access.Relation.PARTICIPANT, access.Relation.COACH, access.Relation.HEAD, access.Relation.PROGRAMME_LEADER}
+)
 
 
 # --- The coach's "my coachees".

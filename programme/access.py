@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -423,6 +423,58 @@ def judge(user, records: Iterable[P]) -> list[tuple[P, frozenset[Action]]]:
 def readable(user, records: Iterable[P]) -> list[tuple[P, frozenset[Action]]]:
     """The records the person may read at all (in full or as a summary), with what they may do."""
     return [(record, actions) for record, actions in judge(user, records) if actions & _READS]
+
+
+def readable_where(user, kind: RecordKind, *, enrolment: str, on: str) -> Q:
+    """The records of `kind` this person may read, as a filter for a queryset of them (`enrolment`
+    and `on` name the record's enrolment and date fields): the same answer `readable` gives record
+    by record, so a list or a sum over thousands of records is worked out by the database.
+    For kinds read without an owner or an author; the external examiner's sample is not consulted
+    (no page that uses this is theirs), so a sampled record is left out."""
+    if kind in _AUTHOR_ONLY:
+        raise ValueError(f"{kind} is read by its author only: judge each record.")
+    rules = POLICY[kind]
+    reading = {
+        relation
+        for relation in held_relations(user)
+        if isinstance(rules.get(relation), frozenset) and rules[relation] & _READS
+    }
+    if reading & {R.PROGRAMME_LEADER}:
+        return Q()
+    found = Q(pk__in=[])
+    if R.PARTICIPANT in reading:
+        found |= Q(**{f"{enrolment}__participant": user})
+    day, today = OuterRef(on), timezone.localdate()
+    passed_on = kind in _PASSED_ON
+    for relation, assignments in (
+        (R.COACH, CoachAssignment.objects.filter(coach=user)),
+        (R.TUTOR, TutorAssignment.objects.filter(tutor=user)),
+    ):
+        if relation in reading:
+            # In force on the day (`_covers`), or begun since it (`_standing_on`'s "earlier").
+            spans = Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+            if passed_on:
+                spans |= Q(starts_on__gt=day, starts_on__lte=today)
+            found |= Q(Exists(assignments.filter(spans, enrolment=OuterRef(enrolment))))
+    if R.HEAD in reading:
+        # A headship crossed with the participant's placement at that school (`_headship_spans`):
+        # the span runs from the later start to the earlier end.
+        p = "school__placements__"
+        covering = (
+            Q(starts_on__lte=day, **{f"{p}starts_on__lte": day})
+            & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+            & (Q(**{f"{p}ends_on__isnull": True}) | Q(**{f"{p}ends_on__gte": day}))
+        )
+        if passed_on:
+            overlapping = (Q(ends_on__isnull=True) | Q(ends_on__gte=F(f"{p}starts_on"))) & (
+                Q(**{f"{p}ends_on__isnull": True}) | Q(**{f"{p}ends_on__gte": F("starts_on")})
+            )
+            begun_since = (Q(starts_on__gt=day) | Q(**{f"{p}starts_on__gt": day})) & Q(
+                starts_on__lte=today, **{f"{p}starts_on__lte": today}
+            )
+            covering |= overlapping & begun_since
+        found |= Q(Exists(headships(user).filter(covering, **{f"{p}enrolment": OuterRef(enrolment)})))
+    return found
 
 
 def permitted(user, action: Action, queryset: QuerySet) -> QuerySet:

@@ -41,7 +41,7 @@ def _release_time_sections(request: HttpRequest, *, name: str = "") -> tuple[lis
                     "relation": relation,
                     "title": title,
                     "time": found,
-                    "page": page_of(found.rows, request, param=param),
+                    "page": page_of(found, request, param=param),
                     "page_param": param,
                 }
             )

@@ -229,3 +229,120 @@ def test_no_coaching_text_on_any_head_or_leader_page_or_export(client, world):
                 assert words not in body, (person, url, words)
             seen_minutes |= "45" in body
         assert seen_minutes
+
+
+# --- Periods that change part-way through a term: each session counts for whoever the policy lets
+# see it on its own day, exactly as when every log was judged one by one (the sums are the database's).
+
+
+@pytest.fixture
+def changes_mid_term(world):
+    """The participant's first coach hands over on 10 January 2026 and the participant moves to the
+    other school on 1 February 2026; one head served only part of the autumn term and another
+    began part-way through the spring term."""
+    from programme.models import CoachAssignment, SchoolPlacement, StaffMembership
+
+    CoachAssignment.objects.filter(enrolment=world.enrolment, coach=world.coach).update(ends_on=D(2026, 1, 9))
+    second_coach = staff(Role.COACH, world.school, first_name="Second", last_name="Coach")
+    assign_coach(world.enrolment, second_coach, starts_on=D(2026, 1, 10))
+    SchoolPlacement.objects.filter(enrolment=world.enrolment).update(ends_on=D(2026, 1, 31))
+    SchoolPlacement.objects.create(enrolment=world.enrolment, school=world.other_school, starts_on=D(2026, 2, 1))
+    autumn_head = staff(Role.HEAD, world.school, starts_on=D(2025, 9, 15))
+    StaffMembership.objects.filter(user=autumn_head).update(ends_on=D(2025, 11, 1))
+    spring_head = staff(Role.HEAD, world.school, starts_on=D(2026, 1, 15))
+    for day, minutes, coach in (
+        (D(2025, 10, 1), 45, world.coach),
+        (D(2025, 11, 5), 30, world.coach),
+        (D(2026, 1, 5), 20, world.coach),
+        (D(2026, 1, 20), 40, second_coach),
+        (D(2026, 2, 10), 50, second_coach),
+        # Recorded under the first coach after their assignment ended: not theirs to count.
+        (D(2026, 3, 1), 15, world.coach),
+    ):
+        agreed_log(enrolment=world.enrolment, coach=coach, session_on=day, duration_minutes=minutes)
+    return second_coach, autumn_head, spring_head
+
+
+def _rows(time) -> set[tuple]:
+    return {(r.term.label, r.role, r.name, r.school, r.sessions, r.minutes) for r in time.rows}
+
+
+def test_periods_changing_mid_term_count_each_session_by_its_own_day(world, changes_mid_term):
+    """The figures the policy gave judging every log in Python, before the sums moved to the database."""
+    second_coach, autumn_head, spring_head = changes_mid_term
+    p, first, second = world.participant.get_full_name(), world.coach.get_full_name(), second_coach.get_full_name()
+    a, b = world.school.name, world.other_school.name
+    autumn = {("Autumn term 2025", "Participant", p, a, 2, 75), ("Autumn term 2025", "Coach", first, a, 2, 75)}
+    spring_a = {
+        ("Spring term 2026", "Participant", p, a, 2, 60),
+        ("Spring term 2026", "Coach", first, a, 1, 20),
+        ("Spring term 2026", "Coach", second, a, 1, 40),
+    }
+    spring_b = {
+        ("Spring term 2026", "Participant", p, b, 2, 65),
+        ("Spring term 2026", "Coach", second, b, 1, 50),
+        ("Spring term 2026", "Coach", first, b, 1, 15),
+    }
+    assert _rows(selectors.release_time(world.participant, Relation.PARTICIPANT)) == {
+        r[:1] + ("Participant", p) + r[3:] for r in autumn | spring_a | spring_b if r[1] == "Participant"
+    }
+    assert _rows(selectors.release_time(world.coach, Relation.COACH)) == {
+        ("Autumn term 2025", "Coach", first, a, 2, 75),
+        ("Spring term 2026", "Coach", first, a, 1, 20),
+    }
+    assert _rows(selectors.release_time(second_coach, Relation.COACH)) == {
+        ("Spring term 2026", "Coach", second, a, 1, 40),
+        ("Spring term 2026", "Coach", second, b, 1, 50),
+    }
+    # Head from 15 September to 1 November: the October session only.
+    assert _rows(selectors.release_time(autumn_head, Relation.HEAD)) == {
+        ("Autumn term 2025", "Participant", p, a, 1, 45),
+        ("Autumn term 2025", "Coach", first, a, 1, 45),
+    }
+    # Head from 15 January: the school's sessions before them carry on to them, none after the move.
+    assert _rows(selectors.release_time(spring_head, Relation.HEAD)) == autumn | spring_a
+    assert _rows(selectors.release_time(world.head, Relation.HEAD)) == autumn | spring_a
+    assert _rows(selectors.release_time(world.other_head, Relation.HEAD)) == spring_b
+    assert _rows(selectors.release_time(world.leader, Relation.PROGRAMME_LEADER)) == autumn | spring_a | spring_b
+    one = selectors.release_time(world.leader, Relation.PROGRAMME_LEADER, school_id=world.other_school.pk)
+    assert _rows(one) == spring_b
+
+
+def test_release_time_reads_a_page_of_rows_newest_term_first(world, changes_mid_term):
+    from django.core.paginator import Paginator
+
+    found = selectors.release_time(world.leader, Relation.PROGRAMME_LEADER)
+    everything = found.rows
+    assert [r.term.label for r in everything][:1] == ["Spring term 2026"]
+    assert [r.term.label for r in everything][-1] == "Autumn term 2025"
+    paged = Paginator(found, 3)
+    assert paged.count == 8
+    assert [_rows_of(paged.page(n).object_list) for n in (1, 2, 3)] == [
+        _rows_of(everything[0:3]),
+        _rows_of(everything[3:6]),
+        _rows_of(everything[6:8]),
+    ]
+    second = selectors.release_time(world.leader, Relation.PROGRAMME_LEADER, name="second COACH")
+    assert {(r.role, r.minutes) for r in second.rows} == {("Coach", 40), ("Coach", 50)}
+
+
+def _rows_of(rows) -> list[tuple]:
+    return [(r.term.label, r.role, r.name, r.school, r.minutes) for r in rows]
+
+
+def test_the_policy_as_a_filter_reads_the_same_logs_as_judging_each(world, changes_mid_term):
+    from coaching.models import DialogueLog
+    from programme import access
+
+    second_coach, autumn_head, spring_head = changes_mid_term
+    agreed = DialogueLog.objects.filter(status="agreed")
+    people = (
+        *(world.participant, world.coach, second_coach, world.tutor, world.other_tutor, world.stranger_coach),
+        *(world.head, autumn_head, spring_head, world.other_head, world.leader, world.examiner),
+    )
+    for person in people:
+        where = access.readable_where(
+            person, access.RecordKind.DIALOGUE_LOG_AGREED, enrolment="enrolment", on="session_on"
+        )
+        judged = {log.pk for log, _ in access.readable(person, agreed)}
+        assert set(agreed.filter(where).values_list("pk", flat=True)) == judged, person
