@@ -10,11 +10,10 @@ from django.db.models import (
     CharField,
     Count,
     F,
-    OuterRef,
+    FilteredRelation,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -274,14 +273,18 @@ def _person_name(path: str) -> Coalesce:
     return Coalesce(NullIf(full, Value("")), F(f"{path}__email"), output_field=CharField())
 
 
-def _placed_at(field: str):
-    """The participant's placement on the day of the session (the latest begun, as `covering` reads)."""
-    return Subquery(
-        SchoolPlacement.objects.filter(enrolment=OuterRef("enrolment"))
-        .covering(OuterRef("session_on"))
-        .order_by("-starts_on", "-pk")
-        .values(field)[:1]
-    )
+class _Month(ExtractMonth):
+    """SQLite's own strftime rather than Django's Python date function, called for every log."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(strftime('%%m', {sql}) AS INTEGER)", params
+
+
+class _Year(ExtractYear):
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(strftime('%%Y', {sql}) AS INTEGER)", params
 
 
 def release_time(
@@ -303,10 +306,22 @@ def release_time(
     logs = DialogueLog.objects.filter(status=AgreementStatus.AGREED).filter(
         access.readable_where(user, access.RecordKind.DIALOGUE_LOG_AGREED, enrolment="enrolment", on="session_on")
     )
-    logs = logs.alias(month=ExtractMonth("session_on")).annotate(
-        school_id_on=_placed_at("school_id"),
-        school=Coalesce(_placed_at("school__name"), Value("No school recorded"), output_field=CharField()),
-        school_year=Case(When(Q(month__gte=9), then=ExtractYear("session_on")), default=ExtractYear("session_on") - 1),
+    # The participant's placement on the day of the session, joined rather than a subquery per log
+    # (placements of one participant never overlap: the services refuse it).
+    logs = logs.alias(
+        month=_Month("session_on"),
+        placed=FilteredRelation(
+            "enrolment__school_placements",
+            condition=Q(enrolment__school_placements__starts_on__lte=F("session_on"))
+            & (
+                Q(enrolment__school_placements__ends_on__isnull=True)
+                | Q(enrolment__school_placements__ends_on__gte=F("session_on"))
+            ),
+        ),
+    ).annotate(
+        school_id_on=F("placed__school_id"),
+        school=Coalesce(F("placed__school__name"), Value("No school recorded"), output_field=CharField()),
+        school_year=Case(When(Q(month__gte=9), then=_Year("session_on")), default=_Year("session_on") - 1),
         term_order=Case(When(Q(month__gte=9), then=Value(0)), When(Q(month__lte=3), then=Value(1)), default=Value(2)),
     )
     if relation == R.PARTICIPANT:
@@ -314,10 +329,18 @@ def release_time(
     elif relation == R.COACH:
         logs = logs.filter(coach=user)
     elif relation == R.HEAD:
-        # Time at another school is that school's: only sessions held while placed at one of theirs.
-        logs = logs.filter(school_id_on__in=access.headships(user).values("school_id"))
+        # Time at another school is that school's: only sessions held while placed at one of theirs
+        # (the participants ever placed there first, so the database reads only their logs).
+        schools = access.headships(user).values("school_id")
+        logs = logs.filter(
+            enrolment__in=SchoolPlacement.objects.filter(school_id__in=schools).values("enrolment_id"),
+            school_id_on__in=schools,
+        )
     elif school_id is not None:
-        logs = logs.filter(school_id_on=school_id)
+        logs = logs.filter(
+            enrolment__in=SchoolPlacement.objects.filter(school_id=school_id).values("enrolment_id"),
+            school_id_on=school_id,
+        )
     people = {"Participant": "enrolment__participant", "Coach": "coach"}
     if relation == R.PARTICIPANT:
         people.pop("Coach")
