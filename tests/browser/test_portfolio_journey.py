@@ -184,6 +184,12 @@ def test_every_portfolio_page_in_its_other_states_has_no_wcag_violations(live_se
     ):
         page.goto(f"{live_server.url}{path}")
         _no_violations(page, path)
+    # axe-core passes over what a closed <details> hides; open them and look again.
+    page.goto(f"{live_server.url}/portfolio/evidence/{evidence.pk}/edit/")
+    for summary in ("Topics", "Standards"):
+        page.locator("summary", has_text=summary).click()
+    assert page.get_by_label("Assessment for learning").is_visible()
+    _no_violations(page, "the evidence form with its topics and standards open")
 
     # Each form sent back with errors: the summary links to the fields and each message sits beside one.
     for path, button in (
@@ -202,3 +208,31 @@ def test_every_portfolio_page_in_its_other_states_has_no_wcag_violations(live_se
     assert "Enter a web address starting https://" in page.content()
     assert page.get_by_label("Link (optional)").input_value() == "not an address"
     _no_violations(page, "the link sent back with a bad address")
+
+
+def test_without_javascript_the_participant_adds_evidence_and_a_reflection(live_server, page_without_js):
+    page = page_without_js
+    participant = UserFactory(email="noscript@example.org", roles=[Role.PARTICIPANT])
+    enrolment = enrol(SchoolFactory(), participant=participant)
+    sign_in(page, live_server.url, "noscript@example.org")
+    page.goto(f"{live_server.url}/portfolio/")
+    page.get_by_role("link", name="Add evidence").click()
+    page.get_by_label("A link").check()
+    page.get_by_label("Title").fill("Lesson study write-up")
+    page.get_by_label("Link (optional)").fill("https://example.org/lesson-study")
+    page.get_by_label("1. Teaching, learning and assessment").check()
+    page.locator("summary", has_text="Topics").click()
+    page.get_by_label("Assessment for learning").check()
+    page.get_by_role("button", name="Save the evidence").click()
+    assert "Evidence added to your portfolio." in page.content()
+    evidence = Evidence.objects.get(enrolment=enrolment)
+    assert [t.name for t in evidence.topics.all()] == ["Assessment for learning"]
+
+    page.get_by_role("link", name="Back to the portfolio").click()
+    page.get_by_role("link", name="Add a reflection").click()
+    page.get_by_label("Title").fill("What the lesson study showed")
+    page.get_by_label("Your reflection").fill("Planning together made our questions sharper.")
+    page.get_by_label("Lesson study write-up", exact=False).check()
+    page.get_by_role("button", name="Save", exact=False).first.click()
+    assert "Reflection added to your journal." in page.content()
+    assert list(Reflection.objects.get(enrolment=enrolment).evidence.all()) == [evidence]
