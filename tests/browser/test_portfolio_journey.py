@@ -236,3 +236,32 @@ def test_without_javascript_the_participant_adds_evidence_and_a_reflection(live_
     page.get_by_role("button", name="Save", exact=False).first.click()
     assert "Reflection added to your journal." in page.content()
     assert list(Reflection.objects.get(enrolment=enrolment).evidence.all()) == [evidence]
+
+
+def test_portfolio_pages_reflow_to_a_320_pixel_screen_without_scrolling_sideways(live_server, browser):
+    """WCAG 1.4.10: at 320 CSS pixels only a table may scroll, inside its own labelled region."""
+    participant = UserFactory(email="narrow@example.org", roles=[Role.PARTICIPANT])
+    enrolment = enrol(SchoolFactory(), participant=participant)
+    evidence = EvidenceFactory(enrolment=enrolment)
+    enquiry = EnquiryFactory(enrolment=enrolment)
+    cite(enquiry, "question", evidence=evidence)
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    refused = watch_csp(page)
+    sign_in(page, live_server.url, "narrow@example.org")
+    for path in (
+        f"/portfolio/participants/{enrolment.pk}/",
+        f"/portfolio/participants/{enrolment.pk}/coverage/",
+        f"/portfolio/participants/{enrolment.pk}/evidence/new/",
+        f"/portfolio/evidence/{evidence.pk}/",
+        f"/portfolio/enquiries/{enquiry.pk}/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 320"
+            " && !e.closest('.portal-table-scroll')).map(e => e.tagName + '.' + e.className).slice(0, 8)"
+        )
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 320, (path, wide)
+        _no_violations(page, f"{path} at 320 pixels")
+    context.close()
+    assert refused == []
