@@ -231,14 +231,15 @@ _SEASONS = {order: season for season, order in _TERM_ORDER.items()}
 
 @dataclass
 class ReleaseTime:
-    """The rows of release time as a sequence the paginator reads a page at a time: counting them
-    and reading one page are one query each, however many sessions there are."""
+    """The rows of release time as a sequence the paginator reads a page at a time: a query per role
+    to count them and one for the page, however many sessions there are."""
 
     relation: access.Relation
     query: QuerySet | None  # one dict per row, newest term first
+    counted: list[QuerySet] = field(default_factory=list)  # the distinct rows of each role
 
     def count(self) -> int:
-        return 0 if self.query is None else self.query.count()
+        return sum(found.count() for found in self.counted)
 
     def __len__(self) -> int:
         return self.count()
@@ -347,19 +348,26 @@ def release_time(
     elif relation == R.COACH:
         people.pop("Participant")
     words = name.lower().split()
-    grouped = []
+    grouped, counted = [], []
     for rank, (role, path) in enumerate(people.items()):
-        found = logs.annotate(name=_person_name(path))
-        for word in words:
-            found = found.filter(name__icontains=word)
+        found = logs
+        if words:
+            found = found.alias(name=_person_name(path))
+            for word in words:
+                found = found.filter(name__icontains=word)
+        key = ("school_year", "term_order", "school", "person_id")
+        found = found.annotate(person_id=F(f"{path}_id"))
+        # Counting the rows needs neither names nor sums.
+        counted.append(found.values(*key).distinct().order_by())
         grouped.append(
-            found.annotate(person_id=F(f"{path}_id"), role=Value(role), rank=Value(rank))
+            found.annotate(name=_person_name(path), role=Value(role), rank=Value(rank))
             .values("school_year", "term_order", "school", "rank", "role", "person_id", "name")
             .annotate(sessions=Count("pk"), minutes=Sum("duration_minutes"))
             .order_by()
         )
     query = grouped[0] if len(grouped) == 1 else grouped[0].union(*grouped[1:], all=True)
-    return ReleaseTime(relation, query.order_by("-school_year", "-term_order", "school", "rank", "name", "person_id"))
+    ordered = query.order_by("-school_year", "-term_order", "school", "rank", "name", "person_id")
+    return ReleaseTime(relation, ordered, counted)
 
 
 _RELEASE_TIME_ROLES = frozenset(

@@ -324,6 +324,7 @@ def test_release_time_reads_a_page_of_rows_newest_term_first(world, changes_mid_
     ]
     second = selectors.release_time(world.leader, Relation.PROGRAMME_LEADER, name="second COACH")
     assert {(r.role, r.minutes) for r in second.rows} == {("Coach", 40), ("Coach", 50)}
+    assert second.count() == len(second.rows) == 2
 
 
 def _rows_of(rows) -> list[tuple]:
