@@ -78,7 +78,7 @@ def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server
     page.get_by_label("Title").fill("Wait time")
     page.get_by_label("Your reflection").fill("The pupils needed longer to think than I gave them.")
     page.get_by_label("Hinge questions in Year 9", exact=False).check()
-    page.get_by_role("button", name="Save", exact=False).first.click()
+    page.get_by_role("button", name="Save the reflection").click()
     assert "Reflection added to your journal." in page.content()
     reflection = Reflection.objects.get()
     assert list(reflection.evidence.all()) == [evidence]
@@ -92,7 +92,7 @@ def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server
     _no_violations(page, "the enquiry form")
     page.get_by_label("Title").fill("Does wait time deepen answers?")
     page.get_by_label("1. Teaching, learning and assessment").check()
-    page.get_by_role("button", name="Start", exact=False).click()
+    page.get_by_role("button", name="Start the enquiry").click()
     assert "Enquiry started." in page.content()
     assert _heading(page) == "Does wait time deepen answers?"
     _no_violations(page, "the enquiry's page")
@@ -194,12 +194,12 @@ def test_every_portfolio_page_in_its_other_states_has_no_wcag_violations(live_se
     # Each form sent back with errors: the summary links to the fields and each message sits beside one.
     for path, button in (
         (f"/portfolio/participants/{enrolment.pk}/evidence/new/", "Save the evidence"),
-        (f"/portfolio/participants/{enrolment.pk}/reflections/new/", "Save"),
-        (f"/portfolio/participants/{enrolment.pk}/enquiries/new/", "Start"),
+        (f"/portfolio/participants/{enrolment.pk}/reflections/new/", "Save the reflection"),
+        (f"/portfolio/participants/{enrolment.pk}/enquiries/new/", "Start the enquiry"),
     ):
         page.goto(f"{live_server.url}{path}")
         page.get_by_label("Title").fill("")
-        page.get_by_role("button", name=button, exact=False).first.click()
+        page.get_by_role("button", name=button).click()
         assert "There is a problem" in page.content(), path
         _no_violations(page, f"{path} with errors")
     page.goto(f"{live_server.url}/portfolio/evidence/{link.pk}/edit/")
@@ -233,7 +233,7 @@ def test_without_javascript_the_participant_adds_evidence_and_a_reflection(live_
     page.get_by_label("Title").fill("What the lesson study showed")
     page.get_by_label("Your reflection").fill("Planning together made our questions sharper.")
     page.get_by_label("Lesson study write-up", exact=False).check()
-    page.get_by_role("button", name="Save", exact=False).first.click()
+    page.get_by_role("button", name="Save the reflection").click()
     assert "Reflection added to your journal." in page.content()
     assert list(Reflection.objects.get(enrolment=enrolment).evidence.all()) == [evidence]
 
