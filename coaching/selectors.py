@@ -275,17 +275,18 @@ def _person_name(path: str) -> Coalesce:
 
 
 class _Month(ExtractMonth):
-    """SQLite's own strftime rather than Django's Python date function, called for every log."""
+    """On SQLite, where a date is stored as YYYY-MM-DD text, the month is read from the text: Django's
+    date function is Python, called for every log."""
 
     def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.lhs)
-        return f"CAST(strftime('%%m', {sql}) AS INTEGER)", params
+        return f"CAST(substr({sql}, 6, 2) AS INTEGER)", params
 
 
 class _Year(ExtractYear):
     def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.lhs)
-        return f"CAST(strftime('%%Y', {sql}) AS INTEGER)", params
+        return f"CAST(substr({sql}, 1, 4) AS INTEGER)", params
 
 
 def release_time(

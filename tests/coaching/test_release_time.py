@@ -347,3 +347,13 @@ def test_the_policy_as_a_filter_reads_the_same_logs_as_judging_each(world, chang
         )
         judged = {log.pk for log, _ in access.readable(person, agreed)}
         assert set(agreed.filter(where).values_list("pk", flat=True)) == judged, person
+
+
+def test_the_database_puts_each_session_in_the_same_term_as_term_of(world):
+    days = (D(2025, 8, 31), D(2025, 9, 1), D(2025, 12, 31), D(2026, 1, 1), D(2026, 3, 31), D(2026, 4, 1))
+    for day in days:
+        agreed_log(enrolment=world.enrolment, coach=world.coach, session_on=day, duration_minutes=10)
+    found = selectors.release_time(world.participant, Relation.PARTICIPANT).rows
+    assert sorted((r.term, r.sessions) for r in found) == sorted(
+        (term, sum(Term.of(day) == term for day in days)) for term in {Term.of(day) for day in days}
+    )
