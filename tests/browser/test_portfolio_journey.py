@@ -6,6 +6,7 @@ WCAG 2.2 A/AA violation on any portfolio page on the way, including a form sent 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from portfolio.models import Enquiry, Evidence, Reflection
@@ -25,8 +26,18 @@ def _no_violations(page, where: str) -> None:
     assert axe_violations(page) == [], where
 
 
-def _heading(page) -> str:
-    return page.get_by_role("heading", level=1).inner_text()
+def _heading(page, text: str) -> None:
+    """Waits for the page a click led to: Playwright's click does not wait for the next page."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(text)
+
+
+def _shows(page, text: str) -> None:
+    expect(page.locator("body")).to_contain_text(text)
+
+
+def _sign_in(page, base_url: str, email: str) -> None:
+    sign_in(page, base_url, email)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server, browser):
@@ -39,21 +50,21 @@ def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server
     context = browser.new_context()
     page = context.new_page()
     refused = watch_csp(page)
-    sign_in(page, live_server.url, "pat@example.org")
+    _sign_in(page, live_server.url, "pat@example.org")
     page.get_by_role("link", name="Your evidence, reflections and enquiries").click()
-    assert _heading(page) == "Your portfolio"
+    _heading(page, "Your portfolio")
     _no_violations(page, "the portfolio's home, empty")
 
     # Evidence: first sent without confirming that no pupil can be identified.
     page.get_by_role("link", name="Add evidence").click()
-    assert _heading(page) == "Add evidence"
+    _heading(page, "Add evidence")
     _no_violations(page, "the evidence form")
     page.get_by_label("Something written").check()
     page.get_by_label("Title").fill("Hinge questions in Year 9")
     page.get_by_label("The written piece").fill(PIECE)
     page.get_by_label("1. Teaching, learning and assessment").check()
     page.get_by_role("button", name="Save the evidence").click()
-    assert "There is a problem" in page.content()
+    _shows(page, "There is a problem")
     assert page.title().startswith("Error:")
     error = page.locator("#id_anonymised-error, .govuk-form-group--error .govuk-error-message").first
     assert "Confirm that no pupil can be identified" in error.inner_text()
@@ -64,8 +75,8 @@ def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server
     _no_violations(page, "the evidence form with an error")
     page.get_by_label("No pupil can be identified from it", exact=False).check()
     page.get_by_role("button", name="Save the evidence").click()
-    assert "Evidence added to your portfolio." in page.content()
-    assert _heading(page) == "Hinge questions in Year 9"
+    _shows(page, "Evidence added to your portfolio.")
+    _heading(page, "Hinge questions in Year 9")
     evidence = Evidence.objects.get()
     assert evidence.kind == Evidence.Kind.WRITTEN
     _no_violations(page, "the evidence's page")
@@ -73,13 +84,13 @@ def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server
     # A reflection that draws on the evidence.
     page.get_by_role("link", name="Back to the portfolio").click()
     page.get_by_role("link", name="Add a reflection").click()
-    assert _heading(page) == "Add a reflection"
+    _heading(page, "Add a reflection")
     _no_violations(page, "the reflection form")
     page.get_by_label("Title").fill("Wait time")
     page.get_by_label("Your reflection").fill("The pupils needed longer to think than I gave them.")
     page.get_by_label("Hinge questions in Year 9", exact=False).check()
     page.get_by_role("button", name="Save the reflection").click()
-    assert "Reflection added to your journal." in page.content()
+    _shows(page, "Reflection added to your journal.")
     reflection = Reflection.objects.get()
     assert list(reflection.evidence.all()) == [evidence]
     assert "Hinge questions in Year 9" in page.locator("main").inner_text()
@@ -88,28 +99,30 @@ def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server
     # An enquiry, and its question citing the evidence.
     page.get_by_role("link", name="Back to the portfolio").click()
     page.get_by_role("link", name="Start an enquiry").click()
-    assert _heading(page) == "Start an enquiry"
+    _heading(page, "Start an enquiry")
     _no_violations(page, "the enquiry form")
     page.get_by_label("Title").fill("Does wait time deepen answers?")
     page.get_by_label("1. Teaching, learning and assessment").check()
     page.get_by_role("button", name="Start the enquiry").click()
-    assert "Enquiry started." in page.content()
-    assert _heading(page) == "Does wait time deepen answers?"
+    _shows(page, "Enquiry started.")
+    _heading(page, "Does wait time deepen answers?")
     _no_violations(page, "the enquiry's page")
     page.get_by_role("link", name="Write the section question").click()
+    expect(page.get_by_label("Question (optional)")).to_be_visible()
     _no_violations(page, "the enquiry section form")
     page.get_by_label("Question (optional)").fill("Do longer pauses after a question lead to fuller answers?")
     page.get_by_label("Hinge questions in Year 9", exact=False).check()
     page.get_by_role("button", name="Save this section").click()
-    assert "Question saved." in page.content()
+    _shows(page, "Question saved.")
     question = page.locator("#question")
     assert "Do longer pauses" in question.inner_text()
-    assert question.get_by_role("link", name="Hinge questions in Year 9").is_visible()
+    expect(question.get_by_role("link", name="Hinge questions in Year 9")).to_be_visible()
     assert Enquiry.objects.get().citations.filter(evidence=evidence, section="question").exists()
     _no_violations(page, "the enquiry with a section written")
 
     # Coverage names the cell the records fill, and the gaps.
     page.get_by_role("link", name="Back to the portfolio").click()
+    _heading(page, "Your portfolio")
     _no_violations(page, "the portfolio's home with records")
     page.get_by_role("link", name="Coverage", exact=False).click()
     table = page.get_by_role("table", name="Records by content area and phase")
@@ -126,23 +139,23 @@ def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server
     context = browser.new_context()
     page = context.new_page()
     refused += watch_csp(page)
-    sign_in(page, live_server.url, "coach@example.org")
+    _sign_in(page, live_server.url, "coach@example.org")
     page.goto(f"{live_server.url}/coaching/participants/{enrolment.pk}/")
     page.get_by_role("link", name="Portfolio", exact=True).click()
-    assert _heading(page) == "Portfolio"
-    assert "Only they can change it." in page.content()
+    _heading(page, "Portfolio")
+    _shows(page, "Only they can change it.")
     assert page.get_by_role("link", name="Add evidence").count() == 0
     _no_violations(page, "the portfolio's home, for the coach")
     page.get_by_role("link", name="Hinge questions in Year 9").click()
-    assert "Three hinge questions I planned" in page.content()
+    _shows(page, "Three hinge questions I planned")
     _no_violations(page, "the evidence's page, for the coach")
     page.go_back()
     page.get_by_role("link", name=re.compile(r": Wait time$")).click()
-    assert "needed longer to think" in page.content()
+    _shows(page, "needed longer to think")
     _no_violations(page, "the reflection's page, for the coach")
     page.go_back()
     page.get_by_role("link", name="Does wait time deepen answers?").click()
-    assert "Do longer pauses" in page.content()
+    _shows(page, "Do longer pauses")
     assert page.get_by_role("link", name="Write the section", exact=False).count() == 0
     _no_violations(page, "the enquiry's page, for the coach")
     page.goto(f"{live_server.url}/portfolio/participants/{enrolment.pk}/coverage/")
@@ -166,7 +179,7 @@ def test_every_portfolio_page_in_its_other_states_has_no_wcag_violations(live_se
     enquiry = EnquiryFactory(enrolment=enrolment)
     cite(enquiry, "question", evidence=evidence)
     cite(enquiry, "question", log=log)
-    sign_in(page, live_server.url, "pip@example.org")
+    _sign_in(page, live_server.url, "pip@example.org")
 
     area = ContentArea.objects.get(number=1).pk
     for path in (
@@ -188,7 +201,7 @@ def test_every_portfolio_page_in_its_other_states_has_no_wcag_violations(live_se
     page.goto(f"{live_server.url}/portfolio/evidence/{evidence.pk}/edit/")
     for summary in ("Topics", "Standards"):
         page.locator("summary", has_text=summary).click()
-    assert page.get_by_label("Assessment for learning").is_visible()
+    expect(page.get_by_label("Assessment for learning")).to_be_visible()
     _no_violations(page, "the evidence form with its topics and standards open")
 
     # Each form sent back with errors: the summary links to the fields and each message sits beside one.
@@ -200,12 +213,12 @@ def test_every_portfolio_page_in_its_other_states_has_no_wcag_violations(live_se
         page.goto(f"{live_server.url}{path}")
         page.get_by_label("Title").fill("")
         page.get_by_role("button", name=button).click()
-        assert "There is a problem" in page.content(), path
+        _shows(page, "There is a problem")
         _no_violations(page, f"{path} with errors")
     page.goto(f"{live_server.url}/portfolio/evidence/{link.pk}/edit/")
     page.get_by_label("Link (optional)").fill("not an address")
     page.get_by_role("button", name="Save the evidence").click()
-    assert "Enter a web address starting https://" in page.content()
+    _shows(page, "Enter a web address starting https://")
     assert page.get_by_label("Link (optional)").input_value() == "not an address"
     _no_violations(page, "the link sent back with a bad address")
 
@@ -214,7 +227,7 @@ def test_without_javascript_the_participant_adds_evidence_and_a_reflection(live_
     page = page_without_js
     participant = UserFactory(email="noscript@example.org", roles=[Role.PARTICIPANT])
     enrolment = enrol(SchoolFactory(), participant=participant)
-    sign_in(page, live_server.url, "noscript@example.org")
+    _sign_in(page, live_server.url, "noscript@example.org")
     page.goto(f"{live_server.url}/portfolio/")
     page.get_by_role("link", name="Add evidence").click()
     page.get_by_label("A link").check()
@@ -224,7 +237,7 @@ def test_without_javascript_the_participant_adds_evidence_and_a_reflection(live_
     page.locator("summary", has_text="Topics").click()
     page.get_by_label("Assessment for learning").check()
     page.get_by_role("button", name="Save the evidence").click()
-    assert "Evidence added to your portfolio." in page.content()
+    _shows(page, "Evidence added to your portfolio.")
     evidence = Evidence.objects.get(enrolment=enrolment)
     assert [t.name for t in evidence.topics.all()] == ["Assessment for learning"]
 
@@ -234,7 +247,7 @@ def test_without_javascript_the_participant_adds_evidence_and_a_reflection(live_
     page.get_by_label("Your reflection").fill("Planning together made our questions sharper.")
     page.get_by_label("Lesson study write-up", exact=False).check()
     page.get_by_role("button", name="Save the reflection").click()
-    assert "Reflection added to your journal." in page.content()
+    _shows(page, "Reflection added to your journal.")
     assert list(Reflection.objects.get(enrolment=enrolment).evidence.all()) == [evidence]
 
 
@@ -248,7 +261,7 @@ def test_portfolio_pages_reflow_to_a_320_pixel_screen_without_scrolling_sideways
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     refused = watch_csp(page)
-    sign_in(page, live_server.url, "narrow@example.org")
+    _sign_in(page, live_server.url, "narrow@example.org")
     for path in (
         f"/portfolio/participants/{enrolment.pk}/",
         f"/portfolio/participants/{enrolment.pk}/coverage/",
