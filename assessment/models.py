@@ -1,1 +1,0 @@
-"""Assessment tasks, submissions, marking, moderation and credits. Filled by a later issue."""

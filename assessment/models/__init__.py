@@ -1,0 +1,4 @@
+"""The assessment app's models, one module per part (see docs/assessment.md). Imports only."""
+
+from assessment.models.rubrics import Criterion, Descriptor, GradeBand, Rubric  # noqa: F401
+from assessment.models.tasks import AssessmentTask, Extension  # noqa: F401
