@@ -23,6 +23,8 @@ apt_install() {
 setup_python() {
   local lock="$1"
   python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
+  # WeasyPrint (the portfolio's PDF export) lays out text with Pango and HarfBuzz, in a font it finds.
+  apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
   if [ ! -x "$PY" ]; then
     echo "==> Creating the virtual environment in .venv"
     python3 -m venv "$VENV"
