@@ -36,6 +36,13 @@ class AuditAction(models.TextChoices):
     PERIOD_START = "period_start", "Period started"
     PERIOD_END = "period_end", "Period ended"
     SCHOOL_MOVE = "school_move", "School move"
+    # Assessment set-up by the programme leader (assessment.services: rubrics, tasks, extensions).
+    RUBRIC_CREATE = "rubric_create", "Rubric created"
+    RUBRIC_CHANGE = "rubric_change", "Rubric changed (not yet in use)"
+    RUBRIC_REVISE = "rubric_revise", "Rubric revised (new version)"
+    TASK_CREATE = "task_create", "Assessment task set"
+    TASK_CHANGE = "task_change", "Assessment task changed"
+    EXTENSION_GRANT = "extension_grant", "Extension granted"
     # Coaching records (coaching.services).
     LOG_CREATE = "log_create", "Dialogue log recorded"
     LOG_CHANGE = "log_change", "Dialogue log draft changed"

@@ -1,0 +1,1 @@
+"""The assessment app's reads, one module per part."""
