@@ -60,6 +60,13 @@ class AuditAction(models.TextChoices):
     # The participant's portfolio (portfolio.services).
     PORTFOLIO_ADD = "portfolio_add", "Portfolio record added"
     PORTFOLIO_CHANGE = "portfolio_change", "Portfolio record changed"
+    # The research library (portfolio.services.library).
+    LIBRARY_DRAFT = "library_draft", "Library summary written or changed"
+    LIBRARY_SEND = "library_send", "Library summary sent to the tutor"
+    LIBRARY_APPROVE = "library_approve", "Library summary approved"
+    LIBRARY_RETURN = "library_return", "Library summary returned with a comment"
+    LIBRARY_PUBLISH = "library_publish", "Library summary published"
+    LIBRARY_WITHDRAW = "library_withdraw", "Library summary withdrawn"
     # Reads by someone other than the participant, and requests the access policy refused.
     READ = "read", "Read"
     READ_SUMMARY = "read_summary", "Read a summary"

@@ -272,6 +272,15 @@ class DialogueLog(SessionRecord):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The handbook's dialogue guide the session followed, if any: the thread from guide to log.
+    guide = models.ForeignKey(
+        "handbook.DialogueGuidePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dialogue_logs",
+        verbose_name="dialogue guide used",
+    )
 
     class Meta:
         ordering = ["-session_on", "-pk"]

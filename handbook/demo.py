@@ -278,10 +278,13 @@ def _home_page():
 
 
 def seed_handbook() -> None:
-    """Home page, handbook index, a page per phase and content area, and a few resources."""
+    """Home page, handbook index, a page per phase and content area, a few resources, and the
+    research library's index."""
+    from handbook.library import library_index
     from handbook.models import ContentAreaPage, HandbookIndexPage, PhasePage, ResourcePage
 
     home = _home_page()
+    library_index()
     index = HandbookIndexPage.objects.child_of(home).filter(slug="handbook").first()
     if index is None:
         index = _add_child(home, HandbookIndexPage(title=HANDBOOK_TITLE, slug="handbook", intro=HANDBOOK_INTRO))

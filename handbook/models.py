@@ -8,7 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from programme.models import ContentArea, Phase
+from programme.models import ContentArea, Phase, Topic
 from ui.limits import PAGE_MAX, RICH_TEXT_MAX, SHORT_TEXT_MAX
 
 
@@ -18,7 +18,7 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["handbook.HandbookIndexPage", "handbook.ResourcePage"]
+    subpage_types = ["handbook.HandbookIndexPage", "handbook.ResourcePage", "handbook.LibraryIndexPage"]
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
@@ -32,7 +32,12 @@ class HandbookIndexPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["handbook.HomePage"]
-    subpage_types = ["handbook.PhasePage", "handbook.ContentAreaPage", "handbook.ResourcePage"]
+    subpage_types = [
+        "handbook.PhasePage",
+        "handbook.ContentAreaPage",
+        "handbook.ResourcePage",
+        "handbook.DialogueGuideIndexPage",
+    ]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -40,6 +45,7 @@ class HandbookIndexPage(Page):
         context["phase_pages"] = [p for p in children if isinstance(p, PhasePage)]
         context["area_pages"] = [p for p in children if isinstance(p, ContentAreaPage)]
         context["resource_pages"] = [p for p in children if isinstance(p, ResourcePage)]
+        context["guide_indexes"] = [p for p in children if isinstance(p, DialogueGuideIndexPage)]
         return context
 
 
@@ -91,4 +97,128 @@ class ResourcePage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["handbook.HomePage", "handbook.HandbookIndexPage", "handbook.ContentAreaPage"]
+    subpage_types: list[str] = []
+
+
+# --- Dialogue guides: what a coach takes into a session.
+
+
+def _chosen_areas(request) -> list[int]:
+    """The content areas asked for by `?area=` (several allowed); anything else is ignored."""
+    return sorted({int(v) for v in request.GET.getlist("area") if v.isdigit()})
+
+
+class DialogueGuideIndexPage(Page):
+    """The coaching dialogue guides, filtered by content area (`?area=1&area=3`, so the "record a
+    session" form can link to the guides for the areas in play)."""
+
+    intro = RichTextField(blank=True, max_length=RICH_TEXT_MAX)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["handbook.HandbookIndexPage"]
+    subpage_types = ["handbook.DialogueGuidePage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        chosen = _chosen_areas(request)
+        guides = DialogueGuidePage.objects.child_of(self).live().public().prefetch_related("content_areas")
+        if chosen:
+            guides = guides.filter(content_areas__in=chosen).distinct()
+        context["guides"] = guides.order_by("title")
+        context["areas"] = [(area, area.pk in chosen) for area in ContentArea.objects.all()]
+        context["filtered"] = bool(chosen)
+        return context
+
+
+class DialogueGuidePage(Page):
+    """A guide for one coaching conversation: its topic, why it matters, the questions to ask, a
+    short discussion to start from and what to act on afterwards. A dialogue log names the guide a
+    session used; the page lists those sessions to whoever may read them (the policy decides)."""
+
+    summary = models.TextField("topic", max_length=SHORT_TEXT_MAX, help_text="The topic in a sentence or two.")
+    why_it_matters = RichTextField(max_length=RICH_TEXT_MAX)
+    key_questions = RichTextField("key questions to ask", max_length=RICH_TEXT_MAX)
+    discussion = RichTextField("a short discussion", max_length=RICH_TEXT_MAX)
+    resources = RichTextField("resources to act on", blank=True, max_length=RICH_TEXT_MAX)
+    content_areas = ParentalManyToManyField(ContentArea, blank=True, related_name="+")
+    topics = ParentalManyToManyField(Topic, blank=True, related_name="+")
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("why_it_matters"),
+        FieldPanel("key_questions"),
+        FieldPanel("discussion"),
+        FieldPanel("resources"),
+        FieldPanel("content_areas", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("why_it_matters"),
+        index.SearchField("key_questions"),
+        index.SearchField("discussion"),
+    ]
+    parent_page_types = ["handbook.DialogueGuideIndexPage"]
+    subpage_types: list[str] = []
+
+    def get_context(self, request, *args, **kwargs):
+        from handbook.guides import sessions_using
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sessions"] = sessions_using(request, self)
+        return context
+
+
+# --- The research library: what participants publish from their phase 3 enquiries (journey 7).
+
+
+class LibraryIndexPage(Page):
+    """The provider's research library: its summaries, searched and filtered by content area, a
+    page at a time. Made on first use by handbook.library.library_index, so a fresh site has it."""
+
+    intro = RichTextField(blank=True, max_length=RICH_TEXT_MAX)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["handbook.HomePage", "wagtailcore.Page"]
+    subpage_types = ["handbook.LibraryPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from handbook.library import search
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(search(self, request))
+        return context
+
+
+class LibraryPage(Page):
+    """One participant's research summary, published with their consent once their tutor approved
+    it. It holds no pupil data (the participant confirms so). Made, published and unpublished by
+    portfolio.services.library through Wagtail's revisions; the participant can withdraw it."""
+
+    author_name = models.CharField("by", max_length=200)
+    summary = models.TextField(max_length=SHORT_TEXT_MAX)
+    findings = RichTextField(max_length=RICH_TEXT_MAX)
+    implications = RichTextField("implications for practice", max_length=RICH_TEXT_MAX)
+    content_areas = ParentalManyToManyField(ContentArea, blank=True, related_name="+")
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("author_name"),
+        FieldPanel("summary"),
+        FieldPanel("findings"),
+        FieldPanel("implications"),
+        FieldPanel("content_areas", widget=forms.CheckboxSelectMultiple),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("findings"),
+        index.SearchField("implications"),
+        index.SearchField("author_name"),
+    ]
+    parent_page_types = ["handbook.LibraryIndexPage"]
     subpage_types: list[str] = []

@@ -22,3 +22,15 @@ class PortfolioConfig(AppConfig):
             (m.EnquiryCitation, K.ENQUIRY, "enquiry__enrolment", "enquiry__started_on"),
         ]:
             access.register(model, kinds=(kind,), enrolment=enrolment, date=date)
+        # A summary for the research library: its kind follows its state; judged on the day it was sent.
+        access.register(
+            m.LibrarySummary,
+            kinds=(
+                K.LIBRARY_SUMMARY_DRAFT,
+                K.LIBRARY_SUMMARY_SENT,
+                K.LIBRARY_SUMMARY_APPROVED,
+                K.LIBRARY_SUMMARY_PUBLISHED,
+            ),
+            enrolment="enrolment",
+            date="dated_on",
+        )

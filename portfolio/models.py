@@ -9,6 +9,7 @@ a `version` that every save raises, so two tabs cannot silently overwrite each o
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -247,3 +248,83 @@ class EnquiryCitation(models.Model):
     @property
     def access_date(self) -> datetime.date:
         return self.enquiry.started_on
+
+
+class LibrarySummary(models.Model):
+    """A summary of an enquiry for the provider's research library (journey 7). The participant
+    writes it from their enquiry and sends it to their tutor, who approves it or returns it with a
+    comment; the participant then publishes it, consenting and confirming it holds no pupil data,
+    and may withdraw it later. Changes go through portfolio.services.library.
+
+        draft --send--> sent --approve--> approved --publish--> published --withdraw--> withdrawn
+          ^               |                  |                                              |
+          +--returned <---+ (with a comment)  +-- a change needs approving again ---> draft <+
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENT = "sent", "Waiting for the tutor's approval"
+        RETURNED = "returned", "Returned by the tutor"
+        APPROVED = "approved", "Approved: ready to publish"
+        PUBLISHED = "published", "Published in the research library"
+        WITHDRAWN = "withdrawn", "Withdrawn from the research library"
+
+    _KINDS = {
+        Status.SENT: RecordKind.LIBRARY_SUMMARY_SENT,
+        Status.APPROVED: RecordKind.LIBRARY_SUMMARY_APPROVED,
+        Status.PUBLISHED: RecordKind.LIBRARY_SUMMARY_PUBLISHED,
+    }
+
+    enquiry = models.OneToOneField(Enquiry, on_delete=models.PROTECT, related_name="library_summary")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    summary = models.TextField(max_length=SHORT_TEXT_MAX, help_text="What the research was about, in a paragraph.")
+    findings = models.TextField(max_length=RICH_TEXT_MAX)
+    implications = models.TextField("implications for practice", max_length=RICH_TEXT_MAX)
+    content_areas = models.ManyToManyField(ContentArea, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # The day it was written or last sent to the tutor: the policy judges it on this day, so the
+    # tutor assigned when it was sent is the one who approves it.
+    dated_on = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    tutor_comment = models.TextField(blank=True, max_length=SHORT_TEXT_MAX)
+    # The participant's consent to publish, and their confirmation that it holds no pupil data.
+    consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    consent_at = models.DateTimeField(null=True, blank=True)
+    no_pupil_data_confirmed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    page = models.OneToOneField(
+        "handbook.LibraryPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="library_summary"
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every save; stops silent overwrites.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-dated_on", "-pk"]
+        verbose_name_plural = "library summaries"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:library_summary_detail", kwargs={"pk": self.pk})
+
+    @property
+    def access_kind(self) -> RecordKind:
+        return self._KINDS.get(self.status, RecordKind.LIBRARY_SUMMARY_DRAFT)
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.enrolment_id
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.dated_on

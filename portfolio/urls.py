@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portfolio import views
+from portfolio import library_views, views
 
 app_name = "portfolio"
 
@@ -18,4 +18,13 @@ urlpatterns = [
     path("enquiries/<int:pk>/", views.enquiry_detail, name="enquiry_detail"),
     path("enquiries/<int:pk>/edit/", views.enquiry_edit, name="enquiry_edit"),
     path("enquiries/<int:pk>/sections/<slug:section>/", views.enquiry_section, name="enquiry_section"),
+    # The research library (journey 7).
+    path("enquiries/<int:pk>/library-summary/", library_views.summary_create, name="library_summary_create"),
+    path("library-summaries/awaiting/", library_views.awaiting, name="library_awaiting"),
+    path("library-summaries/<int:pk>/", library_views.summary_detail, name="library_summary_detail"),
+    path("library-summaries/<int:pk>/edit/", library_views.summary_edit, name="library_summary_edit"),
+    path("library-summaries/<int:pk>/send/", library_views.summary_send, name="library_summary_send"),
+    path("library-summaries/<int:pk>/review/", library_views.summary_review, name="library_summary_review"),
+    path("library-summaries/<int:pk>/publish/", library_views.summary_publish, name="library_summary_publish"),
+    path("library-summaries/<int:pk>/withdraw/", library_views.summary_withdraw, name="library_summary_withdraw"),
 ]

@@ -10,7 +10,7 @@ from audit import trail
 from portfolio import coverage as coverage_selector
 from portfolio import selectors, services
 from portfolio.forms import EnquiryForm, EvidenceForm, FilterForm, ReflectionForm, SectionForm
-from portfolio.models import Enquiry, Evidence
+from portfolio.models import Enquiry, Evidence, LibrarySummary
 from programme import access
 from programme.access import Action, Relation
 from programme.models import Enrolment
@@ -286,6 +286,7 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "enrolment": enquiry.enrolment,
             "may_change": Action.CHANGE in actions,
             "sections": selectors.sections(request.user, enquiry),
+            "library_summary": LibrarySummary.objects.filter(enquiry=enquiry).first(),
         },
     )
 

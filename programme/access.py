@@ -60,6 +60,12 @@ class RecordKind(StrEnum):
     EVIDENCE = "evidence"
     REFLECTION = "reflection"
     ENQUIRY = "enquiry"
+    # A summary of an enquiry for the research library (journey 7): written (or returned by the
+    # tutor, or withdrawn), waiting for the tutor, approved, and published.
+    LIBRARY_SUMMARY_DRAFT = "library_summary_draft"
+    LIBRARY_SUMMARY_SENT = "library_summary_sent"
+    LIBRARY_SUMMARY_APPROVED = "library_summary_approved"
+    LIBRARY_SUMMARY_PUBLISHED = "library_summary_published"
     SUBMISSION = "submission"
     MARKS_UNRELEASED = "marks_unreleased"
     MARKS_RELEASED = "marks_released"
@@ -75,6 +81,9 @@ class Action(StrEnum):
     ASSESS = "assess"
     CLOSE = "close"  # mark an action step done or dropped
     ATTACH = "attach"  # attach a file of evidence to a record while it is being agreed
+    APPROVE = "approve"  # the tutor approves a library summary for publishing, or returns it
+    PUBLISH = "publish"  # the participant publishes an approved library summary
+    WITHDRAW = "withdraw"  # the participant takes a published library summary off the library
 
 
 class Protected(Protocol):
@@ -170,6 +179,31 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
             R.EXTERNAL_EXAMINER: _SAMPLED,
         }
         for kind in (RecordKind.EVIDENCE, RecordKind.REFLECTION, RecordKind.ENQUIRY)
+    },
+    # The research library: the participant writes and publishes, the tutor approves first, the
+    # coach reads. Once published it is public, so the head, the leader and the examiner read it too.
+    RecordKind.LIBRARY_SUMMARY_DRAFT: {
+        R.PARTICIPANT: frozenset({A.VIEW, A.CHANGE}),
+        R.COACH: frozenset({A.VIEW}),
+        R.TUTOR: frozenset({A.VIEW}),
+    },
+    RecordKind.LIBRARY_SUMMARY_SENT: {
+        R.PARTICIPANT: frozenset({A.VIEW}),
+        R.COACH: frozenset({A.VIEW}),
+        R.TUTOR: frozenset({A.VIEW, A.APPROVE}),
+    },
+    RecordKind.LIBRARY_SUMMARY_APPROVED: {
+        R.PARTICIPANT: frozenset({A.VIEW, A.CHANGE, A.PUBLISH}),
+        R.COACH: frozenset({A.VIEW}),
+        R.TUTOR: frozenset({A.VIEW}),
+    },
+    RecordKind.LIBRARY_SUMMARY_PUBLISHED: {
+        R.PARTICIPANT: frozenset({A.VIEW, A.WITHDRAW}),
+        R.COACH: frozenset({A.VIEW}),
+        R.TUTOR: frozenset({A.VIEW}),
+        R.HEAD: frozenset({A.VIEW}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW}),
+        R.EXTERNAL_EXAMINER: frozenset({A.VIEW}),
     },
     RecordKind.SUBMISSION: {
         R.PARTICIPANT: frozenset({A.VIEW}),

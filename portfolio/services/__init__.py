@@ -10,6 +10,15 @@ from portfolio.services.enquiries import (
     enquiry_update,
 )
 from portfolio.services.evidence import EvidenceContent, evidence_create, evidence_update
+from portfolio.services.library import (
+    SummaryContent,
+    library_summary_create,
+    library_summary_publish,
+    library_summary_review,
+    library_summary_send,
+    library_summary_update,
+    library_summary_withdraw,
+)
 from portfolio.services.reflections import ReflectionContent, reflection_create, reflection_update
 
 __all__ = [
@@ -22,11 +31,18 @@ __all__ = [
     "EvidenceContent",
     "ReflectionContent",
     "SectionContent",
+    "SummaryContent",
     "enquiry_create",
     "enquiry_section_save",
     "enquiry_update",
     "evidence_create",
     "evidence_update",
+    "library_summary_create",
+    "library_summary_publish",
+    "library_summary_review",
+    "library_summary_send",
+    "library_summary_update",
+    "library_summary_withdraw",
     "reflection_create",
     "reflection_update",
 ]
