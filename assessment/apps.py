@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = "Assessment"
+
+    def ready(self) -> None:
+        from assessment import registry
+
+        registry.register()

@@ -67,6 +67,10 @@ class AuditAction(models.TextChoices):
     LIBRARY_RETURN = "library_return", "Library summary returned with a comment"
     LIBRARY_PUBLISH = "library_publish", "Library summary published"
     LIBRARY_WITHDRAW = "library_withdraw", "Library summary withdrawn"
+    # Submissions (assessment.services.submissions).
+    SUBMISSION_SAVE = "submission_save", "Submission draft saved"
+    SUBMISSION_SUBMIT = "submission_submit", "Work submitted (frozen)"
+    SUBMISSION_WITHDRAW = "submission_withdraw", "Submitted work withdrawn"
     # Reads by someone other than the participant, and requests the access policy refused.
     READ = "read", "Read"
     READ_SUMMARY = "read_summary", "Read a summary"

@@ -66,6 +66,8 @@ class RecordKind(StrEnum):
     LIBRARY_SUMMARY_SENT = "library_summary_sent"
     LIBRARY_SUMMARY_APPROVED = "library_summary_approved"
     LIBRARY_SUMMARY_PUBLISHED = "library_summary_published"
+    # A submission the participant is still building, and one submitted (a frozen snapshot).
+    SUBMISSION_DRAFT = "submission_draft"
     SUBMISSION = "submission"
     MARKS_UNRELEASED = "marks_unreleased"
     MARKS_RELEASED = "marks_released"
@@ -83,7 +85,9 @@ class Action(StrEnum):
     ATTACH = "attach"  # attach a file of evidence to a record while it is being agreed
     APPROVE = "approve"  # the tutor approves a library summary for publishing, or returns it
     PUBLISH = "publish"  # the participant publishes an approved library summary
-    WITHDRAW = "withdraw"  # the participant takes a published library summary off the library
+    # The participant takes a published library summary off the library, or takes back submitted
+    # work (before its due date) to submit it again.
+    WITHDRAW = "withdraw"
 
 
 class Protected(Protocol):
@@ -205,8 +209,12 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PROGRAMME_LEADER: frozenset({A.VIEW}),
         R.EXTERNAL_EXAMINER: frozenset({A.VIEW}),
     },
+    # A draft is the participant's alone until they submit it.
+    RecordKind.SUBMISSION_DRAFT: {
+        R.PARTICIPANT: frozenset({A.VIEW, A.CHANGE}),
+    },
     RecordKind.SUBMISSION: {
-        R.PARTICIPANT: frozenset({A.VIEW}),
+        R.PARTICIPANT: frozenset({A.VIEW, A.WITHDRAW}),
         R.COACH: frozenset({A.VIEW, A.ADD_STATEMENT}),
         R.TUTOR: frozenset({A.VIEW, A.ASSESS}),
         R.HEAD: frozenset({A.VIEW_SUMMARY}),
@@ -240,6 +248,7 @@ _PASSED_ON = frozenset(RecordKind) - {
     RecordKind.DIAGNOSIS_DRAFT,
     RecordKind.ACTION_STEP_DRAFT,
     RecordKind.LEARNING_OPPORTUNITY_ARRANGED,
+    RecordKind.SUBMISSION_DRAFT,
 }
 _READS = frozenset({A.VIEW, A.VIEW_SUMMARY})
 _NOTHING: frozenset[Action] = frozenset()

@@ -1,4 +1,5 @@
 """The assessment app's models, one module per part (see docs/assessment.md). Imports only."""
 
 from assessment.models.rubrics import Criterion, Descriptor, GradeBand, Rubric  # noqa: F401
+from assessment.models.submissions import Submission, SubmissionItem, SubmittedFile  # noqa: F401
 from assessment.models.tasks import AssessmentTask, Extension  # noqa: F401

@@ -164,8 +164,16 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: READ,  # published for anyone to learn from, sample or not
     },
+    K.SUBMISSION_DRAFT: {
+        R.PARTICIPANT: WRITE,  # the participant builds it; nobody else sees it until it is submitted
+        R.COACH: NO,
+        R.TUTOR: NO,
+        R.HEAD: NO,
+        R.PROGRAMME_LEADER: NO,
+        R.EXTERNAL_EXAMINER: NO,
+    },
     K.SUBMISSION: {
-        R.PARTICIPANT: READ,
+        R.PARTICIPANT: frozenset({A.VIEW, A.WITHDRAW}),  # read; withdraw before the due date to submit again
         R.COACH: frozenset({A.VIEW, A.ADD_STATEMENT}),
         R.TUTOR: frozenset({A.VIEW, A.ASSESS}),
         R.HEAD: SUMMARY,  # outcome only

@@ -1,0 +1,43 @@
+"""The assessment records that belong to a participant, registered with the access policy (from
+AssessmentConfig.ready), so subject access, the audit trail and the examiner's sample find them."""
+
+from assessment.models import Submission, SubmissionItem, SubmittedFile
+from programme import access
+from programme.access import RecordKind as K
+
+
+def submissions_in_sample(examiner, submission_ids: list[int]) -> set[int]:
+    """The submissions among these that are in the external examiner's sample. None is until
+    marking draws the samples (issue 10), so the examiner reads no submission yet."""
+    return set()
+
+
+def _items_in_sample(examiner, item_ids: list[int]) -> set[int]:
+    rows = list(SubmissionItem.objects.filter(pk__in=item_ids).values_list("pk", "submission_id"))
+    sampled = submissions_in_sample(examiner, sorted({submission for _, submission in rows}))
+    return {pk for pk, submission in rows if submission in sampled}
+
+
+def _files_in_sample(examiner, file_ids: list[int]) -> set[int]:
+    rows = list(SubmittedFile.objects.filter(pk__in=file_ids).values_list("pk", "item__submission_id"))
+    sampled = submissions_in_sample(examiner, sorted({submission for _, submission in rows}))
+    return {pk for pk, submission in rows if submission in sampled}
+
+
+def register() -> None:
+    kinds = (K.SUBMISSION_DRAFT, K.SUBMISSION)
+    access.register(Submission, kinds=kinds, enrolment="enrolment", date="dated_on", sample=submissions_in_sample)
+    access.register(
+        SubmissionItem,
+        kinds=kinds,
+        enrolment="submission__enrolment",
+        date="submission__dated_on",
+        sample=_items_in_sample,
+    )
+    access.register(
+        SubmittedFile,
+        kinds=kinds,
+        enrolment="item__submission__enrolment",
+        date="item__submission__dated_on",
+        sample=_files_in_sample,
+    )
