@@ -12,6 +12,8 @@ from accounts.roles import PROGRAMME_LEADERS_GROUP
 _MODEL_PERMISSIONS = {
     "programme": None,  # every programme model
     "accounts": ["invitation"],
+    # The programme leader sets assessment up; submissions and marks are reached through their own pages.
+    "assessment": ["rubric", "gradeband", "criterion", "descriptor", "assessmenttask", "extension"],
     "wagtailimages": None,
     "wagtaildocs": None,
 }

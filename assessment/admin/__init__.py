@@ -1,0 +1,1 @@
+"""The programme leader's assessment screens in the CMS: rubrics, tasks and extensions."""
