@@ -17,6 +17,7 @@ from coaching.models import (
 )
 from coaching.services import DiagnosisContent, GoalInput, LogContent, NeedInput
 from files.forms import PrivateFileField
+from handbook.models import DialogueGuidePage
 from programme.models import ContentArea, Phase, Standard, Topic
 from ui.errors import RuleError
 from ui.limits import NOTE_MAX, RICH_TEXT_MAX, SHORT_TEXT_MAX, LimitedText
@@ -86,6 +87,13 @@ class DialogueLogForm(forms.Form):
     content_areas = _IdsField(label="Content areas")
     topics = _IdsField(label="Topics")
     standards = _IdsField(label="Standards")
+    guide = forms.TypedChoiceField(
+        label="Dialogue guide used",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="The handbook's guide for coaching conversations that the session followed, if any.",
+    )
     discussed = LimitedText(
         RICH_TEXT_MAX, label="What was observed and discussed", required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
@@ -125,6 +133,9 @@ class DialogueLogForm(forms.Form):
         self.fields["content_areas"].choices = [(a.pk, str(a)) for a in self._areas]
         self.fields["topics"].choices = [(t.pk, t.name) for t in self._topics]
         self.fields["standards"].choices = [(s.pk, str(s)) for s in self._standards]
+        self.fields["guide"].choices = [("", "None")] + [
+            (g.pk, g.title) for g in DialogueGuidePage.objects.live().order_by("title").only("pk", "title")
+        ]
 
     @classmethod
     def initial_for(cls, log: DialogueLog) -> dict:
@@ -132,6 +143,7 @@ class DialogueLogForm(forms.Form):
         data["content_areas"] = [a.pk for a in log.content_areas.all()]
         data["topics"] = [t.pk for t in log.topics.all()]
         data["standards"] = [s.pk for s in log.standards.all()]
+        data["guide"] = log.guide_id
         data["version"] = log.version
         return data
 
@@ -170,6 +182,7 @@ class DialogueLogForm(forms.Form):
             content_area_ids=tuple(d.get("content_areas", ())),
             topic_ids=tuple(d.get("topics", ())),
             standard_ids=tuple(d.get("standards", ())),
+            guide_id=d.get("guide"),
         )
 
 

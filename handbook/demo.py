@@ -311,6 +311,7 @@ def seed_handbook() -> None:
                 ),
             )
         area_pages[area.number] = page
+    seed_guides(index)
     areas = {a.number: a for a in ContentArea.objects.all()}
     for spec in RESOURCES:
         parent = area_pages.get(spec.under_area) if spec.under_area else index
@@ -328,3 +329,34 @@ def seed_handbook() -> None:
             ),
         )
         page.content_areas.set([areas[n] for n in spec.areas if n in areas])
+
+
+def seed_guides(index) -> None:
+    """The guides' index under the handbook and the six demo guides (handbook.demo_guides)."""
+    from handbook.demo_guides import GUIDE_INDEX_INTRO, GUIDE_INDEX_TITLE, GUIDES
+    from handbook.models import DialogueGuideIndexPage, DialogueGuidePage
+    from programme.models import Topic
+
+    guides = DialogueGuideIndexPage.objects.child_of(index).first()
+    if guides is None:
+        guides = _add_child(
+            index, DialogueGuideIndexPage(title=GUIDE_INDEX_TITLE, slug="dialogue-guides", intro=GUIDE_INDEX_INTRO)
+        )
+    areas = {a.number: a for a in ContentArea.objects.all()}
+    topics = {t.name: t for t in Topic.objects.all()}
+    for spec in GUIDES:
+        if DialogueGuidePage.objects.child_of(guides).filter(slug=spec.slug).exists():
+            continue
+        page = DialogueGuidePage(
+            title=spec.title,
+            slug=spec.slug,
+            summary=spec.summary,
+            why_it_matters=spec.why_it_matters,
+            key_questions=spec.key_questions,
+            discussion=spec.discussion,
+            resources=spec.resources,
+        )
+        # Tagged before the first revision, so the published page carries its tags.
+        page.content_areas = [areas[n] for n in spec.areas if n in areas]
+        page.topics = [topics[name] for name in spec.topics if name in topics]
+        _add_child(guides, page)

@@ -1,13 +1,17 @@
 """Dialogue guides seen from coaching: which guides fit the content areas of a session, and which
 sessions used a guide, for the person looking (the access policy decides which logs they read)."""
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.db.models import Q
 
-from coaching.models import AgreementStatus, DialogueLog
-from handbook.models import DialogueGuidePage
+from coaching.models import AgreementStatus, DialogueLog, LearningGoal
+from handbook.models import DialogueGuideIndexPage, DialogueGuidePage
 from programme import access
 from programme.access import Action
 from programme.access import RecordKind as K
+from programme.models import ContentArea
 
 # Sessions listed on a guide's page: the latest ones the person may read.
 SESSIONS_SHOWN = 20
@@ -40,3 +44,33 @@ def sessions_using(request, guide: DialogueGuidePage) -> list[DialogueLog]:
     )
     # The filter also lets through what a head or leader sees only as a summary: the policy has the last word.
     return [log for log, actions in access.readable(user, logs) if Action.VIEW in actions]
+
+
+@dataclass(frozen=True)
+class InPlay:
+    """The guides to offer beside the "record a session" form."""
+
+    guides: list[DialogueGuidePage]
+    areas: list[ContentArea]  # the content areas they were chosen by; empty: every guide
+    index_url: str  # the guides' index, filtered to those areas (no JavaScript needed)
+
+
+def guides_in_play(*, ticked_area_ids, enrolment) -> InPlay:
+    """The guides for the content areas in play: those ticked on the form, else those of the
+    participant's open learning goals, else every guide."""
+    ids = sorted({int(v) for v in ticked_area_ids if str(v).isdigit()})
+    if not ids and enrolment is not None:
+        ids = sorted(
+            set(
+                LearningGoal.objects.filter(plan__enrolment=enrolment, status=LearningGoal.Status.OPEN).values_list(
+                    "content_area_id", flat=True
+                )
+            )
+        )
+    index = DialogueGuideIndexPage.objects.live().first()
+    url = ""
+    if index is not None:
+        url = index.url or ""
+        if ids:
+            url += "?" + urlencode([("area", pk) for pk in ids])
+    return InPlay(guides=guides_for(ids), areas=list(ContentArea.objects.filter(pk__in=ids)), index_url=url)

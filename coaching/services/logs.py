@@ -37,6 +37,7 @@ from coaching.models import (
 from coaching.services._checks import MAX_SESSION_MINUTES, check_session_date, check_within_programme, fmt
 from coaching.services.notices import notify_sent_for_agreement
 from coaching.services.planned_sessions import planned_session_sync
+from handbook.models import DialogueGuidePage
 from programme import access
 from programme.access import Action
 from programme.models import ContentArea, Enrolment, Standard, Topic
@@ -73,6 +74,8 @@ LogContent = make_dataclass(
         ("content_area_ids", tuple[int, ...], field(default=())),
         ("topic_ids", tuple[int, ...], field(default=())),
         ("standard_ids", tuple[int, ...], field(default=())),
+        # The handbook's dialogue guide the session followed, if any.
+        ("guide_id", int | None, field(default=None)),
     ],
     frozen=True,
 )
@@ -124,6 +127,8 @@ def _check_content(
     standard_ids = set(content.standard_ids)
     if standard_ids - set(Standard.objects.filter(pk__in=standard_ids).values_list("pk", flat=True)):
         errors["standards"].append("Choose standards from the list; one you chose is not a standard.")
+    if content.guide_id is not None and not DialogueGuidePage.objects.live().filter(pk=content.guide_id).exists():
+        errors["guide"].append("Choose a guide from the list; the one you chose is not a published guide.")
 
     if not errors:
         # The coach must be the participant's coach on the session's date.
@@ -162,6 +167,7 @@ def _apply(
     log.next_session_on = content.next_session_on
     log.next_session_at = content.next_session_at if content.next_session_on else None
     log.next_session_minutes = content.next_session_minutes if content.next_session_on else None
+    log.guide_id = content.guide_id
     log.updated_at = now
     log.updated_by = by
     log.save()

@@ -80,7 +80,7 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {"enrolment": log.enrolment, "session": selectors.summary_of(log)},
         )
     log = (
-        DialogueLog.objects.select_related("enrolment__participant", "coach")
+        DialogueLog.objects.select_related("enrolment__participant", "coach", "guide")
         .prefetch_related("content_areas", "topics", "standards", "action_steps__owner")
         .get(pk=log.pk)
     )

@@ -93,7 +93,7 @@ def test_a_long_unbroken_word_wraps_inside_the_page():
 
 def test_what_a_coach_writes_is_the_declared_list_and_the_ticked_tags():
     names = [f.name for f in dataclasses.fields(LogContent)]
-    assert names == [*SessionRecord.CONTENT_FIELDS, "content_area_ids", "topic_ids", "standard_ids"]
+    assert names == [*SessionRecord.CONTENT_FIELDS, "content_area_ids", "topic_ids", "standard_ids", "guide_id"]
 
 
 def test_an_agreed_version_keeps_every_declared_field_of_the_log(world):
