@@ -26,6 +26,7 @@ urlpatterns = [
     path("coaching/", include("coaching.urls")),
     path("files/", include("files.urls")),
     path("portfolio/", include("portfolio.urls")),
+    path("assessment/", include("assessment.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from assessment.views import submissions
+
+app_name = "assessment"
+
+urlpatterns = [
+    path("tasks/", submissions.task_list, name="tasks"),
+    path("tasks/<int:task_id>/submission/", submissions.build, name="build"),
+    path("submissions/<int:pk>/", submissions.submission_detail, name="submission_detail"),
+    path("submissions/<int:pk>/withdraw/", submissions.withdraw, name="withdraw"),
+    path("submitted/", submissions.submitted_work, name="submitted_work"),
+]
