@@ -36,3 +36,10 @@ class CoachingConfig(AppConfig):
             ),
         ]:
             access.register(model, kinds=kinds, enrolment=enrolment, date=date)
+        # Release time summed from agreed logs: dates and minutes only, so what a summary shows.
+        access.register(m.CoachingTime, kinds=(K.DIALOGUE_LOG_AGREED,), enrolment="enrolment", date="first_on")
+
+        from coaching.services.release_time import release_time_recount
+        from programme import services as programme_services
+
+        programme_services.on_placements_changed(release_time_recount)

@@ -552,3 +552,50 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.person} for {self.due_on:%d/%m/%Y}"
+
+
+# --- Release time (programme Q33), kept summed: the pages read these rows instead of adding up logs.
+# coaching.services.release_time_recount rewrites them from the agreed logs in the transaction that
+# agrees or changes a log (or moves the participant), so they always equal a recount.
+
+
+class CoachingTime(models.Model):
+    """The agreed sessions of one participant with one coach at one school (where the participant was
+    placed on the session's day; none if nowhere) in one term (programme.rules.terms.Term): how many,
+    how long, and the first and last day, so the access policy can judge the whole span at once."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("programme.School", null=True, on_delete=models.CASCADE, related_name="+")
+    school_year = models.PositiveSmallIntegerField()
+    term_order = models.PositiveSmallIntegerField()
+    first_on = models.DateField()
+    last_on = models.DateField()
+    sessions = models.PositiveIntegerField()
+    minutes = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.minutes} minutes in {self.sessions} sessions, {self.school_year}/{self.term_order}"
+
+
+class ReleaseTimeTotal(models.Model):
+    """One row of the release-time page as a programme leader sees it: a participant's or a coach's
+    sessions and minutes at one school in one term, the sum of their CoachingTime rows."""
+
+    class Role(models.IntegerChoices):
+        PARTICIPANT = 0, "Participant"
+        COACH = 1, "Coach"
+
+    school_year = models.PositiveSmallIntegerField()
+    term_order = models.PositiveSmallIntegerField()
+    school = models.ForeignKey("programme.School", null=True, on_delete=models.CASCADE, related_name="+")
+    role = models.PositiveSmallIntegerField(choices=Role.choices)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sessions = models.PositiveIntegerField()
+    minutes = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["role", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.person_id}: {self.minutes} minutes"

@@ -21,10 +21,19 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, ExtractMonth, ExtractYear, NullIf, Trim
 from django.utils import timezone
 
-from coaching.models import ActionStep, AgreementStatus, DialogueLog, DialogueLogVersion, SessionKind
+from coaching.models import (
+    ActionStep,
+    AgreementStatus,
+    CoachingTime,
+    DialogueLog,
+    DialogueLogVersion,
+    ReleaseTimeTotal,
+    SessionKind,
+)
 from programme import access
 from programme.access import Action
 from programme.models import Enrolment, SchoolPlacement
+from programme.rules.terms import Term
 from programme.selectors import named
 
 judge = access.judge
@@ -174,41 +183,10 @@ def versions(user, log: DialogueLog) -> list[DialogueLogVersion]:
 
 # --- Release time (programme Q33): minutes per participant and per coach per term.
 #
-# Terms follow the English school year, approximately: autumn is September to December, spring
-# January to March (Easter moves, so the spring term is taken to end with March) and summer April
-# to August. Only agreed logs count: a draft is not yet a record both people stand behind, and a
-# head or programme leader may not see it at all.
-
-_TERM_ORDER = {"autumn": 0, "spring": 1, "summer": 2}
-_TERM_MONTHS = {"autumn": "September to December", "spring": "January to March", "summer": "April to August"}
-
-
-@dataclass(frozen=True, order=True)
-class Term:
-    school_year: int  # the calendar year the school year starts in: 2025 for 2025/26
-    order: int
-    season: str
-
-    @classmethod
-    def of(cls, day: datetime.date) -> "Term":
-        if day.month >= 9:
-            return cls(day.year, 0, "autumn")
-        if day.month <= 3:
-            return cls(day.year - 1, 1, "spring")
-        return cls(day.year - 1, 2, "summer")
-
-    @property
-    def label(self) -> str:
-        year = self.school_year if self.season == "autumn" else self.school_year + 1
-        return f"{self.season.capitalize()} term {year}"
-
-    @property
-    def months(self) -> str:
-        return _TERM_MONTHS[self.season]
-
-    @property
-    def school_year_label(self) -> str:
-        return f"{self.school_year}/{(self.school_year + 1) % 100:02d}"
+# Only agreed logs count: a draft is not yet a record both people stand behind, and a head or
+# programme leader may not see it at all. The sums are kept (coaching.models.CoachingTime and
+# ReleaseTimeTotal, rewritten by coaching.services.release_time_recount), so a page reads one page
+# of rows; the term of a session is `Term.of` its day (programme.rules.terms).
 
 
 @dataclass
@@ -226,17 +204,14 @@ class TimeRow:
         return f"{self.minutes // 60}h {self.minutes % 60:02d}m"
 
 
-_SEASONS = {order: season for season, order in _TERM_ORDER.items()}
-
-
 @dataclass
 class ReleaseTime:
-    """The rows of release time as a sequence the paginator reads a page at a time: a query per role
-    to count them and one for the page, however many sessions there are."""
+    """The rows of release time as a sequence the paginator reads a page at a time: a query or two to
+    count them and one for the page, however many sessions there are."""
 
     relation: access.Relation
     query: QuerySet | None  # one dict per row, newest term first
-    counted: list[QuerySet] = field(default_factory=list)  # the distinct rows of each role
+    counted: list[QuerySet] = field(default_factory=list)  # the rows of each role
 
     def count(self) -> int:
         return sum(found.count() for found in self.counted)
@@ -261,9 +236,14 @@ class ReleaseTime:
 
     @staticmethod
     def _row(found: dict) -> TimeRow:
-        term = Term(found["school_year"], found["term_order"], _SEASONS[found["term_order"]])
         return TimeRow(
-            term, found["role"], found["person_id"], found["name"], found["school"], found["sessions"], found["minutes"]
+            Term.numbered(found["school_year"], found["term_order"]),
+            ReleaseTimeTotal.Role(found["rank"]).label,
+            found["person_id"],
+            found["name"],
+            found["school_name"],
+            found["sessions"],
+            found["minutes"],
         )
 
 
@@ -272,6 +252,68 @@ def _person_name(path: str) -> Coalesce:
     searched by it."""
     full = Trim(Concat(F(f"{path}__first_name"), Value(" "), F(f"{path}__last_name")))
     return Coalesce(NullIf(full, Value("")), F(f"{path}__email"), output_field=CharField())
+
+
+def _named(rows: QuerySet, path: str, words: list[str]) -> QuerySet:
+    if words:
+        rows = rows.alias(name=_person_name(path))
+        for word in words:
+            rows = rows.filter(name__icontains=word)
+    return rows
+
+
+_NO_SCHOOL = Coalesce(F("school__name"), Value("No school recorded"), output_field=CharField())
+_ORDER = ("-school_year", "-term_order", "school_name", "rank", "name", "person_id")
+_ROW = ("school_year", "term_order", "school_name", "rank", "person_id", "name")
+
+
+def release_time(
+    user,
+    relation: access.Relation,
+    *,
+    school_id: int | None = None,
+    name: str = "",
+) -> ReleaseTime:
+    """Minutes of agreed coaching sessions per term, for each participant and each coach, as this
+    person may see them in this relation: their own as participant or coach; their school's (the
+    sessions held while the participant was placed there) as head; every school's, or one's, as
+    programme leader; only the people whose name contains every word of `name`, if given. Dates
+    and minutes only: no text of any log is read. Each session counts for whoever the access policy
+    lets read it on its own day."""
+    R = access.Relation
+    if not access.holds(user, relation) or relation not in _RELEASE_TIME_ROLES:
+        return ReleaseTime(relation, None)
+    words = name.lower().split()
+    kind = access.RecordKind.DIALOGUE_LOG_AGREED
+    if access.readable_where(user, kind, enrolment="enrolment", on="session_on"):
+        # Not everything is theirs to read: each participant's time with each coach in a term is
+        # judged whole by the policy. If one is readable only in part (a period that began or ended
+        # within its span), the sessions themselves are judged, a page of sums at a time.
+        shares = CoachingTime.objects.all()
+        if relation == R.PARTICIPANT:
+            shares = shares.filter(enrolment__participant=user)
+        elif relation == R.COACH:
+            shares = shares.filter(coach=user)
+        else:
+            shares = shares.filter(school_id__in=access.headships(user).values("school_id"))
+        whole = access.readable_throughout_where(user, kind, enrolment="enrolment", starts="first_on", ends="last_on")
+        if shares.exclude(whole).exists():
+            return release_time_from_logs(user, relation, words=words)
+    # Every session behind the rows is theirs to read: the page reads the stored totals.
+    rows = ReleaseTimeTotal.objects.all()
+    if relation == R.PARTICIPANT:
+        rows = rows.filter(role=ReleaseTimeTotal.Role.PARTICIPANT, person=user)
+    elif relation == R.COACH:
+        rows = rows.filter(role=ReleaseTimeTotal.Role.COACH, person=user)
+    elif relation == R.HEAD:
+        rows = rows.filter(school_id__in=access.headships(user).values("school_id"))
+    elif school_id is not None:
+        rows = rows.filter(school_id=school_id)
+    rows = _named(rows, "person", words)
+    query = rows.annotate(school_name=_NO_SCHOOL, name=_person_name("person"), rank=F("role")).values(
+        *_ROW, "sessions", "minutes"
+    )
+    return ReleaseTime(relation, query.order_by(*_ORDER), [rows])
 
 
 class _Month(ExtractMonth):
@@ -289,22 +331,11 @@ class _Year(ExtractYear):
         return f"CAST(substr({sql}, 1, 4) AS INTEGER)", params
 
 
-def release_time(
-    user,
-    relation: access.Relation,
-    *,
-    school_id: int | None = None,
-    name: str = "",
-    today: datetime.date | None = None,
-) -> ReleaseTime:
-    """Minutes of agreed coaching sessions per term, for each participant and each coach, as this
-    person may see them in this relation: their own as participant or coach; their school's (the
-    sessions held while the participant was placed there) as head; every school's, or one's, as
-    programme leader; only the people whose name contains every word of `name`, if given. Dates
-    and minutes only: no text of any log is read. The sums are the database's, a page at a time."""
+def release_time_from_logs(user, relation: access.Relation, *, words: list[str] = ()) -> ReleaseTime:
+    """Release time summed from the agreed logs themselves, each judged on its own day: for a
+    participant, coach or head one of whose rows the policy lets them read only in part. The terms
+    here are `Term.of`'s, worked out by the database (a test holds them equal at every boundary)."""
     R = access.Relation
-    if not access.holds(user, relation) or relation not in _RELEASE_TIME_ROLES:
-        return ReleaseTime(relation, None)
     logs = DialogueLog.objects.filter(status=AgreementStatus.AGREED).filter(
         access.readable_where(user, access.RecordKind.DIALOGUE_LOG_AGREED, enrolment="enrolment", on="session_on")
     )
@@ -322,7 +353,7 @@ def release_time(
         ),
     ).annotate(
         school_id_on=F("placed__school_id"),
-        school=Coalesce(F("placed__school__name"), Value("No school recorded"), output_field=CharField()),
+        school_name=Coalesce(F("placed__school__name"), Value("No school recorded"), output_field=CharField()),
         school_year=Case(When(Q(month__gte=9), then=_Year("session_on")), default=_Year("session_on") - 1),
         term_order=Case(When(Q(month__gte=9), then=Value(0)), When(Q(month__lte=3), then=Value(1)), default=Value(2)),
     )
@@ -338,37 +369,24 @@ def release_time(
             enrolment__in=SchoolPlacement.objects.filter(school_id__in=schools).values("enrolment_id"),
             school_id_on__in=schools,
         )
-    elif school_id is not None:
-        logs = logs.filter(
-            enrolment__in=SchoolPlacement.objects.filter(school_id=school_id).values("enrolment_id"),
-            school_id_on=school_id,
-        )
-    people = {"Participant": "enrolment__participant", "Coach": "coach"}
+    people = {ReleaseTimeTotal.Role.PARTICIPANT: "enrolment__participant", ReleaseTimeTotal.Role.COACH: "coach"}
     if relation == R.PARTICIPANT:
-        people.pop("Coach")
+        people.pop(ReleaseTimeTotal.Role.COACH)
     elif relation == R.COACH:
-        people.pop("Participant")
-    words = name.lower().split()
+        people.pop(ReleaseTimeTotal.Role.PARTICIPANT)
     grouped, counted = [], []
-    for rank, (role, path) in enumerate(people.items()):
-        found = logs
-        if words:
-            found = found.alias(name=_person_name(path))
-            for word in words:
-                found = found.filter(name__icontains=word)
-        key = ("school_year", "term_order", "school", "person_id")
-        found = found.annotate(person_id=F(f"{path}_id"))
+    for rank, path in people.items():
+        found = _named(logs, path, list(words)).annotate(person_id=F(f"{path}_id"))
         # Counting the rows needs neither names nor sums.
-        counted.append(found.values(*key).distinct().order_by())
+        counted.append(found.values("school_year", "term_order", "school_name", "person_id").distinct().order_by())
         grouped.append(
-            found.annotate(name=_person_name(path), role=Value(role), rank=Value(rank))
-            .values("school_year", "term_order", "school", "rank", "role", "person_id", "name")
+            found.annotate(name=_person_name(path), rank=Value(int(rank)))
+            .values(*_ROW)
             .annotate(sessions=Count("pk"), minutes=Sum("duration_minutes"))
             .order_by()
         )
     query = grouped[0] if len(grouped) == 1 else grouped[0].union(*grouped[1:], all=True)
-    ordered = query.order_by("-school_year", "-term_order", "school", "rank", "name", "person_id")
-    return ReleaseTime(relation, ordered, counted)
+    return ReleaseTime(relation, query.order_by(*_ORDER), counted)
 
 
 _RELEASE_TIME_ROLES = frozenset(

@@ -474,14 +474,7 @@ def readable_where(user, kind: RecordKind, *, enrolment: str, on: str) -> Q:
     by record, so a list or a sum over thousands of records is worked out by the database.
     For kinds read without an owner or an author; the external examiner's sample is not consulted
     (no page that uses this is theirs), so a sampled record is left out."""
-    if kind in _AUTHOR_ONLY:
-        raise ValueError(f"{kind} is read by its author only: judge each record.")
-    rules = POLICY[kind]
-    reading = {
-        relation
-        for relation in held_relations(user)
-        if isinstance(rules.get(relation), frozenset) and rules[relation] & _READS
-    }
+    reading = _reading(user, kind)
     if reading & {R.PROGRAMME_LEADER}:
         return Q()
     found = Q(pk__in=[])
@@ -517,6 +510,56 @@ def readable_where(user, kind: RecordKind, *, enrolment: str, on: str) -> Q:
             )
             covering |= overlapping & begun_since
         found |= Q(Exists(headships(user).filter(covering, **{f"{p}enrolment": OuterRef(enrolment)})))
+    return found
+
+
+def _reading(user, kind: RecordKind) -> set[Relation]:
+    """The relations through which this person may read some records of `kind`."""
+    if kind in _AUTHOR_ONLY:
+        raise ValueError(f"{kind} is read by its author only: judge each record.")
+    rules = POLICY[kind]
+    return {
+        relation
+        for relation in held_relations(user)
+        if isinstance(rules.get(relation), frozenset) and rules[relation] & _READS
+    }
+
+
+def readable_throughout_where(user, kind: RecordKind, *, enrolment: str, starts: str, ends: str) -> Q:
+    """A filter for rows that stand for records of `kind` dated from `starts` to `ends` (release time
+    summed per term): it keeps a row only where this person may read every record dated in that span,
+    as `readable_where` would judge each one, through one period that covers the span or began since.
+    A row left out may still be partly readable: its records must then be judged themselves."""
+    reading = _reading(user, kind)
+    if reading & {R.PROGRAMME_LEADER}:
+        return Q()
+    found = Q(pk__in=[])
+    if R.PARTICIPANT in reading:
+        found |= Q(**{f"{enrolment}__participant": user})
+    first, last, today = OuterRef(starts), OuterRef(ends), timezone.localdate()
+    passed_on = kind in _PASSED_ON
+    for relation, assignments in (
+        (R.COACH, CoachAssignment.objects.filter(coach=user)),
+        (R.TUTOR, TutorAssignment.objects.filter(tutor=user)),
+    ):
+        if relation in reading:
+            lasting = Q(ends_on__isnull=True) | Q(ends_on__gte=last)
+            # Passed on: the days before the period began are read as "begun since", the rest as in force.
+            spans = lasting & (Q(starts_on__lte=today) if passed_on else Q(starts_on__lte=first))
+            found |= Q(Exists(assignments.filter(spans, enrolment=OuterRef(enrolment))))
+    if R.HEAD in reading:
+        p = "school__placements__"
+        lasting = (Q(ends_on__isnull=True) | Q(ends_on__gte=last)) & (
+            Q(**{f"{p}ends_on__isnull": True}) | Q(**{f"{p}ends_on__gte": last})
+        )
+        if passed_on:
+            overlapping = (Q(ends_on__isnull=True) | Q(ends_on__gte=F(f"{p}starts_on"))) & (
+                Q(**{f"{p}ends_on__isnull": True}) | Q(**{f"{p}ends_on__gte": F("starts_on")})
+            )
+            spans = lasting & overlapping & Q(starts_on__lte=today, **{f"{p}starts_on__lte": today})
+        else:
+            spans = lasting & Q(starts_on__lte=first, **{f"{p}starts_on__lte": first})
+        found |= Q(Exists(headships(user).filter(spans, **{f"{p}enrolment": OuterRef(enrolment)})))
     return found
 
 

@@ -5,6 +5,7 @@ field, when a programme rule is broken; nothing is saved then.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -398,7 +399,20 @@ def school_move(
     if new_coach is not None:
         coach_assign(enrolment=enrolment, coach=new_coach, starts_on=moves_on, by=by)
     trail.record(trail.Action.SCHOOL_MOVE, record=placement, actor=by)
+    for listener in _placement_listeners:
+        listener(enrolment_ids=[enrolment.pk])
     return placement
+
+
+# What other apps keep per school placement (coaching's summed release time) is rewritten through
+# these, in the transaction that changed the placements; programme never imports those apps.
+_placement_listeners: list[Callable[..., None]] = []
+
+
+def on_placements_changed(listener: Callable[..., None]) -> None:
+    """Call `listener(enrolment_ids=[...])` whenever a participant's school placements change."""
+    if listener not in _placement_listeners:
+        _placement_listeners.append(listener)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ One module per subject; every service is imported from here (`from coaching impo
     learning_plan     the goals it produces, revisited at the start of each phase
     opportunities     learning opportunities the coach arranges
     preferences       which coaching emails a person receives
+    release_time      release time kept summed per term, for its pages
 """
 
 from coaching.services._checks import MAX_SESSION_MINUTES
@@ -46,6 +47,7 @@ from coaching.services.opportunities import learning_opportunity_arrange, learni
 from coaching.services.planned_sessions import planned_session_sync
 from coaching.services.preferences import reminder_preferences_save
 from coaching.services.private_notes import private_note_save
+from coaching.services.release_time import release_time_recount
 
 __all__ = [
     "MAX_SESSION_MINUTES",
@@ -75,5 +77,6 @@ __all__ = [
     "log_send_for_agreement",
     "planned_session_sync",
     "private_note_save",
+    "release_time_recount",
     "reminder_preferences_save",
 ]

@@ -37,6 +37,7 @@ from coaching.models import (
 from coaching.services._checks import MAX_SESSION_MINUTES, check_session_date, check_within_programme, fmt
 from coaching.services.notices import notify_sent_for_agreement
 from coaching.services.planned_sessions import planned_session_sync
+from coaching.services.release_time import release_time_recount
 from handbook.models import DialogueGuidePage
 from programme import access
 from programme.access import Action
@@ -335,6 +336,7 @@ def log_agree(*, log: DialogueLog, by: User, version: int, reflection: str) -> D
     log.updated_by = by
     log.save()
     _snapshot(log, by=by, reason="Agreed by the coach and the participant.", now=now)
+    release_time_recount(enrolment_ids=[log.enrolment_id])
     trail.record(trail.Action.LOG_AGREE, record=log, actor=by, detail={"version": log.agreed_version})
     return log
 
@@ -402,5 +404,6 @@ def log_new_version(
     log.agreed_version += 1  # safe: _claim gave this save the log alone
     log.save(update_fields=["coach_agreed_at", "agreed_version"])
     _snapshot(log, by=by, reason=reason.strip(), now=now)
+    release_time_recount(enrolment_ids=[log.enrolment_id])
     trail.record(trail.Action.LOG_NEW_VERSION, record=log, actor=by, detail={"version": log.agreed_version})
     return log

@@ -16,6 +16,7 @@ from coaching.models import (
     SessionKind,
     SessionSetting,
 )
+from coaching.services.release_time import release_time_recount
 from programme.models import ContentArea, Enrolment, School, Standard, Topic
 from tests.factories import EnrolmentFactory, SchoolFactory, UserFactory, assign_coach, assign_tutor, enrol, staff
 
@@ -74,6 +75,7 @@ def agreed_log(**kwargs) -> DialogueLog:
         created_by=log.enrolment.participant,
         reason="Agreed by the coach and the participant.",
     )
+    release_time_recount(enrolment_ids=[log.enrolment_id])  # as log_agree does
     return log
 
 

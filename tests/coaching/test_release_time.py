@@ -15,9 +15,9 @@ from django.urls import reverse
 from accounts.roles import Role
 from coaching import selectors
 from coaching.models import LearningOpportunity
-from coaching.selectors import Term
 from programme import services as programme_services
 from programme.access import Relation
+from programme.rules.terms import Term
 from tests.coaching.factories import DialogueLogFactory, action_step, agreed_log, private_note
 from tests.factories import SchoolFactory, assign_coach, enrol, staff
 
