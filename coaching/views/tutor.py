@@ -27,7 +27,7 @@ def tutor_logs(request: HttpRequest) -> HttpResponse:
         standard_id=chosen["standard"].pk if chosen.get("standard") else None,
         name=name,
     )
-    page = selectors.readable_page(request.user, page_of(logs, request))
+    page = page_of(logs, request)
     return render(
         request,
         "coaching/tutor_logs.html",

@@ -122,3 +122,27 @@ def test_the_page_makes_the_same_number_of_queries_for_2_and_20_logs(client, wor
     _add_logs(world, second, second_coach, 18)
     assert _count(client, world.tutor) == few
     assert _count(client, world.tutor, area=ContentArea.objects.first().pk) == few_filtered
+
+
+def test_the_list_is_what_the_policy_lets_the_tutor_read_in_full_and_reads_no_text(world):
+    """The reading rule is in the list's query: the same logs as judging each one, its count exact,
+    and none of a log's text read for the list."""
+    from coaching import selectors
+    from coaching.models import DialogueLog
+    from programme import access
+    from programme.access import Action
+
+    second, second_coach = _second_participant(world)
+    _add_logs(world, second, second_coach, 6)
+    agreed_log(enrolment=Enrolment.objects.get(participant=world.other_participant), coach=world.stranger_coach)
+    listed = selectors.tutor_logs(world.tutor)
+    judged = [
+        log.pk
+        for log, actions in access.readable(world.tutor, DialogueLog.objects.filter(status="agreed"))
+        if Action.VIEW in actions
+    ]
+    assert sorted(log.pk for log in listed) == sorted(judged)
+    assert listed.count() == len(judged) == 6
+    with CaptureQueriesContext(connection) as queries:
+        list(selectors.tutor_logs(world.tutor))
+    assert "discussed" not in queries[0]["sql"]
