@@ -42,6 +42,8 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]
+        # Long lists of people (every participant, a page at a time) are ordered by name.
+        indexes = [models.Index(fields=["last_name", "first_name"], name="user_by_name")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

@@ -411,7 +411,8 @@ def _headship_spans(user, enrolment_ids: set[int]) -> dict[int, list[_Span]]:
 
 
 def _head_placements(user, on: datetime.date) -> QuerySet[SchoolPlacement]:
-    return SchoolPlacement.objects.covering(on).filter(Exists(headships(user, on).filter(school=OuterRef("school"))))
+    # The schools first, so the database reads only their placements.
+    return SchoolPlacement.objects.covering(on).filter(school_id__in=headships(user, on).values("school_id"))
 
 
 # --- Decisions about one record, and about a list of them.
