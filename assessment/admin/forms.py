@@ -226,6 +226,9 @@ class ExtensionForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         enrolments = Enrolment.objects.filter(status=Enrolment.Status.ACTIVE).select_related("participant", "cohort")
+        task_id = self.initial.get("task") if not self.is_bound else None
+        if task_id and (task := AssessmentTask.objects.filter(pk=task_id).first()):
+            enrolments = enrolments.filter(cohort_id=task.cohort_id)
         self.fields["enrolment"].queryset = enrolments.order_by("participant__last_name", "participant__first_name")
         self.fields["enrolment"].label_from_instance = lambda e: (
             f"{e.participant.get_full_name() or e.participant.email} ({e.participant.email}), {e.cohort}"

@@ -1,8 +1,10 @@
 """Views behind the assessment screens. Each save goes through assessment.services; a broken rule
 comes back beside its field with what was typed, nothing saved."""
 
+from django.urls import reverse
 from django.utils.html import format_html
-from wagtail.admin.views.generic import CreateView, EditView
+from wagtail.admin.views.generic import CreateView, EditView, IndexView
+from wagtail.admin.widgets.button import MenuItem
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -56,6 +58,18 @@ class RubricEditView(RuleErrorsMixin, EditView):
 # --- Assessment tasks.
 
 
+class TaskIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("cohort", "phase", "rubric")
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.request.user.has_perm("assessment.add_extension"):
+            url = f"{reverse('assessment_extensions:add')}?task={instance.pk}"
+            buttons.append(MenuItem("Grant an extension", url=url, icon_name="date", priority=40))
+        return buttons
+
+
 class TaskCreateView(RuleErrorsMixin, CreateView):
     def save_instance(self):
         task = tasks.task_create(content=self.form.content(), by=self.request.user)
@@ -74,6 +88,13 @@ class TaskEditView(RuleErrorsMixin, EditView):
 
 
 class ExtensionCreateView(RuleErrorsMixin, CreateView):
+    def get_initial(self):
+        # Opened from a task's "Grant an extension": that task, and its cohort's participants.
+        initial = super().get_initial()
+        if (task := self.request.GET.get("task", "")).isdigit():
+            initial["task"] = int(task)
+        return initial
+
     def save_instance(self):
         data = self.form.cleaned_data
         extension = extensions.extension_grant(

@@ -5,6 +5,8 @@ so a rubric in use becomes a new version instead of changing under marked work."
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -274,3 +276,31 @@ def test_an_extension_is_moved_on_its_own_page(leader_client):
     assert leader_client.post(url, data).status_code == 302
     extension.refresh_from_db()
     assert extension.due_on == datetime.date(2025, 12, 5)
+
+
+def test_a_task_offers_grant_an_extension_which_opens_with_that_task_and_its_cohorts_participants(leader_client):
+    task = AssessmentTaskFactory()
+    mine, elsewhere = EnrolmentFactory(cohort=task.cohort), EnrolmentFactory()
+    listing = leader_client.get(reverse("assessment_tasks:index")).content.decode()
+    url = f"{reverse('assessment_extensions:add')}?task={task.pk}"
+    assert url.replace("&", "&amp;") in listing or url in listing
+    form = leader_client.get(url).context["form"]
+    assert form["task"].value() == task.pk
+    assert list(form.fields["enrolment"].queryset) == [mine]
+    assert elsewhere not in form.fields["enrolment"].queryset
+
+
+def _queries_for_task_list(client) -> int:
+    client.get(reverse("assessment_tasks:index"))  # warm the per-process caches (site, settings)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("assessment_tasks:index")).status_code == 200
+    return len(queries)
+
+
+def test_the_task_list_costs_the_same_however_many_tasks(leader_client):
+    rubric, cohort = RubricFactory(), CohortFactory()
+    AssessmentTaskFactory(rubric=rubric, cohort=cohort)
+    few = _queries_for_task_list(leader_client)
+    for _ in range(8):
+        AssessmentTaskFactory(rubric=RubricFactory(), cohort=CohortFactory())
+    assert _queries_for_task_list(leader_client) == few

@@ -2,7 +2,8 @@
 
 Each app seeds what it owns, in one transaction: the programme its schools, cohort, people and
 periods (programme.demo), coaching its histories (coaching.demo), the portfolio the demo
-participant's records (portfolio.demo), the handbook its pages (handbook.demo)."""
+participant's records (portfolio.demo), assessment its rubric, tasks and an extension
+(assessment.demo), the handbook its pages (handbook.demo)."""
 
 import logging
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from assessment import demo as assessment_demo
 from coaching import demo as coaching_demo
 from handbook import demo as handbook_demo
 from portfolio import demo as portfolio_demo
@@ -65,6 +67,7 @@ class Command(BaseCommand):
                 result = demo.seed_demo(participants=participants, today=today)
                 coaching_demo.seed_coaching(today=today)
                 portfolio_demo.seed_portfolio(today=today)
+                assessment_demo.seed_assessment(today=today)
                 handbook_demo.seed_handbook()
         except demo.DemoError as exc:
             raise CommandError(str(exc)) from exc
