@@ -130,6 +130,12 @@ class SubmissionItem(models.Model):
     def __str__(self) -> str:
         return self.title or self.get_kind_display()
 
+    @property
+    def dated(self) -> datetime.date | None:
+        """The date the record was about (a session, a piece of evidence), as frozen."""
+        day = self.meta.get("date")
+        return datetime.date.fromisoformat(day) if day else None
+
     # Part of its submission for access.
     @property
     def access_kind(self) -> RecordKind:

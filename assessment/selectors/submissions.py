@@ -75,18 +75,14 @@ class TaskRow:
     due_on: datetime.date
     window: Window
     latest: Submission | None  # their latest attempt, if any
-
-    @property
-    def is_current_phase(self) -> bool:
-        return self.task.phase_id == self.latest_phase_id
-
-    latest_phase_id: int | None = None
+    current_phase_id: int
 
     @property
     def may_build(self) -> bool:
         """A draft can be started or carried on: the task is of their current phase and open."""
         building = self.latest is None or self.latest.state == Submission.State.DRAFT
-        return self.is_current_phase and building and self.window in (Window.OPEN, Window.LATE)
+        in_phase = self.task.phase_id == self.current_phase_id
+        return in_phase and building and self.window in (Window.OPEN, Window.LATE)
 
 
 def tasks_for(enrolment: Enrolment, *, today: datetime.date) -> list[TaskRow]:
@@ -107,7 +103,7 @@ def tasks_for(enrolment: Enrolment, *, today: datetime.date) -> list[TaskRow]:
                 due_on=effective_due_on(task, extension),
                 window=submission_window(task=task, extension=extension, on=today),
                 latest=latest.get(task.pk),
-                latest_phase_id=enrolment.current_phase_id,
+                current_phase_id=enrolment.current_phase_id,
             )
         )
     return rows
