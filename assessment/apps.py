@@ -11,3 +11,4 @@ class AssessmentConfig(AppConfig):
         from assessment import registry
 
         registry.register()
+        registry.register_marking()

@@ -1,7 +1,7 @@
 """The assessment records that belong to a participant, registered with the access policy (from
 AssessmentConfig.ready), so subject access, the audit trail and the examiner's sample find them."""
 
-from assessment.models import Submission, SubmissionItem, SubmittedFile
+from assessment.models import Citation, CriterionMark, Marking, Submission, SubmissionItem, SubmittedFile
 from programme import access
 from programme.access import RecordKind as K
 
@@ -41,3 +41,28 @@ def register() -> None:
         date="item__submission__dated_on",
         sample=_files_in_sample,
     )
+
+
+def _markings_in_sample(examiner, ids: list[int], *, path: str, model) -> set[int]:
+    rows = list(model.objects.filter(pk__in=ids).values_list("pk", path))
+    sampled = submissions_in_sample(examiner, sorted({submission for _, submission in rows}))
+    return {pk for pk, submission in rows if submission in sampled}
+
+
+def register_marking() -> None:
+    """Marks and feedback: unreleased until the task's results are released (see assessment.workflow)."""
+    kinds = (K.MARKS_UNRELEASED, K.MARKS_RELEASED)
+    for model, path in (
+        (Marking, "submission"),
+        (CriterionMark, "marking__submission"),
+        (Citation, "criterion_mark__marking__submission"),
+    ):
+        access.register(
+            model,
+            kinds=kinds,
+            enrolment=f"{path}__enrolment",
+            date=f"{path}__dated_on",
+            sample=lambda examiner, ids, path=path, model=model: _markings_in_sample(
+                examiner, ids, path=path, model=model
+            ),
+        )

@@ -71,6 +71,12 @@ class AuditAction(models.TextChoices):
     SUBMISSION_SAVE = "submission_save", "Submission draft saved"
     SUBMISSION_SUBMIT = "submission_submit", "Work submitted (frozen)"
     SUBMISSION_WITHDRAW = "submission_withdraw", "Submitted work withdrawn"
+    # Marking and release (assessment.services.marking).
+    MARKING_START = "marking_start", "Marking started"
+    MARK_CHANGE = "mark_change", "Mark, outcome or feedback changed"
+    MARKING_MOVE = "marking_move", "Marking moved on in its workflow"
+    RESULTS_RELEASE = "results_release", "Results released"
+    MARK_AMEND = "mark_amend", "Released result amended"
     # Reads by someone other than the participant, and requests the access policy refused.
     READ = "read", "Read"
     READ_SUMMARY = "read_summary", "Read a summary"

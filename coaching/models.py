@@ -518,6 +518,7 @@ class ReminderKind(models.TextChoices):
     DRAFT_WAITING = "draft_waiting", "A session record waiting a week for you to agree it"
     LOG_SENT = "log_sent", "A session record sent to you to agree"
     DIAGNOSIS_SENT = "diagnosis_sent", "Your initial diagnosis sent to you to agree"
+    RESULTS = "results", "Your assessment results, when they are released or amended"
 
 
 class ReminderPreference(models.Model):

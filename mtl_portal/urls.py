@@ -27,6 +27,7 @@ urlpatterns = [
     path("files/", include("files.urls")),
     path("portfolio/", include("portfolio.urls")),
     path("assessment/", include("assessment.urls")),
+    path("marking/", include("assessment.marking_urls")),
 ]
 
 if settings.DEBUG:

@@ -187,6 +187,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coaching.tasks.send_draft_waiting_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Results of tasks whose release date has come (assessment.services.marking.results_release).
+    "assessment-release-results": {
+        "task": "assessment.tasks.release_due_results",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 LANGUAGE_CODE = "en-gb"
