@@ -362,7 +362,8 @@ def test_the_preferences_page_needs_sign_in(client):
 
 def test_the_periodic_tasks_are_on_celery_beats_schedule():
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert scheduled == {
+    coaching = {task for task in scheduled if task.startswith("coaching.")}
+    assert coaching == {
         "coaching.tasks.send_session_reminders",
         "coaching.tasks.send_action_step_reminders",
         "coaching.tasks.send_draft_waiting_reminders",

@@ -260,3 +260,24 @@ def test_only_the_marker_changes_the_marks(world):
             content=CriterionContent(mark=50),
         )
     assert Marking.objects.get().criterion_marks.filter(mark__isnull=False).count() == 0
+
+
+def test_the_daily_release_task_is_on_celery_beats_schedule_and_releases_due_results(world):
+    import datetime
+
+    from django.conf import settings
+
+    from assessment.tasks import release_due_results
+    from mtl_portal.celery import app
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "assessment.tasks.release_due_results" in scheduled
+    app.loader.import_default_modules()
+    assert "assessment.tasks.release_due_results" in app.tasks
+    marking = world.ready()
+    world.task.release_on = datetime.date.today() - datetime.timedelta(days=1)
+    world.task.save()
+    assert release_due_results() == 1
+    assert release_due_results() == 0
+    marking.refresh_from_db()
+    assert marking.state == State.RELEASED
