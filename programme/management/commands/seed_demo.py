@@ -3,7 +3,8 @@
 Each app seeds what it owns, in one transaction: the programme its schools, cohort, people and
 periods (programme.demo), coaching its histories (coaching.demo), the portfolio the demo
 participant's records (portfolio.demo), assessment its rubric, tasks and an extension
-(assessment.demo), the handbook its pages (handbook.demo)."""
+(assessment.demo) and the demo participant's submitted work (assessment.demo_submissions), the
+handbook its pages (handbook.demo)."""
 
 import logging
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from assessment import demo as assessment_demo
+from assessment import demo_submissions
 from coaching import demo as coaching_demo
 from handbook import demo as handbook_demo
 from portfolio import demo as portfolio_demo
@@ -68,6 +70,7 @@ class Command(BaseCommand):
                 coaching_demo.seed_coaching(today=today)
                 portfolio_demo.seed_portfolio(today=today)
                 assessment_demo.seed_assessment(today=today)
+                demo_submissions.seed_submission(today=today)
                 handbook_demo.seed_handbook()
         except demo.DemoError as exc:
             raise CommandError(str(exc)) from exc
