@@ -42,6 +42,7 @@ class AuditAction(models.TextChoices):
     RUBRIC_REVISE = "rubric_revise", "Rubric revised (new version)"
     TASK_CREATE = "task_create", "Assessment task set"
     TASK_CHANGE = "task_change", "Assessment task changed"
+    TASK_DELETE = "task_delete", "Assessment task deleted (nothing submitted)"
     EXTENSION_GRANT = "extension_grant", "Extension granted"
     # Coaching records (coaching.services).
     LOG_CREATE = "log_create", "Dialogue log recorded"

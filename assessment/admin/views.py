@@ -1,16 +1,18 @@
 """Views behind the assessment screens. Each save goes through assessment.services; a broken rule
 comes back beside its field with what was typed, nothing saved."""
 
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
-from wagtail.admin.views.generic import CreateView, EditView, IndexView
+from wagtail.admin import messages
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.widgets.button import MenuItem
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from assessment.selectors.rubrics import latest_version, rubric_in_use
 from assessment.services import extensions, rubrics, tasks
-from ui.errors import RuleErrorsMixin
+from ui.errors import RuleError, RuleErrorsMixin
 
 
 class KeepHistoryPolicy(ModelPermissionPolicy):
@@ -75,6 +77,17 @@ class TaskCreateView(RuleErrorsMixin, CreateView):
         task = tasks.task_create(content=self.form.content(), by=self.request.user)
         log(task, "wagtail.create", user=self.request.user)
         return task
+
+
+class TaskDeleteView(DeleteView):
+    def form_valid(self, form):
+        try:
+            tasks.task_delete(task=self.object, by=self.request.user)
+        except RuleError as error:
+            messages.error(self.request, error.message)
+            return redirect(reverse(self.edit_url_name, args=[self.object.pk]))
+        messages.success(self.request, self.get_success_message())
+        return redirect(self.get_success_url())
 
 
 class TaskEditView(RuleErrorsMixin, EditView):

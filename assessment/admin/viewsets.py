@@ -63,6 +63,7 @@ class AssessmentTaskViewSet(ModelViewSet):
     menu_label = "Assessment tasks"
     copy_view_enabled = False
     index_view_class = admin_views.TaskIndexView
+    delete_view_class = admin_views.TaskDeleteView
     add_view_class = admin_views.TaskCreateView
     edit_view_class = admin_views.TaskEditView
     list_display = ["title", "cohort", "phase", "kind", "due_on", Column("rubric", label="Rubric")]

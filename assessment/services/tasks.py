@@ -140,6 +140,24 @@ def task_create(*, content: TaskContent, by: User | None) -> AssessmentTask:
 
 
 @transaction.atomic
+def task_delete(*, task: AssessmentTask, by: User | None) -> None:
+    """Remove a task set by mistake. Once work has been submitted to it, it stays."""
+    task = AssessmentTask.objects.select_for_update().get(pk=task.pk)
+    if task.submissions.exists():
+        raise RuleError(
+            "Work has been submitted to this task, so it cannot be deleted. Change its dates instead.",
+            rule="task_in_use",
+        )
+    if task.extensions.exists():
+        raise RuleError(
+            "Extensions have been granted on this task, so it cannot be deleted. Change its dates instead.",
+            rule="task_in_use",
+        )
+    trail.record(trail.Action.TASK_DELETE, record=task, actor=by, detail={"title": task.title[:100]})
+    task.delete()
+
+
+@transaction.atomic
 def task_update(*, task: AssessmentTask, content: TaskContent, by: User | None) -> AssessmentTask:
     task = AssessmentTask.objects.select_for_update().get(pk=task.pk)
     _check(content, task=task)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from assessment.models import AssessmentTask, Extension, Rubric
+from assessment.models import AssessmentTask, Extension, Rubric, Submission
 from assessment.services import rubrics as rubric_services
 from programme.models import ContentArea, Phase
 from tests.assessment.factories import AssessmentTaskFactory, RubricFactory
@@ -304,3 +304,28 @@ def test_the_task_list_costs_the_same_however_many_tasks(leader_client):
     for _ in range(8):
         AssessmentTaskFactory(rubric=RubricFactory(), cohort=CohortFactory())
     assert _queries_for_task_list(leader_client) == few
+
+
+def test_a_rubric_with_submitted_work_is_kept_and_the_cms_edit_saves_version_2(leader_client):
+    rubric = RubricFactory(name="Essay")
+    task = AssessmentTaskFactory(rubric=rubric)
+    Submission.objects.create(enrolment=EnrolmentFactory(cohort=task.cohort), task=task)
+    url = reverse("assessment_rubrics:edit", args=[rubric.pk])
+    page = leader_client.get(url).content.decode()
+    assert "This rubric is in use." in page
+    data = shown_form(leader_client, url)
+    data["criterion_1_title"] = "Reflection on practice"
+    assert leader_client.post(url, data).status_code == 302
+    assert [c.title for c in rubric.criteria.all()] == ["Knowledge and critical awareness", "Reflection"]
+    revised = Rubric.objects.get(previous=rubric)
+    assert revised.version == 2
+    assert [c.title for c in revised.criteria.all()] == ["Knowledge and critical awareness", "Reflection on practice"]
+
+
+def test_a_task_with_submitted_work_cannot_be_deleted_but_an_unused_one_can(leader_client):
+    used, unused = AssessmentTaskFactory(), AssessmentTaskFactory()
+    Submission.objects.create(enrolment=EnrolmentFactory(cohort=used.cohort), task=used)
+    leader_client.post(reverse("assessment_tasks:delete", args=[used.pk]))
+    assert AssessmentTask.objects.filter(pk=used.pk).exists()
+    assert leader_client.post(reverse("assessment_tasks:delete", args=[unused.pk])).status_code == 302
+    assert not AssessmentTask.objects.filter(pk=unused.pk).exists()

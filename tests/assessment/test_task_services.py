@@ -6,12 +6,12 @@ import datetime
 
 import pytest
 
-from assessment.models import AssessmentTask
+from assessment.models import AssessmentTask, Submission
 from assessment.services import tasks as services
 from audit.models import AuditEvent
 from programme.models import ContentArea, Phase
 from tests.assessment.factories import AssessmentTaskFactory, ExtensionFactory, RubricFactory
-from tests.factories import CohortFactory
+from tests.factories import CohortFactory, EnrolmentFactory
 from ui.errors import RuleError
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +135,15 @@ def test_the_due_date_cannot_move_onto_or_past_an_extension():
     with pytest.raises(RuleError) as refused:
         services.task_update(task=task, content=content, by=None)
     assert "An extension already runs to" in refused.value.errors["due_on"][0]
+
+
+def test_a_task_with_submitted_work_or_an_extension_stays_and_an_unused_one_is_deleted_with_a_record():
+    submitted, extended, unused = AssessmentTaskFactory(), AssessmentTaskFactory(), AssessmentTaskFactory()
+    Submission.objects.create(enrolment=EnrolmentFactory(cohort=submitted.cohort), task=submitted)
+    ExtensionFactory(task=extended)
+    for task in (submitted, extended):
+        with pytest.raises(RuleError, match="cannot be deleted"):
+            services.task_delete(task=task, by=None)
+    services.task_delete(task=unused, by=None)
+    assert set(AssessmentTask.objects.all()) == {submitted, extended}
+    assert AuditEvent.objects.filter(action="task_delete", record_id=str(unused.pk)).exists()
