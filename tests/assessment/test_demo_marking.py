@@ -1,0 +1,44 @@
+"""The demo's marking: the demo participant's work marked by their tutor, citing their agreed
+sessions and evidence, and released; another submission waiting in the demo tutor's queue."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from assessment import demo_marking
+from assessment.models import Citation, Marking
+from assessment.selectors.marking import queue
+from assessment.workflow import State
+from programme import access, demo
+from programme.access import Action
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.DEBUG = True  # the demo command refuses to run otherwise
+    call_command("seed_demo", participants=demo.DEFAULT_PARTICIPANTS, stdout=io.StringIO())
+
+
+def test_the_demo_participant_reads_a_released_result_with_citations(seeded):
+    participant = User.objects.get(email=demo.participant_email(1))
+    marking = Marking.objects.get(submission__enrolment__participant=participant)
+    assert marking.state == State.RELEASED
+    assert marking.marker.email == demo.demo_email("tutor")
+    assert access.can(participant, Action.VIEW, marking)
+    assert marking.criterion_marks.filter(mark__isnull=True).count() == 0
+    assert Citation.objects.filter(criterion_mark__marking=marking, kind="log").exists()
+
+
+def test_the_demo_tutor_has_work_waiting_and_seeding_again_changes_nothing(seeded):
+    tutor = User.objects.get(email=demo.demo_email("tutor"))
+    waiting = [s for s in queue(tutor) if s.marking_state is None]
+    assert waiting
+    import datetime
+
+    before = Marking.objects.count()
+    demo_marking.seed_marking(today=datetime.date.today())
+    assert Marking.objects.count() == before
