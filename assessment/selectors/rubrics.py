@@ -1,26 +1,13 @@
 """Reads about rubrics: whether one is in use, and its versions."""
 
-from django.apps import apps
-
-from assessment.models import Rubric
-
-
-def _model(name: str):
-    """A model the later parts of the assessment app add (submissions, marking): None until it exists."""
-    try:
-        return apps.get_model("assessment", name)
-    except LookupError:
-        return None
+from assessment.models import Marking, Rubric, Submission
 
 
 def rubric_in_use(rubric: Rubric) -> bool:
-    """The one place that says a rubric is in use, and so is never changed in place: a task set with
-    it has submissions, or a marking has been made against it. The marking part adds its models here."""
-    submission = _model("Submission")
-    if submission is not None and submission.objects.filter(task__rubric=rubric).exists():
-        return True
-    criterion_mark = _model("CriterionMark")
-    return criterion_mark is not None and criterion_mark.objects.filter(criterion__rubric=rubric).exists()
+    """The one place that says a rubric is in use, and so is never changed in place: work has been
+    submitted to a task set with it, or a marking has been made against it (a marking pins the
+    rubric version it started with)."""
+    return Submission.objects.filter(task__rubric=rubric).exists() or Marking.objects.filter(rubric=rubric).exists()
 
 
 def latest_version(rubric: Rubric) -> Rubric:

@@ -5,12 +5,13 @@ import dataclasses
 import pytest
 from django.apps import apps
 
-from assessment.models import Rubric
+from assessment.models import AssessmentTask, Rubric
 from assessment.rules.rubrics import BandContent, CriterionContent, RubricContent
 from assessment.selectors import rubrics as rubric_reads
 from assessment.services import rubrics as services
 from audit.models import AuditEvent
 from tests.assessment.factories import AssessmentTaskFactory, RubricFactory
+from tests.assessment.marking.helpers import marking_world
 from tests.factories import EnrolmentFactory
 from ui.errors import RuleError
 
@@ -138,3 +139,13 @@ def test_a_rubric_cannot_take_the_name_of_another_but_its_own_versions_keep_thei
     mine = services.rubric_create(content=_content(name="Mine"), by=None)
     monkeypatch.setattr(services, "rubric_in_use", lambda r: True)
     assert services.rubric_revise(rubric=mine, content=_content(name="Mine"), by=None).version == 2
+
+
+def test_a_version_a_marking_was_made_against_stays_in_use_after_its_task_moves_on():
+    world = marking_world()
+    marking = world.start()
+    old = marking.rubric
+    newer = RubricFactory(name=old.name, version=old.version + 1, previous=old)
+    AssessmentTask.objects.filter(pk=world.task.pk).update(rubric=newer)
+    assert rubric_reads.rubric_in_use(old)
+    assert rubric_reads.rubric_in_use(newer)  # the task's submitted work counts against its new rubric too
