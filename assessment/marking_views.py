@@ -185,6 +185,8 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         if bound_criterion or overall_bound is not None or move_error:
             ws = selectors.workspace(request.user, submission) if move_error else ws
     trail.read(submission, participant_id=submission.enrolment.participant_id)
+    if ws.marking is not None:
+        trail.read(ws.marking, participant_id=submission.enrolment.participant_id)
     criteria = [row.criterion for row in ws.criteria]
     filters = FilterForm(request.GET or None, areas=ws.areas, criteria=criteria)
     chosen = filters.cleaned_data if filters.is_valid() else {}

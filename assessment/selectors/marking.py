@@ -185,12 +185,9 @@ def _rubric_rows(rubric, marking: Marking | None) -> list[CriterionRow]:
 
 
 def supporting_statement(submission: Submission):
-    """The coach's supporting statement, once the statement's model exists (issue 10, credits)."""
-    related = getattr(submission, "supporting_statement", None)
-    try:
-        return related
-    except Exception:  # noqa: BLE001 - a reverse one-to-one with no row
-        return None
+    """The coach's supporting statement, once its model exists (issue 10, credits): a reverse
+    one-to-one named `supporting_statement`. Missing (no model or no row), None."""
+    return getattr(submission, "supporting_statement", None)
 
 
 def workspace(user, submission: Submission) -> Workspace:

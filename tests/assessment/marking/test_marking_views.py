@@ -32,6 +32,33 @@ def test_the_tutor_starts_marking_and_sees_the_submission_beside_the_records(cli
     assert "Records you may cite" in page
     assert world.log_key() in page
     assert "Knowledge and critical awareness" in page
+    reads = AuditEvent.objects.filter(action=AuditAction.READ, actor_id=world.tutor.pk)
+    assert reads.filter(record_kind="assessment.marking").exists()
+
+
+def test_the_workspace_never_offers_a_log_the_tutor_may_not_read(client, world):
+    from coaching.models import AgreementStatus
+    from tests.coaching.factories import DialogueLogFactory
+
+    draft = DialogueLogFactory(
+        enrolment=world.enrolment, coach=world.coach, status=AgreementStatus.DRAFT, focus="A draft"
+    )
+    world.start()
+    client.force_login(world.tutor)
+    page = client.get(_workspace(world)).content.decode()
+    assert world.log_key() in page
+    assert "A draft" not in page
+    assert f"log:{draft.pk}" not in page
+
+
+def test_the_submission_page_links_the_tutor_to_marking_and_the_participant_to_a_released_result(client, world):
+    detail = world.submission.get_absolute_url()
+    client.force_login(world.tutor)
+    assert _workspace(world) in client.get(detail).content.decode()
+    client.force_login(world.participant)
+    assert _result(world) not in client.get(detail).content.decode()
+    world.released()
+    assert _result(world) in client.get(detail).content.decode()
 
 
 def test_a_posted_citation_of_a_log_the_tutor_may_not_read_is_refused_beside_the_field(client, world):
