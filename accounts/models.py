@@ -46,7 +46,13 @@ class User(AbstractUser):
         indexes = [models.Index(fields=["last_name", "first_name"], name="user_by_name")]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.email
+        return self.name_of(self.first_name, self.last_name, self.email)
+
+    @staticmethod
+    def name_of(first_name: str, last_name: str, email: str) -> str:
+        """What pages call a person: their full name, or their email address if they gave none (also
+        for lists that read these three columns without making a User)."""
+        return f"{first_name} {last_name}".strip() or email
 
     @cached_property
     def roles(self) -> frozenset[str]:

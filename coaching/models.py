@@ -284,7 +284,11 @@ class DialogueLog(SessionRecord):
 
     class Meta:
         ordering = ["-session_on", "-pk"]
-        indexes = [models.Index(fields=["enrolment", "session_on"])]
+        indexes = [
+            models.Index(fields=["enrolment", "session_on"]),
+            # Lists of agreed logs (a tutor's) count and sort them from the index alone.
+            models.Index(fields=["enrolment", "status", "session_on"], name="log_by_enrolment_status"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="log_duration_positive"),
             models.CheckConstraint(

@@ -2,6 +2,7 @@
 in a fixed number of queries however many sessions there are."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -19,7 +20,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, ExtractMonth, ExtractYear, NullIf, Trim
 from django.utils import timezone
+from django.utils.dates import MONTHS
 
+from accounts.models import User
 from coaching.models import (
     ActionStep,
     AgreementStatus,
@@ -34,6 +37,7 @@ from programme.access import Action
 from programme.models import ContentArea, Enrolment, SchoolPlacement
 from programme.rules.terms import Term
 from programme.selectors import named
+from ui.links import link_maker
 
 judge = access.judge
 readable = access.readable
@@ -79,39 +83,84 @@ def timeline(
     return [TimelineEntry(log, actions) for log, actions in readable(user, logs) if Action.VIEW in actions]
 
 
-def tutor_logs(
-    user, *, content_area_id: int | None = None, standard_id: int | None = None, name: str = ""
-) -> QuerySet[DialogueLog]:
-    """The agreed logs of every participant this person tutors today, newest first, optionally only
-    those tagged with a content area or a standard, or of participants with this name. Drafts are
-    never among them. The policy's reading rule is part of the query (`access.readable_where`), so
-    a page is one query, its count is exact, and only the columns the list shows are read."""
-    logs = (
-        DialogueLog.objects.filter(
-            enrolment__in=named(access.enrolments_for(user, access.Relation.TUTOR), name),
-            status=AgreementStatus.AGREED,
-        )
-        .filter(
-            access.readable_where(user, access.RecordKind.DIALOGUE_LOG_AGREED, enrolment="enrolment", on="session_on")
-        )
-        .select_related("enrolment__participant")
-        .only(
-            "pk",
-            "session_on",
-            "kind",
-            "enrolment_id",
-            "enrolment__participant__first_name",
-            "enrolment__participant__last_name",
-            "enrolment__participant__email",
-        )
-        .prefetch_related(Prefetch("content_areas", queryset=ContentArea.objects.only("pk", "number", "short_name")))
-        .order_by("-session_on", "-pk")
+def tutor_logs(user, *, content_area_id: int | None = None, standard_id: int | None = None, name: str = "") -> QuerySet:
+    """The ids of the agreed logs of every participant this person tutors today, newest first,
+    optionally only those tagged with a content area or a standard, or of participants with this
+    name. Drafts are never among them. Page it, then `listed_logs` reads and judges the page's rows
+    in one query: the database sorts ids alone (from an index), and the policy judges one page."""
+    logs = DialogueLog.objects.filter(
+        enrolment__in=named(access.enrolments_for(user, access.Relation.TUTOR), name),
+        status=AgreementStatus.AGREED,
     )
     if content_area_id is not None:
         logs = logs.filter(content_areas=content_area_id)
     if standard_id is not None:
         logs = logs.filter(standards=standard_id)
-    return logs
+    return logs.order_by("-session_on", "-pk").values_list("pk", flat=True)
+
+
+@dataclass(frozen=True)
+class ListedLog:
+    """A log as a list of logs shows it: when, what kind, with whom, which content areas; no text."""
+
+    pk: int
+    session_on: datetime.date
+    day: str  # the date as the page writes it
+    kind: str
+    participant: str
+    content_areas: tuple[str, ...]
+    url: str
+
+
+def _day(day: datetime.date) -> str:
+    """The date as `date:"j F Y"` writes it, without a formatter per row."""
+    return f"{day.day} {MONTHS[day.month]} {day.year}"
+
+
+def listed_logs(user, ids) -> list[ListedLog]:
+    """The logs with these ids that this person may read (the policy's reading rule is part of the
+    query, `access.readable_where`), in this order, with only the columns a list shows: three
+    queries however many."""
+    ids = list(ids)
+    areas = {area.pk: (area.number, str(area)) for area in ContentArea.objects.all()}
+    tagged = defaultdict(list)
+    for log_id, area_id in DialogueLog.content_areas.through.objects.filter(dialoguelog_id__in=ids).values_list(
+        "dialoguelog_id", "contentarea_id"
+    ):
+        tagged[log_id].append(areas[area_id])
+    found = {
+        row["pk"]: row
+        for row in DialogueLog.objects.filter(pk__in=ids)
+        .filter(
+            access.readable_where(user, access.RecordKind.DIALOGUE_LOG_AGREED, enrolment="enrolment", on="session_on")
+        )
+        .values(
+            "pk",
+            "session_on",
+            "kind",
+            "enrolment__participant__first_name",
+            "enrolment__participant__last_name",
+            "enrolment__participant__email",
+        )
+    }
+    link, kinds = link_maker("coaching:log_detail"), dict(SessionKind.choices)
+    return [
+        ListedLog(
+            pk=pk,
+            session_on=row["session_on"],
+            day=_day(row["session_on"]),
+            kind=kinds[row["kind"]],
+            participant=User.name_of(
+                row["enrolment__participant__first_name"],
+                row["enrolment__participant__last_name"],
+                row["enrolment__participant__email"],
+            ),
+            content_areas=tuple(label for _, label in sorted(tagged[pk])),
+            url=link(pk),
+        )
+        for pk in ids
+        if (row := found.get(pk)) is not None
+    ]
 
 
 @dataclass(frozen=True)
@@ -290,7 +339,7 @@ def release_time(
         return ReleaseTime(relation, None)
     words = name.lower().split()
     kind = access.RecordKind.DIALOGUE_LOG_AGREED
-    if access.readable_where(user, kind, enrolment="enrolment", on="session_on"):
+    if not access.reads_all(user, kind):
         # Not everything is theirs to read: each participant's time with each coach in a term is
         # judged whole by the policy. If one is readable only in part (a period that began or ended
         # within its span), the sessions themselves are judged, a page of sums at a time.

@@ -526,6 +526,12 @@ def _reading(user, kind: RecordKind) -> set[Relation]:
     }
 
 
+def reads_all(user, kind: RecordKind) -> bool:
+    """Whether this person may read every record of `kind` (a programme leader reads every agreed
+    log's summary): then `readable_where` filters nothing."""
+    return R.PROGRAMME_LEADER in _reading(user, kind)
+
+
 def readable_throughout_where(user, kind: RecordKind, *, enrolment: str, starts: str, ends: str) -> Q:
     """A filter for rows that stand for records of `kind` dated from `starts` to `ends` (release time
     summed per term): it keeps a row only where this person may read every record dated in that span,

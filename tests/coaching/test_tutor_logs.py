@@ -141,8 +141,11 @@ def test_the_list_is_what_the_policy_lets_the_tutor_read_in_full_and_reads_no_te
         for log, actions in access.readable(world.tutor, DialogueLog.objects.filter(status="agreed"))
         if Action.VIEW in actions
     ]
-    assert sorted(log.pk for log in listed) == sorted(judged)
+    assert sorted(listed) == sorted(judged)
     assert listed.count() == len(judged) == 6
     with CaptureQueriesContext(connection) as queries:
-        list(selectors.tutor_logs(world.tutor))
-    assert "discussed" not in queries[0]["sql"]
+        rows = selectors.listed_logs(world.tutor, listed[:50])
+    assert [row.pk for row in rows] == list(listed)  # newest first, as listed
+    assert {row.participant for row in rows} == {str(world.participant), str(second.participant)}
+    assert all(row.content_areas for row in rows)
+    assert not [q for q in queries if "discussed" in q["sql"]]
