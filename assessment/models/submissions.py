@@ -166,6 +166,14 @@ class SubmittedFile(PrivateFile):
     class Meta:
         ordering = ["item", "pk"]
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A submitted file is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A submitted file is never deleted.")
+
     @property
     def access_kind(self) -> RecordKind:
         return self.item.submission.access_kind

@@ -181,3 +181,13 @@ def test_a_submission_that_fails_half_way_leaves_no_copied_file_behind(world, se
     assert sorted(p for p in private.rglob("*") if p.is_file()) == kept_before
     assert not SubmittedFile.objects.exists()
     assert not Submission.objects.exists()
+
+
+def test_a_submitted_file_is_never_changed_or_deleted(world):
+    world.submit()
+    copy = SubmittedFile.objects.get()
+    copy.name = "renamed.pdf"
+    with pytest.raises(ValueError, match="never changed"):
+        copy.save()
+    with pytest.raises(ValueError, match="never deleted"):
+        copy.delete()

@@ -351,3 +351,15 @@ def test_a_submission_page_asks_the_same_number_of_queries_however_many_records_
     )
     assert SubmissionItem.objects.filter(submission=many_submission).count() > 15
     assert _count(client, world.person(who), many_submission.get_absolute_url()) == few
+
+
+@pytest.mark.parametrize("page", ["tasks", "build"])
+def test_the_task_list_and_the_builder_ask_the_same_number_of_queries_for_few_and_many_records(client, world, page):
+    url = reverse("assessment:tasks") if page == "tasks" else build_url(world)
+    world.save()
+    few = _count(client, world.participant, url)
+    for i in range(6):
+        open_task(world.enrolment, title=f"Task {i}")
+        EvidenceFactory(enrolment=world.enrolment, title=f"More evidence {i}")
+        agreed_log(enrolment=world.enrolment, coach=world.coach, session_on=DAY + datetime.timedelta(days=i + 1))
+    assert _count(client, world.participant, url) == few
