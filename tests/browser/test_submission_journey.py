@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from assessment.models import Submission, SubmittedFile
+from assessment.services.submissions import SubmissionContent, submission_submit, submission_withdraw
 from portfolio import services as portfolio
 from portfolio.models import Evidence
 from programme.models import ContentArea
@@ -142,3 +143,40 @@ def test_the_builder_saves_and_submits_without_javascript(live_server, page_with
     page.get_by_role("button", name="Submit for assessment").click()
     expect(page.locator("body")).to_contain_text("Your work is submitted.")
     assert Submission.objects.get().state == Submission.State.SUBMITTED
+
+
+def test_submission_pages_reflow_to_a_320_pixel_screen_without_scrolling_sideways(live_server, browser):
+    """WCAG 1.4.10: at 320 CSS pixels only a table may scroll, inside its own labelled region; a
+    file's 64-character fingerprint wraps."""
+    enrolment, task = _world()
+    evidence = Evidence.objects.get()
+    first = submission_submit(
+        by=enrolment.participant,
+        enrolment=enrolment,
+        task=task,
+        version=None,
+        content=SubmissionContent(commentary=COMMENTARY, evidence_ids=(evidence.pk,)),
+    )
+    draft = submission_withdraw(by=enrolment.participant, submission=first, version=first.version)
+    second = submission_submit(
+        by=enrolment.participant,
+        enrolment=enrolment,
+        task=task,
+        version=draft.version,
+        content=SubmissionContent(commentary=COMMENTARY, evidence_ids=(evidence.pk,)),
+    )
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    refused = watch_csp(page)
+    _sign_in(page, live_server.url, "pat@example.org")
+    other = open_task(enrolment, title="Another task")
+    for path in ("/assessment/tasks/", f"/assessment/tasks/{other.pk}/submission/", second.get_absolute_url()):
+        page.goto(f"{live_server.url}{path}")
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 320"
+            " && !e.closest('.portal-table-scroll')).map(e => e.tagName + '.' + e.className).slice(0, 8)"
+        )
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 320, (path, wide)
+        _no_violations(page, f"{path} at 320 pixels")
+    context.close()
+    assert refused == []
