@@ -21,6 +21,7 @@ from handbook.models import DialogueGuidePage
 from programme.models import ContentArea, Phase, Standard, Topic
 from ui.errors import RuleError
 from ui.limits import NOTE_MAX, RICH_TEXT_MAX, SHORT_TEXT_MAX, LimitedText
+from ui.widgets import QuickSelect
 
 
 class DateInput(forms.DateInput):
@@ -284,13 +285,18 @@ class TimelineFilterForm(forms.Form):
     """Narrow a timeline to one content area or standard, as a tutor gathering evidence would."""
 
     area = forms.ModelChoiceField(
-        label="Content area", queryset=ContentArea.objects.all(), required=False, empty_label="Any content area"
+        label="Content area",
+        queryset=ContentArea.objects.all(),
+        required=False,
+        empty_label="Any content area",
+        widget=QuickSelect,
     )
     standard = forms.ModelChoiceField(
         label="Standard",
         queryset=Standard.objects.filter(framework__is_active=True).select_related("framework"),
         required=False,
         empty_label="Any standard",
+        widget=QuickSelect,
     )
 
 

@@ -88,10 +88,8 @@ def tutor_logs(user, *, content_area_id: int | None = None, standard_id: int | N
     optionally only those tagged with a content area or a standard, or of participants with this
     name. Drafts are never among them. Page it, then `listed_logs` reads and judges the page's rows
     in one query: the database sorts ids alone (from an index), and the policy judges one page."""
-    logs = DialogueLog.objects.filter(
-        enrolment__in=named(access.enrolments_for(user, access.Relation.TUTOR), name),
-        status=AgreementStatus.AGREED,
-    )
+    tutored = named(access.enrolments_for(user, access.Relation.TUTOR), name).order_by().values("pk")
+    logs = DialogueLog.objects.filter(enrolment_id__in=tutored, status=AgreementStatus.AGREED)
     if content_area_id is not None:
         logs = logs.filter(content_areas=content_area_id)
     if standard_id is not None:
@@ -119,15 +117,14 @@ def _day(day: datetime.date) -> str:
 
 def listed_logs(user, ids) -> list[ListedLog]:
     """The logs with these ids that this person may read (the policy's reading rule is part of the
-    query, `access.readable_where`), in this order, with only the columns a list shows: three
+    query, `access.readable_where`), in this order, with only the columns a list shows: two
     queries however many."""
     ids = list(ids)
-    areas = {area.pk: (area.number, str(area)) for area in ContentArea.objects.all()}
     tagged = defaultdict(list)
-    for log_id, area_id in DialogueLog.content_areas.through.objects.filter(dialoguelog_id__in=ids).values_list(
-        "dialoguelog_id", "contentarea_id"
-    ):
-        tagged[log_id].append(areas[area_id])
+    for log_id, number, short_name in DialogueLog.content_areas.through.objects.filter(
+        dialoguelog_id__in=ids
+    ).values_list("dialoguelog_id", "contentarea__number", "contentarea__short_name"):
+        tagged[log_id].append((number, ContentArea.label_of(number, short_name)))
     found = {
         row["pk"]: row
         for row in DialogueLog.objects.filter(pk__in=ids)

@@ -40,7 +40,12 @@ class ContentArea(ClusterableModel):
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.short_name}"
+        return self.label_of(self.number, self.short_name)
+
+    @staticmethod
+    def label_of(number: int, short_name: str) -> str:
+        """How pages name a content area (also for lists that read the two columns alone)."""
+        return f"{number}. {short_name}"
 
 
 class Topic(models.Model):
