@@ -41,14 +41,17 @@ def test_the_workspace_never_offers_a_log_the_tutor_may_not_read(client, world):
     from tests.coaching.factories import DialogueLogFactory
 
     draft = DialogueLogFactory(
-        enrolment=world.enrolment, coach=world.coach, status=AgreementStatus.DRAFT, focus="A draft"
+        enrolment=world.enrolment,
+        coach=world.coach,
+        status=AgreementStatus.DRAFT,
+        discussed="<p>Words only the draft has.</p>",
     )
     world.start()
     client.force_login(world.tutor)
     page = client.get(_workspace(world)).content.decode()
     assert world.log_key() in page
-    assert "A draft" not in page
-    assert f"log:{draft.pk}" not in page
+    assert "Words only the draft has." not in page
+    assert not draft.versions.exists()  # nothing of it could be cited
 
 
 def test_the_submission_page_links_the_tutor_to_marking_and_the_participant_to_a_released_result(client, world):
@@ -216,3 +219,24 @@ def test_the_queue_costs_the_same_with_few_and_many_submissions(client, world):
         world.task = open_task(world.enrolment)
         world.submit()
     assert _count(client, url) == few
+
+
+def test_after_release_the_workspace_amends_only_with_a_reason_and_the_participant_sees_why(client, world):
+    marking = world.released()
+    criterion = marking.rubric.criteria.order_by("sort_order").first()
+    client.force_login(world.tutor)
+    p = f"c{criterion.pk}"
+    data = {
+        "form": f"criterion-{criterion.pk}",
+        f"{p}-version": marking.version,
+        f"{p}-mark": "70",
+        f"{p}-citations": [world.log_key()],
+    }
+    response = client.post(_workspace(world), data)
+    assert "say why it is being made" in response.content.decode()
+    assert not MarkChange.objects.filter(is_amendment=True).exists()
+    data[f"{p}-reason"] = "The mark of the first criterion was added up wrongly."
+    assert client.post(_workspace(world), data).status_code == 302
+    assert MarkChange.objects.get(field="mark", is_amendment=True).new == "70"
+    client.force_login(world.participant)
+    assert "The mark of the first criterion was added up wrongly." in client.get(_result(world)).content.decode()
