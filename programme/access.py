@@ -469,13 +469,15 @@ def readable(user, records: Iterable[P]) -> list[tuple[P, frozenset[Action]]]:
     return [(record, actions) for record, actions in judge(user, records) if actions & _READS]
 
 
-def readable_where(user, kind: RecordKind, *, enrolment: str, on: str) -> Q:
+def readable_where(user, kind: RecordKind, *, enrolment: str, on: str, action: Action | None = None) -> Q:
     """The records of `kind` this person may read, as a filter for a queryset of them (`enrolment`
     and `on` name the record's enrolment and date fields): the same answer `readable` gives record
-    by record, so a list or a sum over thousands of records is worked out by the database.
+    by record, so a list or a sum over thousands of records is worked out by the database. With
+    `action` (VIEW: read in full), only the records they may do that to, so a head or programme
+    leader who sees an agreed log's dates and content areas is left out of a search of its words.
     For kinds read without an owner or an author; the external examiner's sample is not consulted
     (no page that uses this is theirs), so a sampled record is left out."""
-    reading = _reading(user, kind)
+    reading = _reading(user, kind, action)
     if reading & {R.PROGRAMME_LEADER}:
         return Q()
     found = Q(pk__in=[])
@@ -514,15 +516,17 @@ def readable_where(user, kind: RecordKind, *, enrolment: str, on: str) -> Q:
     return found
 
 
-def _reading(user, kind: RecordKind) -> set[Relation]:
-    """The relations through which this person may read some records of `kind`."""
+def _reading(user, kind: RecordKind, action: Action | None = None) -> set[Relation]:
+    """The relations through which this person may read some records of `kind` (only those that
+    may do `action`, when it is given: VIEW leaves out a summary)."""
     if kind in _AUTHOR_ONLY:
         raise ValueError(f"{kind} is read by its author only: judge each record.")
     rules = POLICY[kind]
+    wanted = _READS if action is None else frozenset({Action(action)})
     return {
         relation
         for relation in held_relations(user)
-        if isinstance(rules.get(relation), frozenset) and rules[relation] & _READS
+        if isinstance(rules.get(relation), frozenset) and rules[relation] & wanted
     }
 
 
@@ -568,6 +572,19 @@ def readable_throughout_where(user, kind: RecordKind, *, enrolment: str, starts:
             spans = lasting & Q(starts_on__lte=first, **{f"{p}starts_on__lte": first})
         found |= Q(Exists(headships(user).filter(spans, **{f"{p}enrolment": OuterRef(enrolment)})))
     return found
+
+
+def reads_in_full(user, kinds: Iterable[RecordKind]) -> bool:
+    """Whether this person's roles let them read some record of these kinds in full (whose, and
+    dated when, is still each record's answer): a page that searches or lists the words of such
+    records is theirs; for anyone else it is not part of their role."""
+    held = held_relations(user)
+    return any(
+        isinstance(rule, frozenset) and A.VIEW in rule
+        for kind in kinds
+        for relation, rule in POLICY[kind].items()
+        if relation in held
+    )
 
 
 def permitted(user, action: Action, queryset: QuerySet) -> QuerySet:
