@@ -13,6 +13,7 @@ the agreed log, with who, when and why). The DialogueLog row always holds the la
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -281,6 +282,10 @@ class DialogueLog(SessionRecord):
         related_name="dialogue_logs",
         verbose_name="dialogue guide used",
     )
+    # The log's words for full-text search (portfolio.search; only agreed logs are searched). On
+    # PostgreSQL a trigger keeps it current and a GIN index reads it (migration 0014); on SQLite it
+    # stays empty.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-session_on", "-pk"]

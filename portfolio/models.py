@@ -10,6 +10,7 @@ a `version` that every save raises, so two tabs cannot silently overwrite each o
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -32,6 +33,9 @@ class _Record(models.Model):
     version = models.PositiveIntegerField(default=1, help_text="Raised on every save; stops silent overwrites.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The record's words for full-text search (portfolio.search). On PostgreSQL a trigger keeps it
+    # current and a GIN index reads it (migration 0005); on SQLite it stays empty.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         abstract = True
