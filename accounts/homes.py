@@ -53,6 +53,8 @@ SECTIONS = [
     ),
     Section(frozenset({Role.HEAD, Role.PROGRAMME_LEADER}), "Release time", "coaching:release_time"),
     Section(frozenset({Role.PARTICIPANT}), "Portfolio", "portfolio:index"),
+    # Those who read portfolios and agreed logs in full (portfolio.search.may_search says the same).
+    Section(frozenset({Role.PARTICIPANT, Role.COACH, Role.TUTOR}), "Search", "portfolio:search"),
 ]
 
 

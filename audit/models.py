@@ -81,6 +81,7 @@ class AuditAction(models.TextChoices):
     # Reads by someone other than the participant, and requests the access policy refused.
     READ = "read", "Read"
     READ_SUMMARY = "read_summary", "Read a summary"
+    SEARCH_RESULT = "search_result", "Shown, with a snippet, in search results"
     REFUSED = "refused", "Request refused"
 
 

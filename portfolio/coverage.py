@@ -6,6 +6,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import BigIntegerField, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coaching.models import AgreementStatus, DialogueLog
@@ -80,6 +82,21 @@ def _phase_on(enrolment: Enrolment, changes: list[PhaseChange], first_phase_id: 
         return phase_id
 
     return on
+
+
+def phase_on_session_day(enrolment: str = "enrolment", day: str = "session_on") -> Coalesce:
+    """`_phase_on` as a database expression over dialogue logs (the search's phase filter): the
+    phase of the latest change decided on or before the session's day, else the phase the first
+    change left, else the current phase. A test holds the two to the same answer."""
+    changes = PhaseChange.objects.filter(enrolment=OuterRef(enrolment)).order_by()
+    return Coalesce(
+        Subquery(
+            changes.filter(decided_at__date__lte=OuterRef(day)).order_by("-decided_at", "-pk").values("to_phase")[:1]
+        ),
+        Subquery(changes.order_by("decided_at", "pk").values("from_phase")[:1]),
+        F(f"{enrolment}__current_phase"),
+        output_field=BigIntegerField(),
+    )
 
 
 def coverage(user, enrolment: Enrolment) -> Coverage:

@@ -2,11 +2,11 @@
 field has a length limit, checked here so its message sits beside the field with the others."""
 
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 
 from coaching.forms import DateInput
 from files.forms import PrivateFileField
-from portfolio import services
+from portfolio import search, services
 from portfolio.models import Enquiry, Evidence, EvidenceFile
 from portfolio.selectors import LinkChoices
 from programme.models import ContentArea, Phase, Standard, Topic
@@ -359,3 +359,43 @@ class FilterForm(forms.Form):
     phase = forms.ModelChoiceField(
         label="Phase", queryset=Phase.objects.all(), required=False, empty_label="All phases"
     )
+
+
+class SearchForm(forms.Form):
+    """What to search for, and where (GET parameters, so results can be bookmarked and it works
+    without JavaScript). An empty search is no error: the page explains itself instead."""
+
+    q = forms.CharField(
+        label="Search for",
+        help_text='Words to find. Put a phrase in quotes ("wait time"); put a minus before a word to leave it out.',
+        required=False,
+        validators=[
+            MinLengthValidator(
+                search.MIN_LENGTH, message=f"Enter at least {search.MIN_LENGTH} characters to search for."
+            ),
+            MaxLengthValidator(
+                search.MAX_LENGTH, message=f"Keep your search to {search.MAX_LENGTH} characters or fewer."
+            ),
+        ],
+    )
+    kind = forms.ChoiceField(
+        label="Kind of record",
+        required=False,
+        choices=[("", "Everything")] + [(s.key, s.label) for s in search.SEARCHED],
+    )
+    phase = forms.ModelChoiceField(
+        label="Phase", queryset=Phase.objects.all(), required=False, empty_label="All phases"
+    )
+    area = forms.ModelChoiceField(
+        label="Content area", queryset=ContentArea.objects.all(), required=False, empty_label="All content areas"
+    )
+    participant = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def filters(self) -> search.Filters:
+        data = self.cleaned_data
+        return search.Filters(
+            kind=data.get("kind") or None,
+            phase_id=data["phase"].pk if data.get("phase") else None,
+            content_area_id=data["area"].pk if data.get("area") else None,
+            enrolment_id=data.get("participant"),
+        )

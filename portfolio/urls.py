@@ -6,6 +6,7 @@ app_name = "portfolio"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("search/", views.search, name="search"),
     path("participants/<int:enrolment_id>/", views.home, name="home"),
     path("participants/<int:enrolment_id>/coverage/", views.coverage, name="coverage"),
     path("participants/<int:enrolment_id>/evidence/new/", views.evidence_create, name="evidence_create"),

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from audit import trail
 from portfolio import coverage as coverage_selector
+from portfolio import search as portfolio_search
 from portfolio import selectors, services
-from portfolio.forms import EnquiryForm, EvidenceForm, FilterForm, ReflectionForm, SectionForm
+from portfolio.forms import EnquiryForm, EvidenceForm, FilterForm, ReflectionForm, SearchForm, SectionForm
 from portfolio.models import Enquiry, Evidence, LibrarySummary
 from programme import access
 from programme.access import Action, Relation
@@ -95,6 +96,45 @@ def coverage(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         request,
         "portfolio/coverage.html",
         {"enrolment": enrolment, "coverage": found, "is_participant": enrolment.participant_id == request.user.pk},
+    )
+
+
+# --- Search.
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Words across the portfolios and agreed logs this person may read in full, optionally one
+    participant's only. A head or programme leader has no search page (404)."""
+    if not portfolio_search.may_search(request.user):
+        raise Http404("This page is not part of your role.")
+    form = SearchForm(request.GET or None)
+    found = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        filters = form.filters()
+        found = portfolio_search.search(request.user, form.cleaned_data["q"], filters, page=request.GET.get("page"))
+        # A snippet shows a record's words: each one shown to someone other than its participant is
+        # recorded, in one INSERT for the page.
+        trail.record_many(
+            trail.Action.SEARCH_RESULT, [r.record for r in found.object_list if r.participant.pk != request.user.pk]
+        )
+    scope = None
+    participant_id = form.cleaned_data.get("participant") if form.is_valid() else None
+    if participant_id:
+        enrolment = Enrolment.objects.select_related("participant").filter(pk=participant_id).first()
+        if enrolment and access.can(request.user, Action.VIEW, access.EnrolmentRecord(enrolment)):
+            scope = enrolment
+    return render(
+        request,
+        "portfolio/search.html",
+        {
+            "form": form,
+            "found": found,
+            "scope": scope,
+            "is_participant": access.holds(request.user, Relation.PARTICIPANT),
+            "reads_others": bool(access.held_relations(request.user) & {Relation.COACH, Relation.TUTOR}),
+            "filtered": form.is_valid() and any(form.cleaned_data.get(name) for name in ("kind", "phase", "area")),
+        },
     )
 
 
