@@ -8,7 +8,8 @@ class AssessmentConfig(AppConfig):
     verbose_name = "Assessment"
 
     def ready(self) -> None:
-        from assessment import registry
+        from assessment import credit_registry, registry
 
         registry.register()
         registry.register_marking()
+        credit_registry.register()

@@ -78,6 +78,12 @@ class AuditAction(models.TextChoices):
     MARKING_MOVE = "marking_move", "Marking moved on in its workflow"
     RESULTS_RELEASE = "results_release", "Results released"
     MARK_AMEND = "mark_amend", "Released result amended"
+    # Credits and progression (assessment.services.credits, .progression, .statements).
+    PRIOR_LEARNING_CLAIM = "prior_learning_claim", "Prior learning claimed"
+    PRIOR_LEARNING_APPROVE = "prior_learning_approve", "Prior learning approved"
+    PRIOR_LEARNING_REFUSE = "prior_learning_refuse", "Prior learning not approved"
+    PHASE_COMPLETE = "phase_complete", "Phase confirmed complete"
+    STATEMENT_SAVE = "statement_save", "Supporting statement written or changed"
     # Reads by someone other than the participant, and requests the access policy refused.
     READ = "read", "Read"
     READ_SUMMARY = "read_summary", "Read a summary"

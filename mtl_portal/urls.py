@@ -28,6 +28,7 @@ urlpatterns = [
     path("portfolio/", include("portfolio.urls")),
     path("assessment/", include("assessment.urls")),
     path("marking/", include("assessment.marking_urls")),
+    path("assessment/", include("assessment.credit_urls")),
 ]
 
 if settings.DEBUG:

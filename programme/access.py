@@ -71,6 +71,13 @@ class RecordKind(StrEnum):
     SUBMISSION = "submission"
     MARKS_UNRELEASED = "marks_unreleased"
     MARKS_RELEASED = "marks_released"
+    # The coach's supporting statement on a submission (Q9 g).
+    SUPPORTING_STATEMENT = "supporting_statement"
+    # The credit ledger as a whole (credits so far, phases confirmed), and a claim of prior
+    # learning (APL) waiting for the tutor, then approved or not.
+    CREDIT_LEDGER = "credit_ledger"
+    PRIOR_LEARNING_CLAIMED = "prior_learning_claimed"
+    PRIOR_LEARNING_DECIDED = "prior_learning_decided"
 
 
 class Action(StrEnum):
@@ -80,10 +87,10 @@ class Action(StrEnum):
     AGREE = "agree"  # the participant adds their reflection and agrees, or asks for a change
     NEW_VERSION = "new_version"  # change an agreed record by recording a new version
     ADD_STATEMENT = "add_statement"  # the coach's supporting statement on a submission
-    ASSESS = "assess"
+    ASSESS = "assess"  # mark a submission; confirm a phase complete on the credit ledger
     CLOSE = "close"  # mark an action step done or dropped
     ATTACH = "attach"  # attach a file of evidence to a record while it is being agreed
-    APPROVE = "approve"  # the tutor approves a library summary for publishing, or returns it
+    APPROVE = "approve"  # the tutor approves a library summary for publishing (or returns it), or prior learning
     PUBLISH = "publish"  # the participant publishes an approved library summary
     # The participant takes a published library summary off the library, or takes back submitted
     # work (before its due date) to submit it again.
@@ -227,6 +234,40 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.EXTERNAL_EXAMINER: _SAMPLED,
     },
     RecordKind.MARKS_RELEASED: {
+        R.PARTICIPANT: frozenset({A.VIEW}),
+        R.COACH: frozenset({A.VIEW}),
+        R.TUTOR: frozenset({A.VIEW}),
+        R.HEAD: frozenset({A.VIEW_SUMMARY}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    # The coach writes it (until marking starts: assessment.rules.statements); the head sees none of it.
+    RecordKind.SUPPORTING_STATEMENT: {
+        R.PARTICIPANT: frozenset({A.VIEW}),
+        R.COACH: frozenset({A.VIEW, A.CHANGE}),
+        R.TUTOR: frozenset({A.VIEW}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    # Credits: the participant claims prior learning, the tutor approves it and confirms phases
+    # complete (ASSESS), the head sees the credits only (VIEW_SUMMARY).
+    RecordKind.CREDIT_LEDGER: {
+        R.PARTICIPANT: frozenset({A.VIEW}),
+        R.COACH: frozenset({A.VIEW}),
+        R.TUTOR: frozenset({A.VIEW, A.ASSESS}),
+        R.HEAD: frozenset({A.VIEW_SUMMARY}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    RecordKind.PRIOR_LEARNING_CLAIMED: {
+        R.PARTICIPANT: frozenset({A.VIEW, A.CHANGE}),
+        R.COACH: frozenset({A.VIEW}),
+        R.TUTOR: frozenset({A.VIEW, A.APPROVE}),
+        R.HEAD: frozenset({A.VIEW_SUMMARY}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    RecordKind.PRIOR_LEARNING_DECIDED: {
         R.PARTICIPANT: frozenset({A.VIEW}),
         R.COACH: frozenset({A.VIEW}),
         R.TUTOR: frozenset({A.VIEW}),

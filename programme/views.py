@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from assessment.selectors.credits import ledger
 from coaching.needs_you import needs_you
 from programme import access, selectors
 from programme.access import Relation
@@ -40,6 +41,7 @@ def participant_home(request: HttpRequest) -> HttpResponse:
             ("Complete the programme by", timing.completion_deadline(start)),
         ]
         context["today"] = timezone.localdate()
+        context["ledger"] = ledger(enrolment)
     return render(request, "programme/participant_home.html", context)
 
 

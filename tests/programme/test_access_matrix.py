@@ -196,6 +196,40 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: SAMPLED,
     },
+    K.SUPPORTING_STATEMENT: {
+        R.PARTICIPANT: READ,
+        R.COACH: WRITE,  # until marking starts: assessment.rules.statements, not the policy
+        R.TUTOR: READ,
+        R.HEAD: NO,
+        R.PROGRAMME_LEADER: READ,
+        R.EXTERNAL_EXAMINER: SAMPLED,
+    },
+    # "credit ledger, prior learning claims": the participant reads and claims, the tutor approves
+    # prior learning (and confirms phases complete on the ledger), the head sees credits only.
+    K.CREDIT_LEDGER: {
+        R.PARTICIPANT: READ,
+        R.COACH: READ,
+        R.TUTOR: frozenset({A.VIEW, A.ASSESS}),
+        R.HEAD: SUMMARY,
+        R.PROGRAMME_LEADER: READ,
+        R.EXTERNAL_EXAMINER: SAMPLED,
+    },
+    K.PRIOR_LEARNING_CLAIMED: {
+        R.PARTICIPANT: WRITE,  # their claim, until the tutor decides
+        R.COACH: READ,
+        R.TUTOR: frozenset({A.VIEW, A.APPROVE}),
+        R.HEAD: SUMMARY,
+        R.PROGRAMME_LEADER: READ,
+        R.EXTERNAL_EXAMINER: SAMPLED,
+    },
+    K.PRIOR_LEARNING_DECIDED: {
+        R.PARTICIPANT: READ,
+        R.COACH: READ,
+        R.TUTOR: READ,
+        R.HEAD: SUMMARY,
+        R.PROGRAMME_LEADER: READ,
+        R.EXTERNAL_EXAMINER: SAMPLED,
+    },
 }
 
 MATRIX = [(kind, relation, EXPECTED[kind][relation]) for kind in EXPECTED for relation in EXPECTED[kind]]

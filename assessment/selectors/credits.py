@@ -1,0 +1,137 @@
+"""The credit ledger and where a participant stands against completing the programme: read for the
+ledger page and the participant's home in a fixed number of queries, however many tasks, claims
+and content areas there are."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from assessment.models import AssessmentTask, PhaseCompletion, PriorLearningClaim
+from assessment.rules.credits import prior_learning_left
+from assessment.rules.progression import Standing, programme_standing
+from portfolio.models import Evidence
+from programme.models import ContentArea, Enrolment, Phase, ProgrammeSettings
+
+
+def passed_tasks(enrolment_id: int) -> QuerySet[AssessmentTask]:
+    """The tasks this participant has passed: an outcome of pass, released to them. The one place
+    that reads marking's results for credits and progression.
+
+    Until marking lands (issue 10, `assessment/models/marking.py`) no result is released, so no
+    task is passed; wiring it is the filter below, e.g.
+    `submissions__markings__outcome=PASS, submissions__markings__state=RELEASED, ...`."""
+    return AssessmentTask.objects.none()
+
+
+@dataclass(frozen=True)
+class PassedTask:
+    pk: int
+    title: str
+    phase_number: int
+    kind: str
+    credits: int
+    area_numbers: tuple[int, ...]
+
+
+@dataclass
+class Ledger:
+    enrolment: Enrolment
+    total_credits: int
+    prior_learning_cap: int
+    passed: list[PassedTask]
+    claims: list[PriorLearningClaim]
+    completions: list[PhaseCompletion]
+    phases: list[Phase]
+    areas: list[ContentArea]
+    standing: Standing = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.standing = programme_standing(
+            phases_complete=[c.phase.number for c in self.completions],
+            credits=self.credits,
+            total_credits=self.total_credits,
+            areas_covered={n for task in self.passed for n in task.area_numbers},
+            area_numbers=[a.number for a in self.areas],
+        )
+
+    @property
+    def passed_credits(self) -> int:
+        return sum(task.credits for task in self.passed)
+
+    @property
+    def prior_learning_credits(self) -> int:
+        return sum(c.credits for c in self.claims if c.status == PriorLearningClaim.Status.APPROVED)
+
+    @property
+    def prior_learning_waiting(self) -> int:
+        return sum(c.credits for c in self.claims if c.status == PriorLearningClaim.Status.CLAIMED)
+
+    @property
+    def prior_learning_left(self) -> int:
+        return prior_learning_left(counted=self.prior_learning_credits, cap=self.prior_learning_cap)
+
+    @property
+    def credits(self) -> int:
+        return self.passed_credits + self.prior_learning_credits
+
+    @property
+    def phase_rows(self) -> list[tuple[Phase, PhaseCompletion | None]]:
+        done = {c.phase_id: c for c in self.completions}
+        return [(phase, done.get(phase.pk)) for phase in self.phases]
+
+    @property
+    def area_rows(self) -> list[tuple[ContentArea, bool]]:
+        return [(area, area.number in self.standing.areas_covered) for area in self.areas]
+
+    @property
+    def credits_percent(self) -> int:
+        return min(100, round(100 * self.credits / self.total_credits)) if self.total_credits else 100
+
+
+def ledger(enrolment: Enrolment) -> Ledger:
+    """Seven queries: settings, passed tasks with their areas, claims with their evidence (two),
+    completions, phases and content areas."""
+    settings = ProgrammeSettings.load()
+    tasks = passed_tasks(enrolment.pk).select_related("phase").prefetch_related("content_areas")
+    passed = [
+        PassedTask(
+            pk=task.pk,
+            title=task.title,
+            phase_number=task.phase.number,
+            kind=task.kind,
+            credits=task.credits,
+            area_numbers=tuple(sorted(a.number for a in task.content_areas.all())),
+        )
+        for task in tasks.order_by("phase__number", "due_on", "pk")
+    ]
+    claims = list(
+        PriorLearningClaim.objects.filter(enrolment=enrolment).select_related("decided_by").order_by("claimed_on", "pk")
+    )
+    completions = list(PhaseCompletion.objects.filter(enrolment=enrolment).select_related("phase", "confirmed_by"))
+    return Ledger(
+        enrolment=enrolment,
+        total_credits=settings.total_credits,
+        prior_learning_cap=settings.max_prior_learning_credits,
+        passed=passed,
+        claims=claims,
+        completions=completions,
+        phases=list(Phase.objects.order_by("number")),
+        areas=list(ContentArea.objects.order_by("number")),
+    )
+
+
+def claim_detail(pk: int) -> PriorLearningClaim | None:
+    evidence = Evidence.objects.order_by("-relates_to", "-pk")
+    return (
+        PriorLearningClaim.objects.select_related("enrolment__participant", "decided_by")
+        .prefetch_related(Prefetch("study_evidence", queryset=evidence), Prefetch("impact_evidence", queryset=evidence))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def core_tasks(enrolment: Enrolment, phase: Phase) -> QuerySet[AssessmentTask]:
+    """The core tasks set for the participant's cohort in a phase."""
+    return AssessmentTask.objects.filter(
+        cohort_id=enrolment.cohort_id, phase=phase, kind=AssessmentTask.Kind.CORE
+    ).order_by("due_on", "pk")
