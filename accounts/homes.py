@@ -22,8 +22,8 @@ ROLE_HOMES = [
     RoleHome(Role.PARTICIPANT, "My programme", "programme:participant_home"),
     RoleHome(Role.COACH, "My coachees", "programme:coach_home"),
     RoleHome(Role.TUTOR, "My participants", "programme:tutor_home"),
-    RoleHome(Role.HEAD, "My school's participants", "programme:head_home"),
-    RoleHome(Role.PROGRAMME_LEADER, "Programme overview", "programme:leader_home"),
+    RoleHome(Role.HEAD, "My school's participants", "tracking:head_home"),
+    RoleHome(Role.PROGRAMME_LEADER, "Programme overview", "tracking:leader_home"),
     RoleHome(Role.EXTERNAL_EXAMINER, "Examiner's sample", "programme:examiner_home"),
 ]
 

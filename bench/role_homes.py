@@ -19,8 +19,8 @@ PAGES = [
     ("participant", "programme:participant_home"),
     ("coach", "programme:coach_home"),
     ("tutor", "programme:tutor_home"),
-    ("head", "programme:head_home"),
-    ("leader", "programme:leader_home"),
+    ("head", "tracking:head_home"),
+    ("leader", "tracking:leader_home"),
 ]
 REPEATS = 20
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("dashboard/", account_views.dashboard, name="dashboard"),
     path("programme/", include("programme.urls")),
+    path("programme/", include("tracking.urls")),
     path("coaching/", include("coaching.urls")),
     path("files/", include("files.urls")),
     path("portfolio/", include("portfolio.urls")),

@@ -8,7 +8,5 @@ urlpatterns = [
     path("my-programme/", views.participant_home, name="participant_home"),
     path("my-coachees/", views.coach_home, name="coach_home"),
     path("my-participants/", views.tutor_home, name="tutor_home"),
-    path("my-school/", views.head_home, name="head_home"),
-    path("overview/", views.leader_home, name="leader_home"),
     path("examiner/", views.examiner_home, name="examiner_home"),
 ]

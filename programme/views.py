@@ -1,4 +1,5 @@
-"""Each role's home. Thin: ask the selectors, render."""
+"""The participant's, coach's, tutor's and examiner's homes (the head's and programme leader's
+dashboards are the tracking app's). Thin: ask the selectors, render."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -81,19 +82,6 @@ def coach_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def tutor_home(request: HttpRequest) -> HttpResponse:
     return _list_page(request, Relation.TUTOR, "programme/tutor_home.html", "My participants")
-
-
-@login_required
-def head_home(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, Relation.HEAD, "programme/head_home.html", "My school's participants")
-
-
-@login_required
-def leader_home(request: HttpRequest) -> HttpResponse:
-    access.require_relation(request.user, Relation.PROGRAMME_LEADER)
-    overview = selectors.programme_overview()
-    phases = [(phase, overview["by_phase"].get(phase.number, 0)) for phase in Phase.objects.all()]
-    return render(request, "programme/leader_home.html", {"overview": overview, "phases": phases})
 
 
 @login_required

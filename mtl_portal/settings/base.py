@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "files",
     "portfolio",
     "assessment",
+    "tracking",
     "audit",
     "handbook",
     "ui",

@@ -25,8 +25,8 @@ HOMES = {
     Role.PARTICIPANT: reverse("programme:participant_home"),
     Role.COACH: reverse("programme:coach_home"),
     Role.TUTOR: reverse("programme:tutor_home"),
-    Role.HEAD: reverse("programme:head_home"),
-    Role.PROGRAMME_LEADER: reverse("programme:leader_home"),
+    Role.HEAD: reverse("tracking:head_home"),
+    Role.PROGRAMME_LEADER: reverse("tracking:leader_home"),
     Role.EXTERNAL_EXAMINER: reverse("programme:examiner_home"),
 }
 MFA_ROLES = [Role.TUTOR, Role.PROGRAMME_LEADER, Role.EXTERNAL_EXAMINER]
@@ -157,7 +157,7 @@ def test_password_reset_for_an_unknown_address_sends_nothing(client):
     [
         reverse("dashboard"),
         reverse("programme:tutor_home"),
-        reverse("programme:leader_home"),
+        reverse("tracking:leader_home"),
         reverse("programme:examiner_home"),
         "/cms/",
         "/django-admin/",

@@ -90,8 +90,8 @@ def test_a_coach_sees_no_one_elses_coachees(client, world):
         ("participant", "programme:participant_home", ["coaching:release_time", "coaching:reminder_preferences"]),
         ("coach", "programme:coach_home", ["coaching:index", "coaching:release_time", "coaching:reminder_preferences"]),
         ("tutor", "programme:tutor_home", ["coaching:index"]),
-        ("head", "programme:head_home", ["coaching:index", "coaching:release_time"]),
-        ("leader", "programme:leader_home", ["coaching:index", "coaching:release_time"]),
+        ("head", "tracking:head_home", ["coaching:index", "coaching:release_time"]),
+        ("leader", "tracking:leader_home", ["coaching:index", "coaching:release_time"]),
     ],
 )
 def test_every_home_links_to_coaching(client, world, who, home, links):

@@ -22,8 +22,8 @@ HOMES = {
     "participant": "programme:participant_home",
     "coach": "programme:coach_home",
     "tutor": "programme:tutor_home",
-    "head": "programme:head_home",
-    "leader": "programme:leader_home",
+    "head": "tracking:head_home",
+    "leader": "tracking:leader_home",
     "examiner": "programme:examiner_home",
 }
 

@@ -214,8 +214,8 @@ def test_no_coaching_text_on_any_head_or_leader_page_or_export(client, world):
         reverse("coaching:release_time") + f"?school={world.school.pk}",
         reverse("coaching:release_time_csv") + "?scope=head",
         reverse("coaching:release_time_csv") + "?scope=programme_leader",
-        reverse("programme:head_home"),
-        reverse("programme:leader_home"),
+        reverse("tracking:head_home"),
+        reverse("tracking:leader_home"),
         reverse("dashboard"),
     ]
     secrets = [*SECRETS.values(), NOTE, STEP, OPPORTUNITY]

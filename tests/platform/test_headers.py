@@ -20,7 +20,7 @@ def _personal_pages(world) -> list[tuple[object, str]]:
     log = agreed_log(enrolment=world.enrolment, coach=world.coach)
     return [
         (world.coach, reverse("coaching:log_detail", args=[log.pk])),
-        (world.head, reverse("programme:head_home")),
+        (world.head, reverse("tracking:head_home")),
         (world.leader, reverse("coaching:release_time_csv")),
         (world.participant, reverse("dashboard")),
     ]
@@ -52,7 +52,7 @@ def test_production_settings_also_refuse_caching(client, world, settings):
     settings.CSRF_COOKIE_SECURE = True
     settings.MIDDLEWARE = ["django.middleware.gzip.GZipMiddleware", *settings.MIDDLEWARE]
     client.force_login(world.head)
-    response = client.get(reverse("programme:head_home"), HTTP_ACCEPT_ENCODING="gzip")
+    response = client.get(reverse("tracking:head_home"), HTTP_ACCEPT_ENCODING="gzip")
     assert response["Cache-Control"] == NO_STORE
     assert response["Content-Encoding"] == "gzip"
 

@@ -112,7 +112,7 @@ def test_head_leader_and_examiner_have_no_search_page_and_no_link(client, world)
         assert client.get(reverse("portfolio:search"), {"q": WORD}).status_code == 404
         assert not search.may_search(world.person(who))
     client.force_login(world.head)
-    assert reverse("portfolio:search") not in client.get(reverse("programme:head_home")).content.decode()
+    assert reverse("portfolio:search") not in client.get(reverse("tracking:head_home")).content.decode()
 
 
 @pytest.mark.parametrize(

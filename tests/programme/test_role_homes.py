@@ -12,8 +12,8 @@ HOMES = {
     Role.PARTICIPANT: "programme:participant_home",
     Role.COACH: "programme:coach_home",
     Role.TUTOR: "programme:tutor_home",
-    Role.HEAD: "programme:head_home",
-    Role.PROGRAMME_LEADER: "programme:leader_home",
+    Role.HEAD: "tracking:head_home",
+    Role.PROGRAMME_LEADER: "tracking:leader_home",
     Role.EXTERNAL_EXAMINER: "programme:examiner_home",
 }
 
