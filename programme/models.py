@@ -390,6 +390,22 @@ class ProgrammeSettings(BaseGenericSetting):
     summer_term_starts_day = models.PositiveSmallIntegerField(
         default=15, validators=[MinValueValidator(1), MaxValueValidator(31)]
     )
+    # When the head's and programme leader's dashboards count a participant as at risk (tracking.risks).
+    risk_weeks_without_session = models.PositiveSmallIntegerField(
+        "weeks without an agreed coaching session",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text="A participant with no agreed coaching session for this many weeks shows as at risk.",
+    )
+    risk_months_before_limit = models.PositiveSmallIntegerField(
+        "months before the latest start or the five-year limit",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text=(
+            "A participant whose latest start (not yet begun) or completion deadline is this many months away "
+            "or less shows as at risk."
+        ),
+    )
 
     class Meta:
         verbose_name = "programme settings"
