@@ -757,6 +757,8 @@ def settings_data(**overrides):
         "max_prior_learning_credits": "30",
         "summer_term_starts_month": "4",
         "summer_term_starts_day": "15",
+        "risk_weeks_without_session": "6",
+        "risk_months_before_limit": "6",
         **overrides,
     }
 
@@ -784,6 +786,17 @@ def test_a_summer_term_start_on_a_real_date_is_saved(leader_client):
         == 302
     )
     assert ProgrammeSettings.load().summer_term_starts_day == 30
+
+
+def test_the_at_risk_thresholds_are_edited_in_the_cms_and_refused_out_of_range(leader_client):
+    data = settings_data(risk_weeks_without_session="4", risk_months_before_limit="9")
+    assert leader_client.post(settings_url(), data).status_code == 302
+    saved = ProgrammeSettings.load()
+    assert (saved.risk_weeks_without_session, saved.risk_months_before_limit) == (4, 9)
+    response = leader_client.post(settings_url(), settings_data(risk_weeks_without_session="0"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["risk_weeks_without_session"]
+    assert ProgrammeSettings.load().risk_weeks_without_session == 4
 
 
 def test_making_an_enrolment_active_racing_another_is_refused_by_the_database(monkeypatch):
