@@ -57,7 +57,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered before the host check, the HTTPS redirect and sessions.
+    "mtl_portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "mtl_portal.middleware.CrossOriginHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -297,6 +300,38 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A page the portal opens in another window, or that opens the portal, gets no handle on it.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No other site may load the portal's pages, files or static assets as a resource of its own.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Browser features, each off unless the portal uses it (mtl_portal.middleware.CrossOriginHeadersMiddleware).
+# Fullscreen stays on for the portal itself: evidence videos play inline and offer it. Nothing signs
+# in with a passkey yet (TOTP only): allow publickey-credentials-get for "self" if that changes.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": ["self"],
+    "gamepad": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "local-fonts": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 # Content-Security-Policy (django-csp): the portal's own files only, no inline script except one
 # carrying the request's nonce ({{ request.csp_nonce }}), never framed.

@@ -27,6 +27,8 @@ SECURITY_SETTINGS = [
     "SECURE_CONTENT_TYPE_NOSNIFF",
     "SECURE_REFERRER_POLICY",
     "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+    "CROSS_ORIGIN_RESOURCE_POLICY",
+    "PERMISSIONS_POLICY",
     "X_FRAME_OPTIONS",
     "SESSION_COOKIE_SECURE",
     "SESSION_COOKIE_HTTPONLY",
@@ -134,6 +136,16 @@ def observatory_score(response) -> tuple[int, list[str]]:
         result("x-frame-options-sameorigin-or-deny", 0)
     else:
         result("x-frame-options-not-implemented", -20)
+    # Cross-Origin-Resource-Policy (added to the scoring in 2024).
+    corp = response.get("Cross-Origin-Resource-Policy")
+    if corp is None:
+        result("corp-not-implemented", 0)
+    elif corp.strip().lower() in {"same-origin", "same-site"}:
+        result(f"corp-implemented-with-{corp.strip().lower()}", 10)
+    elif corp.strip().lower() == "cross-origin":
+        result("corp-implemented-with-cross-origin", 0)
+    else:
+        result("corp-header-invalid", -5)
     score = 100 + penalties
     return (score + bonuses if score >= 90 else score), results
 
@@ -155,6 +167,31 @@ def test_production_headers_score_a_plus_on_the_observatory_s_published_scoring(
     assert score >= 100, results  # A+
 
 
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/no-such-page/"])
+def test_production_turns_off_unused_browser_features_and_cross_origin_handles(client, production_headers, path):
+    response = client.get(path, secure=True, HTTP_HOST="portal.example.org")
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    policy = dict(item.split("=", 1) for item in response["Permissions-Policy"].split(", "))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "autoplay", "display-capture"):
+        assert policy[feature] == "()", feature
+    assert policy["fullscreen"] == "(self)"  # evidence videos play inline
+    score, results = observatory_score(response)
+    assert "corp-implemented-with-same-origin (+10)" in results
+
+
+def test_a_pdf_is_not_given_a_resource_policy(rf, settings):
+    from django.http import HttpResponse
+
+    from mtl_portal.middleware import CrossOriginHeadersMiddleware
+
+    pdf = CrossOriginHeadersMiddleware(lambda request: HttpResponse(b"%PDF-1.7", content_type="application/pdf"))
+    html = CrossOriginHeadersMiddleware(lambda request: HttpResponse(b"<p>hi</p>"))
+    assert "Cross-Origin-Resource-Policy" not in pdf(rf.get("/"))
+    assert html(rf.get("/"))["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert "camera=()" in pdf(rf.get("/"))["Permissions-Policy"]
+
+
 def test_the_scoring_gives_the_grade_the_review_measured_without_a_policy():
     """Without the Content-Security-Policy and its frame-ancestors the same rules give the B (75)
     that the review found, so the scorer is not simply generous."""
@@ -166,3 +203,7 @@ def test_the_scoring_gives_the_grade_the_review_measured_without_a_policy():
     response["X-Frame-Options"] = "DENY"
     response["Referrer-Policy"] = "same-origin"
     assert observatory_score(response)[0] == 75  # 100 - 25 for no CSP; no bonus below 90
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    assert observatory_score(response)[0] == 75  # the resource policy's bonus does not count below 90
+    response["Cross-Origin-Resource-Policy"] = "same-orign"
+    assert observatory_score(response)[0] == 70  # a misspelt policy costs 5
