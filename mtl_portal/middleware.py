@@ -50,8 +50,6 @@ class CrossOriginHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.permissions_policy)
-        if settings.CROSS_ORIGIN_RESOURCE_POLICY and not response.get("Content-Type", "").startswith(
-            "application/pdf"
-        ):
+        if settings.CROSS_ORIGIN_RESOURCE_POLICY and not response.get("Content-Type", "").startswith("application/pdf"):
             response.headers.setdefault("Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY)
         return response
