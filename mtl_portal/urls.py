@@ -38,3 +38,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# The server error page gives the request's id to quote (mtl_portal.logs).
+handler500 = "mtl_portal.logs.server_error"

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request's id (from nginx's X-Request-ID) on every log line and the response (mtl_portal.logs).
+    "mtl_portal.logs.RequestIdMiddleware",
     # /healthz and /readyz, answered before the host check, the HTTPS redirect and sessions.
     "mtl_portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -357,10 +359,19 @@ CONTENT_SECURITY_POLICY_ADMIN = {
     "frame-ancestors": [SELF],
 }
 
+# Every line carries the id of the request that wrote it ("-" outside a request); production writes
+# JSON lines instead (mtl_portal.logs.JsonFormatter).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "mtl_portal.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "mtl_portal.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # pypdf warns of every oddity it repairs in a PDF; an upload it cannot read is refused, not logged.
     "loggers": {"pypdf": {"level": "ERROR"}},

@@ -58,3 +58,6 @@ SECURE_HSTS_PRELOAD = True
 # client IP: without this every request would seem to come from the proxy, and ten wrong passwords
 # a minute from anyone would lock everyone out.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+
+# One JSON object a line, each with its request's id, for whatever collects the containers' output.
+LOGGING = {**LOGGING, "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": "json"}}}
