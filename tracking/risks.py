@@ -17,7 +17,20 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from assessment.models import AssessmentTask, Extension, Marking, Submission
@@ -90,25 +103,24 @@ def action_steps_overdue(t: Thresholds) -> Q:
     return Q(Exists(steps))
 
 
-def _due_on() -> Coalesce:
-    """A task's due date for the enrolment two levels out: their extension's date, or the task's."""
+def unsubmitted_tasks() -> QuerySet[AssessmentTask]:
+    """The tasks of the enrolment at OuterRef("pk") (their cohort's, in their phase or an earlier one)
+    with nothing submitted, each with `participant_due_on`: their extension's date, or the task's."""
     extension = Extension.objects.filter(enrolment=OuterRef(OuterRef("pk")), task=OuterRef("pk")).values("due_on")[:1]
-    return Coalesce(Subquery(extension), F("due_on"))
+    submitted = Submission.objects.filter(
+        enrolment=OuterRef(OuterRef("pk")), task=OuterRef("pk"), state=Submission.State.SUBMITTED
+    )
+    return (
+        AssessmentTask.objects.filter(cohort=OuterRef("cohort"), phase__number__lte=OuterRef("current_phase__number"))
+        .exclude(Exists(submitted))
+        .annotate(participant_due_on=Coalesce(Subquery(extension), F("due_on")))
+    )
 
 
 def submission_overdue(t: Thresholds) -> Q:
     """A task of the participant's cohort, in their phase or an earlier one, whose due date (or their
     extension's) has passed with nothing submitted."""
-    submitted = Submission.objects.filter(
-        enrolment=OuterRef(OuterRef("pk")), task=OuterRef("pk"), state=Submission.State.SUBMITTED
-    )
-    tasks = (
-        AssessmentTask.objects.filter(cohort=OuterRef("cohort"), phase__number__lte=OuterRef("current_phase__number"))
-        .annotate(participant_due_on=_due_on())
-        .filter(participant_due_on__lt=t.today)
-        .exclude(Exists(submitted))
-    )
-    return Q(Exists(tasks))
+    return Q(Exists(unsubmitted_tasks().filter(participant_due_on__lt=t.today)))
 
 
 def _released(outcomes) -> QuerySet[Marking]:
@@ -180,12 +192,12 @@ REASONS: tuple[Reason, ...] = (
     Reason(
         "latest_start",
         latest_start_near,
-        lambda t: f"Not begun, and the latest start is within {_plural(t.months_before_limit, 'month')}",
+        lambda t: f"Not begun, and the latest start is within {_plural(t.months_before_limit, 'month')} or past",
     ),
     Reason(
         "completion_deadline",
         completion_deadline_near,
-        lambda t: f"The five-year completion deadline is within {_plural(t.months_before_limit, 'month')}",
+        lambda t: f"The five-year completion deadline is within {_plural(t.months_before_limit, 'month')} or past",
     ),
     Reason("no_coach", no_coach, lambda t: "No coach assigned"),
     Reason("no_tutor", no_tutor, lambda t: "No tutor assigned"),
@@ -203,11 +215,13 @@ def at_risk(t: Thresholds) -> Q:
 
 
 def with_risks(enrolments: QuerySet[Enrolment], t: Thresholds) -> QuerySet[Enrolment]:
-    """Each enrolment annotated with `risk_<key>` for every reason: in the query that reads them."""
-    flags = {
-        reason.field: ExpressionWrapper(_ACTIVE & reason.holds(t), output_field=BooleanField()) for reason in REASONS
-    }
-    return enrolments.annotate(**flags)
+    """Each enrolment annotated with `risk_<key>` for every reason and `risk_count`, how many hold: in
+    the query that reads them."""
+    holding = {reason.field: _ACTIVE & reason.holds(t) for reason in REASONS}
+    flags = {field: ExpressionWrapper(q, output_field=BooleanField()) for field, q in holding.items()}
+    # How many reasons hold, to sort by.
+    count = sum((Case(When(q, then=1), default=0, output_field=IntegerField()) for q in holding.values()), Value(0))
+    return enrolments.annotate(**flags, risk_count=count)
 
 
 def reasons_of(enrolment: Enrolment, t: Thresholds) -> list[str]:

@@ -3,29 +3,70 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from coaching.needs_you import needs_you
-from programme import access, selectors
+from programme import access
+from programme import selectors as programme_selectors
 from programme.access import Relation
-from programme.models import Phase
+from programme.models import ContentArea, Phase
+from tracking import selectors
+from tracking.forms import HeadFilterForm, LeaderFilterForm
+from tracking.risks import Thresholds
 from ui.pagination import page_of
+
+
+def _headers(request: HttpRequest, sort: str, descending: bool) -> list[dict]:
+    """Each column's heading: a link that sorts by it (the other way when it is the sort already),
+    keeping the filters and going back to the first page; aria-sort on the column sorted by."""
+    headers = []
+    for column in selectors.COLUMNS:
+        header = {"label": column.label, "numeric": column.numeric, "href": None, "aria_sort": None}
+        if column.order:
+            query = request.GET.copy()
+            query.pop("page", None)
+            query["sort"] = f"-{column.key}" if column.key == sort and not descending else column.key
+            header["href"] = "?" + query.urlencode()
+            if column.key == sort:
+                header["aria_sort"] = "descending" if descending else "ascending"
+        headers.append(header)
+    return headers
+
+
+def _table(request: HttpRequest, relation: Relation, form: HeadFilterForm) -> dict:
+    t = Thresholds.load(timezone.localdate())
+    sort, descending = selectors.parse_sort(request.GET.get("sort"))
+    found = selectors.participants(
+        request.user, relation, filters=form.filters(), sort=sort, descending=descending, t=t
+    )
+    page = page_of(found, request)
+    return {
+        "form": form,
+        "filtered": form.filtered,
+        "sort": request.GET.get("sort", ""),
+        "page": page,
+        "rows": selectors.rows(page.object_list, t),
+        "headers": _headers(request, sort, descending),
+        "thresholds": t,
+        "areas_total": ContentArea.objects.count(),
+    }
 
 
 @login_required
 def head_home(request: HttpRequest) -> HttpResponse:
+    """The head's school's participants today: a sortable, filterable table with who is at risk and why."""
     access.require_relation(request.user, Relation.HEAD)
-    title = "My school's participants"
-    page = page_of(selectors.enrolments_for_home(request.user, Relation.HEAD), request)
-    return render(
-        request,
-        "tracking/head_home.html",
-        {"page": page, "title": title, "relation": Relation.HEAD, "needs": needs_you(request.user)},
-    )
+    context = _table(request, Relation.HEAD, HeadFilterForm(request.GET))
+    context.update(title="My school's participants", needs=needs_you(request.user), relation=Relation.HEAD)
+    return render(request, "tracking/head_home.html", context)
 
 
 @login_required
 def leader_home(request: HttpRequest) -> HttpResponse:
+    """Counts across every school, then the same table as the head's for every participant."""
     access.require_relation(request.user, Relation.PROGRAMME_LEADER)
-    overview = selectors.programme_overview()
+    overview = programme_selectors.programme_overview()
     phases = [(phase, overview["by_phase"].get(phase.number, 0)) for phase in Phase.objects.all()]
-    return render(request, "tracking/leader_home.html", {"overview": overview, "phases": phases})
+    context = _table(request, Relation.PROGRAMME_LEADER, LeaderFilterForm(request.GET))
+    context.update(overview=overview, phases=phases, title="Participants in every school")
+    return render(request, "tracking/leader_home.html", context)

@@ -1,0 +1,287 @@
+"""The participants' table the head (their school) and the programme leader (every school) track:
+one query for a page of rows with every column and at-risk reason worked out by the database, one
+to count them, three for the people around each, however many participants, sessions or results.
+
+What it reads of each participant is what a head may know (PRODUCT.md, "who sees what"): dates and
+content areas of agreed sessions (only those the reader's periods let them see, through
+`access.readable_where`), how many agreed action steps are open or overdue (never what they say),
+whether work is submitted, released outcomes and credits.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from assessment.models import AssessmentTask, Marking, PriorLearningClaim
+from assessment.rules.marks import Outcome
+from assessment.workflow import State
+from coaching.models import ActionStep, AgreementStatus, DialogueLog
+from programme import access
+from programme.access import RecordKind, Relation
+from programme.models import CoachAssignment, Enrolment, PhaseChange, SchoolPlacement, TutorAssignment
+from programme.rules import timing
+from tracking import risks
+from tracking.risks import Thresholds
+
+
+@dataclass(frozen=True)
+class Filters:
+    phase: int | None = None
+    status: str | None = None
+    at_risk: bool | None = None
+    cohort_id: int | None = None
+    school_id: int | None = None
+    coach_id: int | None = None
+    tutor_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    # What the database sorts by (None: not sortable); a name sorts by two columns.
+    order: tuple[str, ...] | None
+    numeric: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "Participant", ("participant__last_name", "participant__first_name")),
+    Column("phase", "Phase", ("current_phase__number", "phase_changed_at")),
+    Column("status", "Status", ("status",)),
+    Column("next_due", "Next deadline", ("next_due_on",)),
+    Column("limits", "Latest start and five-year limit", ("first_post_started_on",)),
+    Column("sessions", "Coaching sessions, last 30 and 90 days", ("sessions_90", "sessions_30"), numeric=True),
+    Column("steps", "Action steps open, overdue", ("steps_overdue", "steps_open"), numeric=True),
+    Column("areas", "Content areas covered", ("areas_covered",), numeric=True),
+    Column("outcome", "Latest result", None),
+    Column("credits", "Credits", ("credits",), numeric=True),
+    Column("risk", "At risk", ("risk_count",)),
+)
+SORTABLE = {c.key: c for c in COLUMNS if c.order}
+DEFAULT_SORT = "name"
+
+
+def parse_sort(value: str | None) -> tuple[str, bool]:
+    """(column key, descending) from a GET parameter like "-sessions"; the name column for anything else."""
+    value = (value or "").strip()
+    descending = value.startswith("-")
+    key = value.lstrip("-")
+    if key not in SORTABLE:
+        return DEFAULT_SORT, False
+    return key, descending
+
+
+def _count(queryset: QuerySet, what: str = "pk", *, distinct: bool = False) -> Coalesce:
+    """How many rows of `queryset` (filtered on enrolment=OuterRef("pk")) there are, as a subquery."""
+    counted = queryset.order_by().values("enrolment").annotate(n=Count(what, distinct=distinct)).values("n")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
+def _agreed_logs(user) -> QuerySet[DialogueLog]:
+    readable = access.readable_where(user, RecordKind.DIALOGUE_LOG_AGREED, enrolment="enrolment", on="session_on")
+    return DialogueLog.objects.filter(readable, enrolment=OuterRef("pk"), status=AgreementStatus.AGREED)
+
+
+def _credits() -> Coalesce:
+    """Credits so far: tasks passed (a released pass) and prior learning approved, as the ledger counts them."""
+    passed = Marking.objects.filter(
+        submission__enrolment=OuterRef(OuterRef("pk")),
+        submission__task=OuterRef("pk"),
+        state=State.RELEASED,
+        outcome=Outcome.PASS,
+    )
+    task_credits = (
+        AssessmentTask.objects.filter(Exists(passed), cohort=OuterRef("cohort"))
+        .order_by()
+        .values("cohort")
+        .annotate(s=Sum("credits"))
+        .values("s")
+    )
+    prior = (
+        PriorLearningClaim.objects.filter(enrolment=OuterRef("pk"), status=PriorLearningClaim.Status.APPROVED)
+        .order_by()
+        .values("enrolment")
+        .annotate(s=Sum("credits"))
+        .values("s")
+    )
+    return Coalesce(Subquery(task_credits[:1]), 0) + Coalesce(Subquery(prior[:1]), 0)
+
+
+def participants(user, relation: Relation, *, filters: Filters, sort: str, descending: bool, t: Thresholds):
+    """The participants this person tracks in `relation` today (access.enrolments_for), filtered and
+    sorted, each annotated with every column and reason: a queryset, so a page of it is one query."""
+    today = t.today
+    enrolments = access.enrolments_for(user, relation, today)
+    if filters.phase is not None:
+        enrolments = enrolments.filter(current_phase__number=filters.phase)
+    if filters.status:
+        enrolments = enrolments.filter(status=filters.status)
+    if filters.cohort_id is not None:
+        enrolments = enrolments.filter(cohort_id=filters.cohort_id)
+    if filters.school_id is not None:
+        placed = SchoolPlacement.objects.covering(today).filter(school_id=filters.school_id)
+        enrolments = enrolments.filter(pk__in=placed.values("enrolment_id"))
+    if filters.coach_id is not None:
+        coached = CoachAssignment.objects.covering(today).filter(coach_id=filters.coach_id)
+        enrolments = enrolments.filter(pk__in=coached.values("enrolment_id"))
+    if filters.tutor_id is not None:
+        tutored = TutorAssignment.objects.covering(today).filter(tutor_id=filters.tutor_id)
+        enrolments = enrolments.filter(pk__in=tutored.values("enrolment_id"))
+    if filters.at_risk is True:
+        enrolments = enrolments.filter(risks.at_risk(t))
+    elif filters.at_risk is False:
+        enrolments = enrolments.exclude(risks.at_risk(t))
+
+    logs = _agreed_logs(user).filter(session_on__lte=today)
+    steps = ActionStep.objects.filter(
+        enrolment=OuterRef("pk"), log__status=AgreementStatus.AGREED, status=ActionStep.Status.OPEN
+    )
+    released = Marking.objects.filter(submission__enrolment=OuterRef("pk"), state=State.RELEASED).order_by(
+        "-released_at", "-pk"
+    )
+    phase_change = PhaseChange.objects.filter(enrolment=OuterRef("pk"), to_phase=OuterRef("current_phase")).order_by(
+        "-decided_at"
+    )
+    annotated = risks.with_risks(enrolments, t).annotate(
+        phase_changed_at=Subquery(phase_change.values("decided_at")[:1]),
+        next_due_on=Subquery(
+            risks.unsubmitted_tasks()
+            .filter(participant_due_on__gte=today)
+            .order_by("participant_due_on")
+            .values("participant_due_on")[:1]
+        ),
+        sessions_30=_count(logs.filter(session_on__gt=today - datetime.timedelta(days=30))),
+        sessions_90=_count(logs.filter(session_on__gt=today - datetime.timedelta(days=90))),
+        areas_covered=_count(logs, "content_areas", distinct=True),
+        steps_open=_count(steps),
+        steps_overdue=_count(steps.filter(due_on__lt=today)),
+        outcome=Subquery(released.values("outcome")[:1]),
+        outcome_task=Subquery(released.values("submission__task__title")[:1]),
+        credits=_credits(),
+    )
+    column = SORTABLE[sort]
+    ordering = [
+        (F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)) for name in column.order
+    ]
+    if sort != "name":
+        ordering += [F("participant__last_name").asc(), F("participant__first_name").asc()]
+    return _with_people(annotated, today).order_by(*ordering, "pk")
+
+
+def _with_people(enrolments: QuerySet[Enrolment], on: datetime.date) -> QuerySet[Enrolment]:
+    """Each row's participant, cohort and phase in its own query; its school, coach and tutor today
+    in one more query each for the page."""
+    return enrolments.select_related("participant", "cohort", "current_phase").prefetch_related(
+        Prefetch(
+            "school_placements",
+            queryset=SchoolPlacement.objects.covering(on).select_related("school"),
+            to_attr="current_placements",
+        ),
+        Prefetch(
+            "coach_assignments",
+            queryset=CoachAssignment.objects.covering(on).select_related("coach"),
+            to_attr="current_coaches",
+        ),
+        Prefetch(
+            "tutor_assignments",
+            queryset=TutorAssignment.objects.covering(on).select_related("tutor"),
+            to_attr="current_tutors",
+        ),
+    )
+
+
+# --- A page's rows, in words and numbers the template shows as they are.
+
+
+def months_until(today: datetime.date, day: datetime.date) -> int:
+    """Whole months from today to `day` (negative when it has passed)."""
+    months = (day.year - today.year) * 12 + day.month - today.month
+    if day.day < today.day:
+        months -= 1 if months > 0 else 0
+    return months
+
+
+def _nearness(today: datetime.date, day: datetime.date) -> str:
+    if day < today:
+        return "passed"
+    months = months_until(today, day)
+    if months < 1:
+        return "within a month"
+    return f"in {months} month{'' if months == 1 else 's'}"
+
+
+@dataclass
+class Row:
+    enrolment: Enrolment
+    name: str
+    phase: int
+    phase_since: datetime.date
+    status: str
+    next_due_on: datetime.date | None
+    latest_start: datetime.date
+    latest_start_near: str
+    completion_deadline: datetime.date
+    completion_near: str
+    sessions_30: int
+    sessions_90: int
+    steps_open: int
+    steps_overdue: int
+    areas_covered: int
+    outcome: str
+    outcome_task: str
+    credits: int
+    reasons: list[str] = field(default_factory=list)
+    school: str = ""
+    coach: str = ""
+    tutor: str = ""
+
+    @property
+    def at_risk(self) -> bool:
+        return bool(self.reasons)
+
+
+_OUTCOMES = dict(Outcome.choices)
+
+
+def rows(enrolments, t: Thresholds) -> list[Row]:
+    """The page's rows: no query beyond the page's own (and its prefetched people)."""
+    today = t.today
+    found = []
+    for e in enrolments:
+        latest = timing.latest_start_date(e.first_post_started_on)
+        deadline = timing.completion_deadline(e.first_post_started_on)
+        since = _local_day(e.phase_changed_at) or e.programme_started_on
+        found.append(
+            Row(
+                enrolment=e,
+                name=str(e.participant),
+                phase=e.current_phase.number,
+                phase_since=since,
+                status=e.get_status_display(),
+                next_due_on=e.next_due_on,
+                latest_start=latest,
+                latest_start_near=_nearness(today, latest),
+                completion_deadline=deadline,
+                completion_near=_nearness(today, deadline),
+                sessions_30=e.sessions_30,
+                sessions_90=e.sessions_90,
+                steps_open=e.steps_open,
+                steps_overdue=e.steps_overdue,
+                areas_covered=e.areas_covered,
+                outcome=_OUTCOMES.get(e.outcome or "", ""),
+                outcome_task=e.outcome_task or "",
+                credits=e.credits,
+                reasons=risks.reasons_of(e, t),
+                school=", ".join(str(p.school) for p in e.current_placements),
+                coach=", ".join(str(a.coach) for a in e.current_coaches),
+                tutor=", ".join(str(a.tutor) for a in e.current_tutors),
+            )
+        )
+    return found
+
+
+def _local_day(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localdate(moment) if moment is not None else None
