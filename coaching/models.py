@@ -15,7 +15,8 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 
 from files.models import PrivateFile
@@ -588,9 +589,24 @@ class CoachingTime(models.Model):
         return f"{self.minutes} minutes in {self.sessions} sessions, {self.school_year}/{self.term_order}"
 
 
+def person_name(path: str) -> Coalesce:
+    """What `User.__str__` says (the full name, or the email address if none), worked out by the
+    database for the person at `path`, so rows can be sorted and searched by it."""
+    full = Trim(Concat(F(f"{path}__first_name"), Value(" "), F(f"{path}__last_name")))
+    return Coalesce(NullIf(full, Value("")), F(f"{path}__email"), output_field=models.CharField())
+
+
+def school_name(path: str) -> Coalesce:
+    """The school's name at `path`, or that none was recorded."""
+    return Coalesce(F(f"{path}__name"), Value("No school recorded"), output_field=models.CharField())
+
+
 class ReleaseTimeTotal(models.Model):
     """One row of the release-time page as a programme leader sees it: a participant's or a coach's
-    sessions and minutes at one school in one term, the sum of their CoachingTime rows."""
+    sessions and minutes at one school in one term, the sum of their CoachingTime rows. The school's
+    and the person's names as they were at the last recount are kept beside it, so a page of rows in
+    the page's order is read from an index instead of sorting every row (the page shows the names as
+    they are now; a renamed person keeps their place until the next recount)."""
 
     class Role(models.IntegerChoices):
         PARTICIPANT = 0, "Participant"
@@ -603,9 +619,24 @@ class ReleaseTimeTotal(models.Model):
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     sessions = models.PositiveIntegerField()
     minutes = models.PositiveIntegerField()
+    sort_school = models.CharField(max_length=200, default="")
+    sort_name = models.CharField(max_length=400, default="")
+
+    # The page's order: newest term first, then school, role and name.
+    ORDER = ("-school_year", "-term_order", "sort_school", "role", "sort_name", "person_id")
 
     class Meta:
-        indexes = [models.Index(fields=["role", "person"])]
+        indexes = [
+            models.Index(fields=["role", "person"]),
+            models.Index(
+                fields=["-school_year", "-term_order", "sort_school", "role", "sort_name", "person"],
+                name="release_time_in_order",
+            ),
+            models.Index(
+                fields=["school", "-school_year", "-term_order", "sort_school", "role", "sort_name", "person"],
+                name="release_time_school_in_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.person_id}: {self.minutes} minutes"

@@ -18,7 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, ExtractMonth, ExtractYear, NullIf, Trim
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.dates import MONTHS
 
@@ -31,6 +31,8 @@ from coaching.models import (
     DialogueLogVersion,
     ReleaseTimeTotal,
     SessionKind,
+    person_name,
+    school_name,
 )
 from programme import access
 from programme.access import Action
@@ -103,6 +105,7 @@ class ListedLog:
 
     pk: int
     session_on: datetime.date
+    iso: str  # the date as a <time> element's datetime
     day: str  # the date as the page writes it
     kind: str
     participant: str
@@ -145,6 +148,7 @@ def listed_logs(user, ids) -> list[ListedLog]:
         ListedLog(
             pk=pk,
             session_on=row["session_on"],
+            iso=row["session_on"].isoformat(),
             day=_day(row["session_on"]),
             kind=kinds[row["kind"]],
             participant=User.name_of(
@@ -298,11 +302,7 @@ class ReleaseTime:
         )
 
 
-def _person_name(path: str) -> Coalesce:
-    """What `get_full_name() or email` says, worked out by the database so rows sort and are
-    searched by it."""
-    full = Trim(Concat(F(f"{path}__first_name"), Value(" "), F(f"{path}__last_name")))
-    return Coalesce(NullIf(full, Value("")), F(f"{path}__email"), output_field=CharField())
+_person_name = person_name
 
 
 def _named(rows: QuerySet, path: str, words: list[str]) -> QuerySet:
@@ -313,7 +313,7 @@ def _named(rows: QuerySet, path: str, words: list[str]) -> QuerySet:
     return rows
 
 
-_NO_SCHOOL = Coalesce(F("school__name"), Value("No school recorded"), output_field=CharField())
+_NO_SCHOOL = school_name("school")
 _ORDER = ("-school_year", "-term_order", "school_name", "rank", "name", "person_id")
 _ROW = ("school_year", "term_order", "school_name", "rank", "person_id", "name")
 
@@ -357,14 +357,17 @@ def release_time(
     elif relation == R.COACH:
         rows = rows.filter(role=ReleaseTimeTotal.Role.COACH, person=user)
     elif relation == R.HEAD:
-        rows = rows.filter(school_id__in=access.headships(user).values("school_id"))
+        # The schools named, not a subquery: one school's rows are then read in order from an index.
+        schools = set(access.headships(user).values_list("school_id", flat=True))
+        rows = rows.filter(school_id=schools.pop()) if len(schools) == 1 else rows.filter(school_id__in=schools)
     elif school_id is not None:
         rows = rows.filter(school_id=school_id)
     rows = _named(rows, "person", words)
+    # In the order of the names kept with the rows (ReleaseTimeTotal.ORDER, an index), shown as they are now.
     query = rows.annotate(school_name=_NO_SCHOOL, name=_person_name("person"), rank=F("role")).values(
         *_ROW, "sessions", "minutes"
     )
-    return ReleaseTime(relation, query.order_by(*_ORDER), [rows])
+    return ReleaseTime(relation, query.order_by(*ReleaseTimeTotal.ORDER), [rows])
 
 
 class _Month(ExtractMonth):
@@ -443,6 +446,42 @@ def release_time_from_logs(user, relation: access.Relation, *, words: list[str] 
 _RELEASE_TIME_ROLES = frozenset(
     {access.Relation.PARTICIPANT, access.Relation.COACH, access.Relation.HEAD, access.Relation.PROGRAMME_LEADER}
 )
+
+
+# --- The participants someone follows (the Coaching page's lists).
+
+
+@dataclass(frozen=True)
+class ListedParticipant:
+    """A participant as the Coaching page lists them: a name and where it leads."""
+
+    pk: int
+    name: str
+    url: str
+
+
+_FOLLOWED_LINKS = {
+    access.Relation.HEAD: "coaching:summary",
+    access.Relation.PROGRAMME_LEADER: "coaching:summary",
+}
+
+
+def followed(user, relation: access.Relation, *, name: str = "") -> QuerySet:
+    """The participants this person holds `relation` to today, by surname, as rows of the three
+    columns a name needs; only those whose first or last name contains every word of `name`. Page it,
+    then `listed_participants` makes a page's rows."""
+    return (
+        named(access.enrolments_for(user, relation), name)
+        .order_by("participant__last_name", "participant__first_name", "pk")
+        .values_list("pk", "participant__first_name", "participant__last_name", "participant__email")
+    )
+
+
+def listed_participants(relation: access.Relation, rows) -> list[ListedParticipant]:
+    """A page of `followed` rows with their names and links, without a model instance or a URL
+    reversal per row: a head or programme leader is led to the summary, anyone else to the timeline."""
+    link = link_maker(_FOLLOWED_LINKS.get(relation, "coaching:timeline"))
+    return [ListedParticipant(pk, User.name_of(first, last, email), link(pk)) for pk, first, last, email in rows]
 
 
 # --- The coach's "my coachees".

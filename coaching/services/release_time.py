@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Sum
 
+from coaching.models import person_name, school_name
 from programme.rules.terms import Term
 
 _BATCH = 500
@@ -112,6 +113,11 @@ def _total(m: SimpleNamespace, role: int, person: str, people: set[int] | None) 
         .annotate(sessions=Sum("sessions"), minutes=Sum("minutes"))
         .order_by()
     )
+    # The names the page sorts by (from coaching/0015; the earlier migration that fills the rows
+    # knows no such columns).
+    named = {f.name for f in m.ReleaseTimeTotal._meta.get_fields()} >= {"sort_school", "sort_name"}
+    if named:
+        sums = sums.annotate(sort_school=school_name("school"), sort_name=person_name(person.removesuffix("_id")))
     m.ReleaseTimeTotal.objects.bulk_create(
         [
             m.ReleaseTimeTotal(
@@ -122,6 +128,7 @@ def _total(m: SimpleNamespace, role: int, person: str, people: set[int] | None) 
                 person_id=s[person],
                 sessions=s["sessions"],
                 minutes=s["minutes"],
+                **({"sort_school": s["sort_school"], "sort_name": s["sort_name"]} if named else {}),
             )
             for s in sums
         ],

@@ -11,7 +11,6 @@ from coaching.views._common import fetch_enrolment, new_log_for
 from programme import access
 from programme.access import Action, EnrolmentRecord, Relation
 from programme.models import Enrolment
-from programme.selectors import named
 from ui.pagination import page_of
 
 
@@ -35,11 +34,11 @@ def index(request: HttpRequest) -> HttpResponse:
     ]:
         if not access.holds(user, relation):
             continue
-        enrolments = named(access.enrolments_for(user, relation), name).select_related("participant")
-        enrolments = enrolments.order_by("participant__last_name", "participant__first_name", "pk")
-        # Each list pages on its own, so a head who also coaches can page through both.
+        # Each list pages on its own, so a head who also coaches can page through both. The database
+        # counts and reads one page of names; the rows are made for that page alone.
         param = f"{relation.value}_page"
-        page = page_of(enrolments, request, param=param)
+        page = page_of(selectors.followed(user, relation, name=name), request, param=param)
+        page.object_list = selectors.listed_participants(relation, page.object_list)
         groups.append({"title": title, "relation": relation, "page": page, "page_param": param})
     if not groups:
         raise Http404("There is no coaching to show you.")
