@@ -89,7 +89,11 @@ class OverallForm(_Versioned):
     )
     adjustment_reason = _text("Why the overall mark is adjusted", rows=2, limit=2_000)
     outcome = forms.ChoiceField(label="Outcome", required=False, choices=[("", "Not yet chosen"), *Outcome.choices])
-    feed_forward = _text("Feed-forward for the next phase", help_text="What to carry into the next piece of work.")
+    feed_forward = _text(
+        "Feed-forward for the next piece of work",
+        help_text="Put each point on its own line (at most 10): the participant says how they addressed each in "
+        "their next submission, and its marker reads both.",
+    )
 
 
 class MoveForm(forms.Form):

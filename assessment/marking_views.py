@@ -8,11 +8,14 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessment.marking_forms import CommentForm, CriterionForm, FilterForm, MoveForm, OverallForm
 from assessment.models import AssessmentTask, CommentBankEntry, Marking, Submission
 from assessment.selectors import marking as selectors
+from assessment.selectors.feed_forward import responses_of as feed_forward_responses
+from assessment.selectors.resubmission import first_attempt, offer_for
 from assessment.services import marking as services
 from assessment.workflow import Move, State, allowed_moves
 from audit import trail
@@ -216,6 +219,8 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
             "moves": [(m, _MOVE_LABELS[m]) for m in moves],
             "move_error": move_error,
             "statement": selectors.supporting_statement(submission),
+            "feed_forward": feed_forward_responses(submission),
+            "first_attempt": first_attempt(submission),
         },
     )
 
@@ -244,6 +249,8 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such result.")
     summary = Action.VIEW not in actions
     trail.read(marking, participant_id=submission.enrolment.participant_id, summary=summary)
+    own = submission.enrolment.participant_id == request.user.pk
+    offer = offer_for(submission, today=timezone.localdate()) if own and marking.is_released else None
     return render(
         request,
         "assessment/marking/result.html",
@@ -252,6 +259,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
             "marking": marking,
             "summary": summary,
             "changes": [] if summary else list(selectors.changes(marking).filter(is_amendment=True)),
+            "offer": offer,
         },
     )
 

@@ -1,7 +1,15 @@
 """The assessment records that belong to a participant, registered with the access policy (from
 AssessmentConfig.ready), so subject access, the audit trail and the examiner's sample find them."""
 
-from assessment.models import Citation, CriterionMark, Marking, Submission, SubmissionItem, SubmittedFile
+from assessment.models import (
+    Citation,
+    CriterionMark,
+    FeedForwardResponse,
+    Marking,
+    Submission,
+    SubmissionItem,
+    SubmittedFile,
+)
 from programme import access
 from programme.access import RecordKind as K
 
@@ -24,6 +32,12 @@ def _files_in_sample(examiner, file_ids: list[int]) -> set[int]:
     return {pk for pk, submission in rows if submission in sampled}
 
 
+def _answers_in_sample(examiner, answer_ids: list[int]) -> set[int]:
+    rows = list(FeedForwardResponse.objects.filter(pk__in=answer_ids).values_list("pk", "submission_id"))
+    sampled = submissions_in_sample(examiner, sorted({submission for _, submission in rows}))
+    return {pk for pk, submission in rows if submission in sampled}
+
+
 def register() -> None:
     kinds = (K.SUBMISSION_DRAFT, K.SUBMISSION)
     access.register(Submission, kinds=kinds, enrolment="enrolment", date="dated_on", sample=submissions_in_sample)
@@ -33,6 +47,13 @@ def register() -> None:
         enrolment="submission__enrolment",
         date="submission__dated_on",
         sample=_items_in_sample,
+    )
+    access.register(
+        FeedForwardResponse,
+        kinds=kinds,
+        enrolment="submission__enrolment",
+        date="submission__dated_on",
+        sample=_answers_in_sample,
     )
     access.register(
         SubmittedFile,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.views import submissions
+from assessment.views import resubmission, submissions
 
 app_name = "assessment"
 
@@ -9,5 +9,7 @@ urlpatterns = [
     path("tasks/<int:task_id>/submission/", submissions.build, name="build"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission_detail"),
     path("submissions/<int:pk>/withdraw/", submissions.withdraw, name="withdraw"),
+    path("submissions/<int:pk>/resubmit/", resubmission.start, name="resubmit"),
+    path("submissions/<int:pk>/changes/", resubmission.changes, name="resubmission_changes"),
     path("submitted/", submissions.submitted_work, name="submitted_work"),
 ]

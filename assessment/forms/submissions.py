@@ -8,9 +8,10 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 
 from assessment.models import Submission, SubmissionItem
+from assessment.selectors.feed_forward import FeedForward
 from assessment.selectors.submissions import Choices
-from assessment.services.submissions import SubmissionContent
-from ui.limits import RICH_TEXT_MAX
+from assessment.services.submissions import SubmissionContent, feed_forward_field
+from ui.limits import RICH_TEXT_MAX, SHORT_TEXT_MAX
 
 
 class _Checkboxes(forms.CheckboxSelectMultiple):
@@ -63,10 +64,25 @@ class SubmissionForm(forms.Form):
     sections = _Chosen(label="Sections of your enquiries")
     logs = _Chosen(label="Agreed coaching sessions")
 
-    def __init__(self, *args, choices: Choices, word_limit: int | None, **kwargs):
+    feed_forward_marking = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args, choices: Choices, word_limit: int | None, feed_forward: FeedForward | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.choices = choices
         self.word_limit = word_limit
+        self.feed_forward = feed_forward
+        for number, _ in enumerate(feed_forward.points if feed_forward else (), start=1):
+            self.fields[feed_forward_field(number)] = forms.CharField(
+                label=f"How you addressed point {number}",
+                required=False,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                validators=[
+                    MaxLengthValidator(SHORT_TEXT_MAX, message=f"Keep each answer to {SHORT_TEXT_MAX:,} characters.")
+                ],
+            )
         hint = "Say how the records you chose show your practice and your pupils' progress."
         if word_limit:
             hint += f" Up to {word_limit:,} words."
@@ -113,13 +129,31 @@ class SubmissionForm(forms.Form):
     def log_groups(self) -> list[dict]:
         return self._groups("logs", [(log.pk, log) for log in self.choices.logs], str)
 
+    @property
+    def feed_forward_points(self) -> list[tuple[str, object]]:
+        """Each point of the feed-forward with the field for its answer."""
+        if self.feed_forward is None:
+            return []
+        return [
+            (point, self[feed_forward_field(number)]) for number, point in enumerate(self.feed_forward.points, start=1)
+        ]
+
     @classmethod
-    def initial_for(cls, draft: Submission | None) -> dict:
+    def initial_for(cls, draft: Submission | None, feed_forward: FeedForward | None = None) -> dict:
+        answers = {}
+        if feed_forward is not None:
+            answers["feed_forward_marking"] = feed_forward.marking.pk
+            if draft is not None:
+                answers |= {
+                    feed_forward_field(answer.number): answer.response
+                    for answer in draft.feed_forward_responses.all()
+                    if answer.marking_id == feed_forward.marking.pk
+                }
         if draft is None:
-            return {}
+            return answers
         items = list(draft.items.all())
         kind = SubmissionItem.Kind  # noqa: N806
-        return {
+        return answers | {
             "version": draft.version,
             "commentary": as_typed(draft.commentary),
             "evidence": [i.evidence_id for i in items if i.kind == kind.EVIDENCE and i.evidence_id],
@@ -138,6 +172,11 @@ class SubmissionForm(forms.Form):
             reflection_ids=_ids(d.get("reflections")),
             section_keys=tuple(d.get("sections") or ()),
             log_ids=_ids(d.get("logs")),
+            feed_forward=tuple(
+                d.get(feed_forward_field(number)) or ""
+                for number in range(1, len(self.feed_forward.points if self.feed_forward else ()) + 1)
+            ),
+            feed_forward_marking_id=d.get("feed_forward_marking"),
         )
 
 

@@ -48,6 +48,12 @@ class Marking(models.Model):
     adjusted_mark = models.PositiveSmallIntegerField(null=True, blank=True, validators=_MARK)
     adjustment_reason = models.TextField(blank=True, max_length=SHORT_TEXT_MAX)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    resubmission_cap = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=_MARK,
+        help_text="For a resubmission, the task's cap when marking started: the highest mark it can be awarded.",
+    )
     feed_forward = models.TextField(
         blank=True, max_length=FEEDBACK_MAX, help_text="What to take into the next phase's work."
     )
@@ -72,15 +78,34 @@ class Marking(models.Model):
         return f"{self.get_role_display()} of {self.submission}"
 
     @property
+    def uncapped_mark(self) -> int | None:
+        """The marker's mark before any cap: the adjusted mark if there is one."""
+        return self.adjusted_mark if self.adjusted_mark is not None else self.overall_mark
+
+    @property
+    def cap(self) -> int | None:
+        """The highest mark this work can be awarded: the cap recorded when marking started, or for a
+        resubmission's marking made without one (a second or agreed marking), its task's cap."""
+        if self.resubmission_cap is not None:
+            return self.resubmission_cap
+        return self.submission.task.resubmission_cap if self.submission.is_resubmission else None
+
+    @property
     def mark(self) -> int | None:
-        """The mark awarded: the adjusted mark if there is one, capped for a resubmission."""
+        """The mark awarded: the uncapped mark, at most the cap for a resubmission."""
         from assessment.rules.marks import capped
 
-        found = self.adjusted_mark if self.adjusted_mark is not None else self.overall_mark
+        found = self.uncapped_mark
         if found is None:
             return None
-        task = self.submission.task
-        return capped(found, is_resubmission=self.submission.is_resubmission, cap=task.resubmission_cap)
+        cap = self.cap
+        return capped(found, is_resubmission=cap is not None, cap=cap if cap is not None else 100)
+
+    @property
+    def is_capped(self) -> bool:
+        """Whether the cap took marks off."""
+        found = self.uncapped_mark
+        return found is not None and self.mark != found
 
     @property
     def is_released(self) -> bool:

@@ -47,6 +47,19 @@ class Submission(models.Model):
         help_text="The attempt this one follows.",
     )
     is_resubmission = models.BooleanField(default=False, help_text="Made after the work was referred.")
+    resubmission_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resubmissions",
+        help_text="For a resubmission (every attempt at it), the referred work it answers.",
+    )
+    resubmission_due_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="A resubmission's own due date (assessment.rules.deadlines), fixed when it is started.",
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     commentary = models.TextField(
         blank=True, max_length=RICH_TEXT_MAX, help_text="Sanitised HTML, see coaching.richtext."

@@ -1,7 +1,11 @@
 """The one timing rule for submissions: whether a task is open, late or closed on a day.
 
 Every page, service and email asks here. Dates are inclusive: work is on time up to and including
-the due day (or the extension's date), late from the next day up to and including the cut-off."""
+the due day (or the extension's date), late from the next day up to and including the cut-off.
+
+A resubmission (after a referral is released) has its own due date: RESUBMISSION_WEEKS weeks after
+the day the referral was released, inclusive, with no late period (a resubmission is the second
+chance already). It is fixed when the participant starts the resubmission."""
 
 import datetime
 import enum
@@ -44,3 +48,16 @@ def submission_window(*, task: _Task, extension: _Extension | None = None, on: d
     if on <= effective_cutoff_on(task, extension):
         return Window.LATE
     return Window.CLOSED
+
+
+RESUBMISSION_WEEKS = 6
+
+
+def resubmission_due_on(*, released_on: datetime.date) -> datetime.date:
+    """The last day for a resubmission: six weeks after the referral was released."""
+    return released_on + datetime.timedelta(weeks=RESUBMISSION_WEEKS)
+
+
+def resubmission_window(*, due_on: datetime.date, on: datetime.date) -> Window:
+    """A resubmission is open from the release of the referral up to and including its due date."""
+    return Window.OPEN if on <= due_on else Window.CLOSED

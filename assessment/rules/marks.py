@@ -6,7 +6,11 @@
   to a whole mark half up (64.5 is 65, never banker's rounding to 64). Worked in exact decimals,
   so 64.5 is never 64.4999….
 - A resubmission's mark is capped at the task's `resubmission_cap` (by default the pass mark, 50):
-  the capped mark is what is awarded, the uncapped one is kept beside it.
+  the capped mark is what is awarded, the uncapped one is kept beside it. The cap is recorded on
+  the marking when marking starts (`cap_for`), so changing the task later changes no mark.
+- A resubmission cannot be referred again (`outcome_refusal`): the programme offers one
+  resubmission, so work still below the pass mark fails. The reference documents say nothing of a
+  second resubmission; a programme that wants one would change this function alone.
 - The suggested outcome: a pass at or above the pass mark (a setting, ProgrammeSettings.pass_mark);
   below it, a first attempt is referred for resubmission and a resubmission fails. The marker may
   choose another outcome (a recorded decision), so this is only ever a suggestion.
@@ -52,6 +56,18 @@ def overall_mark(marks: Sequence[tuple[int, int]]) -> int | None:
 def capped(mark: int, *, is_resubmission: bool, cap: int) -> int:
     """The mark awarded: a resubmission's mark is at most the task's cap."""
     return min(mark, cap) if is_resubmission else mark
+
+
+def cap_for(*, is_resubmission: bool, task_cap: int) -> int | None:
+    """The cap to record on a marking: the task's cap for a resubmission, none for a first attempt."""
+    return task_cap if is_resubmission else None
+
+
+def outcome_refusal(outcome: str, *, is_resubmission: bool) -> str | None:
+    """Why an outcome cannot be given to this work, or None when it can."""
+    if is_resubmission and outcome == Outcome.REFER:
+        return "A resubmission cannot be referred again: choose pass or fail."
+    return None
 
 
 def suggested_outcome(mark: int, *, pass_mark: int, is_resubmission: bool) -> Outcome:

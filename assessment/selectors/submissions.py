@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from assessment.models import AssessmentTask, Extension, Submission, SubmissionItem
-from assessment.rules.deadlines import Window, effective_due_on, submission_window
+from assessment.rules.deadlines import Window, effective_due_on, resubmission_window, submission_window
 from coaching import richtext
 from coaching.models import AgreementStatus, DialogueLog
 from portfolio.models import Enquiry, Evidence, Reflection
@@ -96,13 +96,19 @@ def tasks_for(enrolment: Enrolment, *, today: datetime.date) -> list[TaskRow]:
     rows = []
     for task in tasks.order_by("phase__number", "due_on", "pk"):
         extension = extensions.get(task.pk)
+        mine = latest.get(task.pk)
+        if mine is not None and mine.resubmission_of_id is not None:  # a resubmission's own due date
+            due, window = mine.resubmission_due_on, resubmission_window(due_on=mine.resubmission_due_on, on=today)
+            extension = None
+        else:
+            due, window = effective_due_on(task, extension), submission_window(task=task, extension=extension, on=today)
         rows.append(
             TaskRow(
                 task=task,
                 extension=extension,
-                due_on=effective_due_on(task, extension),
-                window=submission_window(task=task, extension=extension, on=today),
-                latest=latest.get(task.pk),
+                due_on=due,
+                window=window,
+                latest=mine,
                 current_phase_id=enrolment.current_phase_id,
             )
         )
@@ -120,6 +126,30 @@ def task_for(enrolment: Enrolment, task_id: int) -> AssessmentTask | None:
 
 def extension_for(enrolment: Enrolment, task: AssessmentTask) -> Extension | None:
     return Extension.objects.filter(enrolment=enrolment, task=task).first()
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Where an attempt at a task stands in time: open, late or closed today, and its due date. A
+    resubmission has its own due date and no extension or late period."""
+
+    window: Window
+    due_on: datetime.date
+    extension: Extension | None = None
+    is_resubmission: bool = False
+
+
+def timing_for(enrolment: Enrolment, task: AssessmentTask, latest: Submission | None, *, today) -> Timing:
+    """The timing of the participant's work on a task, `latest` being their latest attempt."""
+    if latest is not None and latest.resubmission_of_id is not None:
+        due = latest.resubmission_due_on
+        return Timing(window=resubmission_window(due_on=due, on=today), due_on=due, is_resubmission=True)
+    extension = extension_for(enrolment, task)
+    return Timing(
+        window=submission_window(task=task, extension=extension, on=today),
+        due_on=effective_due_on(task, extension),
+        extension=extension,
+    )
 
 
 def draft_for(enrolment: Enrolment, task: AssessmentTask) -> Submission | None:

@@ -17,7 +17,8 @@ from django.utils import timezone
 from accounts.models import User
 from assessment import workflow
 from assessment.models import AssessmentTask, Citation, CommentBankEntry, CriterionMark, MarkChange, Marking, Submission
-from assessment.rules.marks import Outcome, band_for, overall_mark
+from assessment.rules.feed_forward import too_many_points
+from assessment.rules.marks import Outcome, band_for, cap_for, outcome_refusal, overall_mark
 from assessment.selectors.marking import Citable, citable
 from assessment.workflow import Move, State
 from audit import trail
@@ -137,13 +138,21 @@ def marking_start(*, by: User, submission: Submission) -> Marking:
         return existing
     state = workflow.check_move(state=State.NOT_MARKED, move=Move.START, movers=movers(by, submission))
     marking = Marking.objects.create(
-        submission=submission, marker=by, role=Marking.Role.FIRST, state=state, rubric=submission.task.rubric
+        submission=submission,
+        marker=by,
+        role=Marking.Role.FIRST,
+        state=state,
+        rubric=submission.task.rubric,
+        resubmission_cap=cap_for(is_resubmission=submission.is_resubmission, task_cap=submission.task.resubmission_cap),
     )
     CriterionMark.objects.bulk_create(
         CriterionMark(marking=marking, criterion=criterion) for criterion in marking.rubric.criteria.all()
     )
     trail.record(
-        trail.Action.MARKING_START, record=marking, actor=by, detail={"rubric_version": marking.rubric.version}
+        trail.Action.MARKING_START,
+        record=marking,
+        actor=by,
+        detail={"rubric_version": marking.rubric.version, "resubmission_cap": marking.resubmission_cap},
     )
     return marking
 
@@ -319,8 +328,12 @@ def marking_overall_save(
         )
     if content.outcome and content.outcome not in Outcome.values:
         broken.append(RuleError("Choose pass, refer or fail.", rule="outcome", field="outcome"))
+    elif refusal := outcome_refusal(content.outcome, is_resubmission=marking.submission.is_resubmission):
+        broken.append(RuleError(refusal, rule="second_referral", field="outcome"))
     if len(content.feed_forward) > 5_000:
         broken.append(RuleError("Keep the feed-forward to 5,000 characters.", rule="too_long", field="feed_forward"))
+    elif too_many := too_many_points(content.feed_forward):
+        broken.append(RuleError(too_many, rule="too_many_points", field="feed_forward"))
     if broken:
         raise RuleError.together(broken)
     adjustment_reason = content.adjustment_reason.strip() if content.adjusted_mark is not None else ""

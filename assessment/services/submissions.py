@@ -14,10 +14,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from assessment.models import AssessmentTask, Extension, Submission, SubmissionItem, SubmittedFile
-from assessment.rules.deadlines import Window, effective_due_on, submission_window
+from assessment.models import AssessmentTask, FeedForwardResponse, Submission, SubmissionItem, SubmittedFile
+from assessment.rules.deadlines import Window
 from assessment.rules.words import over_limit_message, word_count
-from assessment.selectors.submissions import Choices, submission_choices
+from assessment.selectors.feed_forward import FeedForward, feed_forward_for
+from assessment.selectors.submissions import Choices, Timing, submission_choices, timing_for
 from assessment.services import snapshots
 from audit import trail
 from coaching import richtext
@@ -28,7 +29,7 @@ from programme import access
 from programme.access import Action
 from programme.models import Enrolment
 from ui.errors import RuleError
-from ui.limits import RICH_TEXT_MAX
+from ui.limits import RICH_TEXT_MAX, SHORT_TEXT_MAX
 
 STALE = (
     "You or someone else saved this submission since you opened it. Your changes have not been saved; "
@@ -48,17 +49,20 @@ class SubmissionContent:
     reflection_ids: tuple[int, ...] = ()
     section_keys: tuple[str, ...] = ()  # "enquiry id:section"
     log_ids: tuple[int, ...] = ()
+    # How each point of the feed-forward shown was addressed, in order, and whose feed-forward it was.
+    feed_forward: tuple[str, ...] = ()
+    feed_forward_marking_id: int | None = None
 
 
 # --- Checks.
 
 
-def _window(enrolment: Enrolment, task: AssessmentTask, today) -> tuple[Window, Extension | None]:
-    extension = Extension.objects.filter(enrolment=enrolment, task=task).first()
-    return submission_window(task=task, extension=extension, on=today), extension
+def _timing(enrolment: Enrolment, task: AssessmentTask, today) -> Timing:
+    latest = Submission.objects.filter(enrolment=enrolment, task=task).order_by("-attempt").first()
+    return timing_for(enrolment, task, latest, today=today)
 
 
-def _check_task(enrolment: Enrolment, task: AssessmentTask, window: Window, extension: Extension | None) -> None:
+def _check_task(enrolment: Enrolment, task: AssessmentTask, window: Window) -> None:
     if task.cohort_id != enrolment.cohort_id or task.phase_id != enrolment.current_phase_id:
         raise RuleError("This task is not one of your current phase's.", rule="not_your_task")
     if window == Window.NOT_OPEN:
@@ -92,10 +96,51 @@ def _chosen(errors, content: SubmissionContent, choices: Choices) -> list[tuple[
     return found
 
 
-def _check(*, by: User, enrolment: Enrolment, task: AssessmentTask, content: SubmissionContent, submitting: bool):
+def feed_forward_field(number: int) -> str:
+    """The form field (and error key) of the answer to a feed-forward point."""
+    return f"feed_forward_{number}"
+
+
+STALE_FEED_FORWARD = (
+    "A new result has been released since you opened this page, so the feed-forward to answer has "
+    "changed. Your answers are kept below: check them against the points now shown, then save again."
+)
+
+
+def _check_feed_forward(errors, content: SubmissionContent, source: FeedForward | None, submitting: bool) -> None:
+    """An answer to each point of the feed-forward, each within the limit, before submitting;
+    refused if the feed-forward shown has since been replaced (a new result was released)."""
+    if source is None:
+        return
+    first = feed_forward_field(1)
+    shown = content.feed_forward_marking_id
+    if shown is not None and shown != source.marking.pk:
+        errors[first].append(STALE_FEED_FORWARD)
+        return
+    answers = list(content.feed_forward) + [""] * len(source.points)
+    for number, _ in enumerate(source.points, start=1):
+        answer = answers[number - 1]
+        if len(answer) > SHORT_TEXT_MAX:
+            errors[feed_forward_field(number)].append(
+                f"Keep each answer to {SHORT_TEXT_MAX:,} characters or fewer; this has {len(answer):,}."
+            )
+        elif submitting and not answer.strip():
+            errors[feed_forward_field(number)].append(f"Say how you addressed point {number} before you submit.")
+
+
+def _check(
+    *,
+    by: User,
+    enrolment: Enrolment,
+    task: AssessmentTask,
+    content: SubmissionContent,
+    submitting: bool,
+    source: FeedForward | None,
+):
     """Every broken rule at once; the records chosen and the commentary's word count."""
     errors = defaultdict(list)
     chosen = _chosen(errors, content, submission_choices(by, enrolment))
+    _check_feed_forward(errors, content, source, submitting)
     commentary = content.commentary or ""
     words = word_count(commentary)
     if len(commentary) > RICH_TEXT_MAX:
@@ -173,17 +218,33 @@ def _draft(*, by: User, enrolment: Enrolment, task: AssessmentTask, version: int
     return draft
 
 
+def _set_responses(submission: Submission, source: FeedForward | None, answers: tuple[str, ...]) -> None:
+    """The answers to the feed-forward's points, each with the point as it reads now."""
+    submission.feed_forward_responses.all().delete()
+    if source is None:
+        return
+    answers = tuple(answers) + ("",) * len(source.points)
+    FeedForwardResponse.objects.bulk_create(
+        FeedForwardResponse(
+            submission=submission, marking=source.marking, number=number, point=point, response=answer.strip()
+        )
+        for number, (point, answer) in enumerate(zip(source.points, answers, strict=False), start=1)
+    )
+
+
 def _save(*, by, enrolment, task, version, content, submitting: bool):
     today = timezone.localdate()
-    window, extension = _window(enrolment, task, today)
-    _check_task(enrolment, task, window, extension)
+    timing = _timing(enrolment, task, today)
+    _check_task(enrolment, task, timing.window)
     draft = _draft(by=by, enrolment=enrolment, task=task, version=version, today=today)
-    chosen, words = _check(by=by, enrolment=enrolment, task=task, content=content, submitting=submitting)
+    source = feed_forward_for(by, enrolment, task)
+    chosen, words = _check(by=by, enrolment=enrolment, task=task, content=content, submitting=submitting, source=source)
     draft.commentary = richtext.sanitise(content.commentary)
     draft.word_count = words
     draft.save(update_fields=["commentary", "word_count", "updated_at"])
     _set_items(draft, chosen)
-    return draft, window, extension, today
+    _set_responses(draft, source, content.feed_forward)
+    return draft, timing, today
 
 
 @transaction.atomic
@@ -192,7 +253,7 @@ def submission_save(
 ) -> Submission:
     """Save the participant's draft: what they chose and their commentary so far. `version` is the
     draft's version when the page was opened (None when there was no draft)."""
-    draft, _, _, _ = _save(by=by, enrolment=enrolment, task=task, version=version, content=content, submitting=False)
+    draft, _, _ = _save(by=by, enrolment=enrolment, task=task, version=version, content=content, submitting=False)
     trail.record(trail.Action.SUBMISSION_SAVE, record=draft, actor=by, detail={"attempt": draft.attempt})
     return draft
 
@@ -217,14 +278,14 @@ def submission_submit(
 
 
 def _submit(*, by, enrolment, task, version, content, copies) -> Submission:
-    draft, window, extension, today = _save(
+    draft, timing, today = _save(
         by=by, enrolment=enrolment, task=task, version=version, content=content, submitting=True
     )
+    window = timing.window
     previous = draft.previous
     if previous is not None and previous.state == Submission.State.WITHDRAWN and window != Window.OPEN:
-        due = effective_due_on(task, extension)
         raise RuleError(
-            f"Work you withdrew can be submitted again only up to the due date, {due:%-d %B %Y}.",
+            f"Work you withdrew can be submitted again only up to the due date, {timing.due_on:%-d %B %Y}.",
             rule="resubmit_after_due",
         )
     for item in _items_for_freezing(draft):
@@ -295,34 +356,9 @@ def _copy(item: SubmissionItem, source: EvidenceFile, *, by: User, copies: list)
 # --- Withdrawing, to submit again.
 
 
-@transaction.atomic
-def submission_withdraw(*, by: User, submission: Submission, version: int | None) -> Submission:
-    """The participant takes back submitted work, only up to the due date (or the extension's), to
-    submit again: the withdrawn attempt stays, frozen, in the history, and the next attempt starts as
-    a draft with the same choices and commentary. Returns that draft."""
-    access.require(by, Action.WITHDRAW, submission)
-    enrolment, task = submission.enrolment, submission.task
-    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
-    if submission.state != Submission.State.SUBMITTED:
-        raise RuleError("Only submitted work can be withdrawn.", rule="not_submitted")
-    window, extension = _window(enrolment, task, timezone.localdate())
-    if window != Window.OPEN:
-        due = effective_due_on(task, extension)
-        raise RuleError(
-            f"Submitted work can be withdrawn only up to the due date, {due:%-d %B %Y}.", rule="withdraw_after_due"
-        )
-    _claim(submission, version)
-    submission.state = Submission.State.WITHDRAWN
-    submission.withdrawn_at = timezone.now()
-    submission.save(update_fields=["state", "withdrawn_at", "updated_at"])
-    draft = Submission.objects.create(
-        enrolment=enrolment,
-        task=task,
-        attempt=submission.attempt + 1,
-        previous=submission,
-        commentary=submission.commentary,
-        word_count=submission.word_count,
-    )
+def carry_forward(submission: Submission, draft: Submission) -> None:
+    """The next attempt's draft starts with the choices of `submission` (those whose record still
+    exists) and its answers to feed-forward, to change before submitting."""
     SubmissionItem.objects.bulk_create(
         [
             SubmissionItem(
@@ -339,5 +375,50 @@ def submission_withdraw(*, by: User, submission: Submission, version: int | None
             if item.evidence_id or item.reflection_id or item.enquiry_id or item.log_id
         ]
     )
+    FeedForwardResponse.objects.bulk_create(
+        FeedForwardResponse(
+            submission=draft,
+            marking_id=answer.marking_id,
+            number=answer.number,
+            point=answer.point,
+            response=answer.response,
+        )
+        for answer in submission.feed_forward_responses.all()
+    )
+
+
+@transaction.atomic
+def submission_withdraw(*, by: User, submission: Submission, version: int | None) -> Submission:
+    """The participant takes back submitted work, only up to the due date (or the extension's), to
+    submit again: the withdrawn attempt stays, frozen, in the history, and the next attempt starts as
+    a draft with the same choices and commentary. Returns that draft."""
+    access.require(by, Action.WITHDRAW, submission)
+    enrolment, task = submission.enrolment, submission.task
+    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+    if submission.state != Submission.State.SUBMITTED:
+        raise RuleError("Only submitted work can be withdrawn.", rule="not_submitted")
+    timing = _timing(enrolment, task, timezone.localdate())
+    if timing.window != Window.OPEN:
+        raise RuleError(
+            f"Submitted work can be withdrawn only up to the due date, {timing.due_on:%-d %B %Y}.",
+            rule="withdraw_after_due",
+        )
+    _claim(submission, version)
+    submission.state = Submission.State.WITHDRAWN
+    submission.withdrawn_at = timezone.now()
+    submission.save(update_fields=["state", "withdrawn_at", "updated_at"])
+    draft = Submission.objects.create(
+        enrolment=enrolment,
+        task=task,
+        attempt=submission.attempt + 1,
+        previous=submission,
+        commentary=submission.commentary,
+        word_count=submission.word_count,
+        # A resubmission withdrawn stays a resubmission, with the same due date.
+        is_resubmission=submission.is_resubmission,
+        resubmission_of_id=submission.resubmission_of_id,
+        resubmission_due_on=submission.resubmission_due_on,
+    )
+    carry_forward(submission, draft)
     trail.record(trail.Action.SUBMISSION_WITHDRAW, record=submission, actor=by, detail={"attempt": submission.attempt})
     return draft

@@ -6,13 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessment.forms.submissions import SubmissionForm, WithdrawForm
 from assessment.models import Submission
-from assessment.rules.deadlines import Window, effective_due_on, submission_window
+from assessment.rules.deadlines import Window
 from assessment.selectors import submissions as selectors
+from assessment.selectors.feed_forward import feed_forward_for
+from assessment.selectors.feed_forward import responses_of as feed_forward_responses
+from assessment.selectors.resubmission import first_attempt
 from assessment.services import submissions as services
 from audit import trail
 from programme import access
@@ -70,9 +74,14 @@ def build(request: HttpRequest, task_id: int) -> HttpResponse:
     access.require(
         request.user, Action.CHANGE, draft or Submission(enrolment=enrolment, task=task, dated_on=timezone.localdate())
     )
-    extension = selectors.extension_for(enrolment, task)
-    window = submission_window(task=task, extension=extension, on=timezone.localdate())
-    kwargs = {"choices": selectors.submission_choices(request.user, enrolment), "word_limit": task.word_limit}
+    timing = selectors.timing_for(enrolment, task, draft, today=timezone.localdate())
+    window = timing.window
+    feed_forward = feed_forward_for(request.user, enrolment, task)
+    kwargs = {
+        "choices": selectors.submission_choices(request.user, enrolment),
+        "word_limit": task.word_limit,
+        "feed_forward": feed_forward,
+    }
     if request.method == "POST":
         form = SubmissionForm(request.POST, **kwargs)
         submitting = request.POST.get("action") == "submit"
@@ -94,7 +103,7 @@ def build(request: HttpRequest, task_id: int) -> HttpResponse:
         if done:
             return redirect(done) if submitting else redirect("assessment:build", task_id=task.pk)
     else:
-        form = SubmissionForm(initial=SubmissionForm.initial_for(draft), **kwargs)
+        form = SubmissionForm(initial=SubmissionForm.initial_for(draft, feed_forward), **kwargs)
     return render(
         request,
         "assessment/submissions/build.html",
@@ -103,8 +112,10 @@ def build(request: HttpRequest, task_id: int) -> HttpResponse:
             "task": task,
             "enrolment": enrolment,
             "draft": draft,
-            "due_on": effective_due_on(task, extension),
-            "extension": extension,
+            "due_on": timing.due_on,
+            "extension": timing.extension,
+            "feed_forward": feed_forward,
+            "referred": first_attempt(draft) if draft is not None and draft.is_resubmission else None,
             "window": window,
             "window_label": WINDOW_LABELS[window],
             "late": window == Window.LATE,
@@ -129,8 +140,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         trail.read(submission, participant_id=participant_id, summary=True)
         return render(request, "assessment/submissions/summary.html", {"submission": submission})
     trail.read(submission, participant_id=participant_id)
-    extension = selectors.extension_for(submission.enrolment, submission.task)
-    open_now = submission_window(task=submission.task, extension=extension, on=timezone.localdate())
+    timing = selectors.timing_for(submission.enrolment, submission.task, submission, today=timezone.localdate())
     items = [(item, selectors.change_since(item)) for item in submission.items.all()]
     return render(
         request,
@@ -141,13 +151,33 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "changed": any(state != selectors.UNCHANGED for _, state in items),
             "attempts": selectors.attempts(submission),
-            "due_on": effective_due_on(submission.task, extension),
+            "due_on": timing.due_on,
             "may_withdraw": Action.WITHDRAW in actions
             and submission.state == Submission.State.SUBMITTED
-            and open_now == Window.OPEN,
+            and timing.window == Window.OPEN,
+            "feed_forward": feed_forward_responses(submission),
+            "resubmission_links": _resubmission_links(submission),
             "is_participant": participant_id == request.user.pk,
         },
     )
+
+
+def _resubmission_links(submission: Submission) -> list[tuple[str, str]]:
+    """From a resubmission to the referred work and what changed; from referred work to its
+    resubmission. Whoever reads one attempt in full reads the other (the same kind of record)."""
+    if submission.resubmission_of_id is not None:
+        return [
+            (reverse("assessment:resubmission_changes", args=[submission.pk]), "What changed since the referred work"),
+            (reverse("assessment:submission_detail", args=[submission.resubmission_of_id]), "The referred work"),
+        ]
+    later = (
+        Submission.objects.filter(resubmission_of=submission, state=Submission.State.SUBMITTED)
+        .order_by("-attempt")
+        .first()
+    )
+    if later is None:
+        return []
+    return [(later.get_absolute_url(), f"The resubmission, attempt {later.attempt}")]
 
 
 @require_POST

@@ -79,7 +79,7 @@ def test_tutor_marks_leader_releases_participant_reads_feedback_with_citations(l
         _shows(page, f"Saved your marking of “{criterion.title}”.")
     overall = page.locator("#overall")
     overall.get_by_label("Outcome").select_option("pass")
-    overall.get_by_label("Feed-forward for the next phase").fill("Compare two classes next time.")
+    overall.get_by_label("Feed-forward for the next piece of work").fill("Compare two classes next time.")
     overall.get_by_role("button", name="Save the overall result").click()
     _shows(page, "Saved the overall result.")
     page.get_by_role("button", name="Mark as complete").click()
