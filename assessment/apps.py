@@ -13,3 +13,4 @@ class AssessmentConfig(AppConfig):
         registry.register()
         registry.register_marking()
         credit_registry.register()
+        registry.register_sampling()

@@ -84,6 +84,11 @@ class AuditAction(models.TextChoices):
     PRIOR_LEARNING_REFUSE = "prior_learning_refuse", "Prior learning not approved"
     PHASE_COMPLETE = "phase_complete", "Phase confirmed complete"
     STATEMENT_SAVE = "statement_save", "Supporting statement written or changed"
+    # The external examiner's sample and comments (assessment.services.examiner).
+    EXAMINER_SAMPLE_DRAW = "examiner_sample_draw", "Examiner's sample drawn"
+    EXAMINER_SAMPLE_CHANGE = "examiner_sample_change", "Examiner's sample changed by hand"
+    EXAMINER_SAMPLE_CONFIRM = "examiner_sample_confirm", "Examiner's sample confirmed"
+    EXAMINER_COMMENT = "examiner_comment", "External examiner's comment or report saved"
     # Reads by someone other than the participant, and requests the access policy refused.
     READ = "read", "Read"
     READ_SUMMARY = "read_summary", "Read a summary"

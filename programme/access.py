@@ -19,7 +19,7 @@ A refused read is a 404 (the record's existence is not revealed); a refused writ
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
@@ -78,6 +78,8 @@ class RecordKind(StrEnum):
     CREDIT_LEDGER = "credit_ledger"
     PRIOR_LEARNING_CLAIMED = "prior_learning_claimed"
     PRIOR_LEARNING_DECIDED = "prior_learning_decided"
+    # The external examiner's comment on a sampled submission, which the markers and the leader read.
+    EXAMINER_COMMENT = "examiner_comment"
 
 
 class Action(StrEnum):
@@ -95,6 +97,7 @@ class Action(StrEnum):
     # The participant takes a published library summary off the library, or takes back submitted
     # work (before its due date) to submit it again.
     WITHDRAW = "withdraw"
+    COMMENT = "comment"  # the external examiner comments on sampled marks
 
 
 class Protected(Protocol):
@@ -115,6 +118,12 @@ P = TypeVar("P", bound=Protected)
 A = Action
 R = Relation
 _SAMPLED = "sampled"  # the external examiner may read it only when it is in a sample
+_SAMPLED_COMMENT = "sampled, and comment"  # ... and comment on it there
+# What each of those grants, once the record is in the examiner's sample.
+_WHEN_SAMPLED: dict[str, frozenset[Action]] = {
+    _SAMPLED: frozenset({Action.VIEW}),
+    _SAMPLED_COMMENT: frozenset({Action.VIEW, Action.COMMENT}),
+}
 
 POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
     RecordKind.ENROLMENT: {
@@ -231,7 +240,7 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
     RecordKind.MARKS_UNRELEASED: {
         R.TUTOR: frozenset({A.VIEW, A.CHANGE}),
         R.PROGRAMME_LEADER: frozenset({A.VIEW}),
-        R.EXTERNAL_EXAMINER: _SAMPLED,
+        R.EXTERNAL_EXAMINER: _SAMPLED_COMMENT,
     },
     RecordKind.MARKS_RELEASED: {
         R.PARTICIPANT: frozenset({A.VIEW}),
@@ -239,7 +248,7 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.TUTOR: frozenset({A.VIEW}),
         R.HEAD: frozenset({A.VIEW_SUMMARY}),
         R.PROGRAMME_LEADER: frozenset({A.VIEW}),
-        R.EXTERNAL_EXAMINER: _SAMPLED,
+        R.EXTERNAL_EXAMINER: _SAMPLED_COMMENT,
     },
     # The coach writes it (until marking starts: assessment.rules.statements); the head sees none of it.
     RecordKind.SUPPORTING_STATEMENT: {
@@ -272,6 +281,13 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.COACH: frozenset({A.VIEW}),
         R.TUTOR: frozenset({A.VIEW}),
         R.HEAD: frozenset({A.VIEW_SUMMARY}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    # Written by an examiner on a submission in their sample (COMMENT on its marks); the tutor and
+    # the leader read it; the participant, their coach and head do not (it is about the marking).
+    RecordKind.EXAMINER_COMMENT: {
+        R.TUTOR: frozenset({A.VIEW}),
         R.PROGRAMME_LEADER: frozenset({A.VIEW}),
         R.EXTERNAL_EXAMINER: _SAMPLED,
     },
@@ -472,9 +488,9 @@ def _decide(
         rule = rules.get(relation)
         if rule is None:
             continue
-        if rule == _SAMPLED:
+        if isinstance(rule, str):
             if sampled:
-                granted.add(A.VIEW)
+                granted |= _WHEN_SAMPLED[rule]
             continue
         # Before their period began, or once it has ended, a coach, tutor or head only reads:
         # what was done outside their time is not theirs to change (issue 8.1).
@@ -751,6 +767,27 @@ def register(
     return found
 
 
+def sample_with(model: type[Model], lookup: SampleLookup) -> Registration:
+    """Give a model another app registered its sample look-up: assessment keeps the samples, so it
+    says which logs, steps and evidence are cited in or part of a sampled submission."""
+    found = _REGISTRY.get(model)
+    if found is None:
+        raise ImproperlyConfigured(f"{model.__name__} is not registered with the access policy.")
+    _REGISTRY[model] = replace(found, sample=lookup)
+    return _REGISTRY[model]
+
+
+# Given the external examiner and some enrolment ids, those with a submission in their sample.
+_enrolments_in_sample: SampleLookup | None = None
+
+
+def sample_enrolments_with(lookup: SampleLookup) -> None:
+    """How to tell which participants have work in an examiner's sample: records that stand for a
+    participant as a whole (EnrolmentRecord, the credit ledger) are in the sample through them."""
+    global _enrolments_in_sample  # noqa: PLW0603 - set once, from AssessmentConfig.ready
+    _enrolments_in_sample = lookup
+
+
 def registrations() -> tuple[Registration, ...]:
     return tuple(_REGISTRY.values())
 
@@ -787,12 +824,46 @@ def _in_examiner_sample(user, records: Sequence[Protected]) -> list[bool]:
         return [False] * len(records)
     sampled = [bool(getattr(record, "access_sampled", False)) for record in records]
     by_model: dict[Registration, list[int]] = defaultdict(list)
+    whole: list[int] = []  # records standing for a participant as a whole
     for index, record in enumerate(records):
+        if sampled[index]:
+            continue
         reg = _REGISTRY.get(type(record))
         if reg is not None and reg.sample is not None:
             by_model[reg].append(index)
+        elif reg is None and record.access_kind in _WHOLE_PARTICIPANT:
+            whole.append(index)
     for reg, indexes in by_model.items():
         in_sample = reg.sample(user, [records[i].pk for i in indexes])
         for i in indexes:
             sampled[i] = records[i].pk in in_sample
+    if whole and _enrolments_in_sample is not None:
+        in_sample = _enrolments_in_sample(user, sorted({records[i].access_enrolment_id for i in whole}))
+        for i in whole:
+            sampled[i] = records[i].access_enrolment_id in in_sample
     return sampled
+
+
+# Kinds whose records (not models) stand for a participant as a whole: in a sample when some of
+# the participant's work is.
+_WHOLE_PARTICIPANT = frozenset({RecordKind.ENROLMENT, RecordKind.CREDIT_LEDGER})
+
+
+# --- The external examiner's overall report on a task: not a record of one participant.
+
+
+def examiner_report_actions(
+    user, *, examiner_ids: Iterable[int], marker_ids: Iterable[int], confirmed: bool
+) -> frozenset[Action]:
+    """What this person may do to the overall report on a task's sample: its examiners write it
+    (COMMENT) once the sample is confirmed and read it; the programme leader and the task's markers
+    read it; nobody else sees it."""
+    held = held_relations(user)
+    found: set[Action] = set()
+    if R.PROGRAMME_LEADER in held:
+        found.add(A.VIEW)
+    if R.EXTERNAL_EXAMINER in held and confirmed and user.pk in set(examiner_ids):
+        found |= {A.VIEW, A.COMMENT}
+    if R.TUTOR in held and user.pk in set(marker_ids):
+        found.add(A.VIEW)
+    return frozenset(found)

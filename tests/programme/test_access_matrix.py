@@ -29,6 +29,9 @@ K = RecordKind
 R = Relation
 NO: frozenset[Action] = frozenset()
 SAMPLED = "read only when in the examiner's sample"
+SAMPLED_COMMENT = "read, and comment, only when in the examiner's sample"
+# What the examiner may do to a record of each of those once it is in their sample.
+WHEN_SAMPLED = {SAMPLED: frozenset({A.VIEW}), SAMPLED_COMMENT: frozenset({A.VIEW, A.COMMENT})}
 READ = frozenset({A.VIEW})
 WRITE = frozenset({A.VIEW, A.CHANGE})
 SUMMARY = frozenset({A.VIEW_SUMMARY})  # dates, duration and content areas; or outcome and credits
@@ -186,7 +189,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.TUTOR: WRITE,  # write until released
         R.HEAD: NO,
         R.PROGRAMME_LEADER: READ,
-        R.EXTERNAL_EXAMINER: SAMPLED,
+        R.EXTERNAL_EXAMINER: SAMPLED_COMMENT,  # read when sampled, and comment
     },
     K.MARKS_RELEASED: {
         R.PARTICIPANT: READ,
@@ -194,7 +197,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.TUTOR: READ,
         R.HEAD: SUMMARY,  # outcome and credits
         R.PROGRAMME_LEADER: READ,
-        R.EXTERNAL_EXAMINER: SAMPLED,
+        R.EXTERNAL_EXAMINER: SAMPLED_COMMENT,  # read when sampled, and comment
     },
     K.SUPPORTING_STATEMENT: {
         R.PARTICIPANT: READ,
@@ -227,6 +230,16 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.COACH: READ,
         R.TUTOR: READ,
         R.HEAD: SUMMARY,
+        R.PROGRAMME_LEADER: READ,
+        R.EXTERNAL_EXAMINER: SAMPLED,
+    },
+    # The examiner's comment on sampled work: for the markers and the leader, never the participant's
+    # side (it is about the marking); the examiners of the sample read it too.
+    K.EXAMINER_COMMENT: {
+        R.PARTICIPANT: NO,
+        R.COACH: NO,
+        R.TUTOR: READ,
+        R.HEAD: NO,
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: SAMPLED,
     },
@@ -299,8 +312,8 @@ def world():
 def test_who_sees_what(world, kind, relation, expected):
     user = world.people[relation]
     assert access.relations(user, world.enrolment.pk, ON) == {relation}
-    if expected == SAMPLED:
-        assert actions(user, world.record(kind, access_sampled=True)) == READ
+    if expected in WHEN_SAMPLED:
+        assert actions(user, world.record(kind, access_sampled=True)) == WHEN_SAMPLED[expected]
         assert actions(user, world.record(kind, access_sampled=False)) == NO
     else:
         assert actions(user, world.record(kind)) == expected
@@ -312,7 +325,7 @@ def test_who_sees_what(world, kind, relation, expected):
 def test_require_refuses_a_read_with_404_and_a_write_with_403(world, kind, relation, expected):
     user = world.people[relation]
     record = world.record(kind, access_sampled=True)
-    allowed = READ if expected == SAMPLED else expected
+    allowed = WHEN_SAMPLED.get(expected, expected)
     for action in Action:
         user.__dict__.pop("_access_relations", None)
         if action in allowed:
@@ -384,8 +397,8 @@ def test_anonymous_visitor_sees_nothing(world):
 def test_external_examiner_reads_only_what_is_sampled(world, kind):
     examiner = world.people[R.EXTERNAL_EXAMINER]
     expected = EXPECTED[kind][R.EXTERNAL_EXAMINER]
-    if expected == SAMPLED:
-        assert actions(examiner, world.record(kind, access_sampled=True)) == READ
+    if expected in WHEN_SAMPLED:
+        assert actions(examiner, world.record(kind, access_sampled=True)) == WHEN_SAMPLED[expected]
         assert actions(examiner, world.record(kind, access_sampled=False)) == NO
     else:  # nothing, or a published research summary, which anyone may read: the same either way
         assert actions(examiner, world.record(kind, access_sampled=True)) == expected
