@@ -29,6 +29,7 @@ urlpatterns = [
     path("portfolio/", include("portfolio.urls")),
     path("assessment/", include("assessment.urls")),
     path("marking/", include("assessment.marking_urls")),
+    path("examiner/", include("assessment.examiner_urls")),
     path("assessment/", include("assessment.credit_urls")),
 ]
 

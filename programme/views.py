@@ -8,11 +8,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from assessment.selectors.credits import ledger
+from assessment.selectors.examiner import samples_for as examiner_samples
 from coaching.needs_you import needs_you
 from programme import access, selectors
 from programme.access import Relation
 from programme.models import ContentArea, Phase
 from programme.rules import timing
+from ui.pagination import page_of
 
 PAGE_SIZE = 50
 
@@ -87,4 +89,5 @@ def tutor_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def examiner_home(request: HttpRequest) -> HttpResponse:
     access.require_relation(request.user, Relation.EXTERNAL_EXAMINER)
-    return render(request, "programme/examiner_home.html", {"needs": needs_you(request.user)})
+    page = page_of(examiner_samples(request.user), request)
+    return render(request, "programme/examiner_home.html", {"needs": needs_you(request.user), "page": page})
