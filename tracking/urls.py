@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from tracking import views
 
@@ -8,4 +8,6 @@ app_name = "tracking"
 urlpatterns = [
     path("my-school/", views.head_home, name="head_home"),
     path("overview/", views.leader_home, name="leader_home"),
+    re_path(r"^my-school/participants\.(?P<kind>csv|xlsx)$", views.head_export, name="head_export"),
+    re_path(r"^overview/participants\.(?P<kind>csv|xlsx)$", views.leader_export, name="leader_export"),
 ]

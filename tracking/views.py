@@ -1,8 +1,9 @@
 """The head's and the programme leader's dashboards. Thin: ask the policy and the selectors, render."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from coaching.needs_you import needs_you
@@ -10,7 +11,7 @@ from programme import access
 from programme import selectors as programme_selectors
 from programme.access import Relation
 from programme.models import ContentArea, Phase
-from tracking import selectors
+from tracking import exports, selectors
 from tracking.forms import HeadFilterForm, LeaderFilterForm
 from tracking.risks import Thresholds
 from ui.pagination import page_of
@@ -33,14 +34,29 @@ def _headers(request: HttpRequest, sort: str, descending: bool) -> list[dict]:
     return headers
 
 
+def _found(request: HttpRequest, relation: Relation, form: HeadFilterForm, t: Thresholds):
+    sort, descending = selectors.parse_sort(request.GET.get("sort"))
+    return selectors.participants(request.user, relation, filters=form.filters(), sort=sort, descending=descending, t=t)
+
+
+def _export_query(request: HttpRequest) -> str:
+    """This view's filters and sort, without the page: the export is every page of it."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def _table(request: HttpRequest, relation: Relation, form: HeadFilterForm) -> dict:
     t = Thresholds.load(timezone.localdate())
     sort, descending = selectors.parse_sort(request.GET.get("sort"))
-    found = selectors.participants(
-        request.user, relation, filters=form.filters(), sort=sort, descending=descending, t=t
-    )
-    page = page_of(found, request)
+    page = page_of(_found(request, relation, form, t), request)
+    export = "tracking:head_export" if relation == Relation.HEAD else "tracking:leader_export"
+    query = _export_query(request)
     return {
+        "exports": [
+            (label, reverse(export, args=[kind]) + (f"?{query}" if query else ""))
+            for kind, label in (("csv", "CSV"), ("xlsx", "Excel (XLSX)"))
+        ],
         "form": form,
         "filtered": form.filtered,
         "sort": request.GET.get("sort", ""),
@@ -70,3 +86,38 @@ def leader_home(request: HttpRequest) -> HttpResponse:
     context = _table(request, Relation.PROGRAMME_LEADER, LeaderFilterForm(request.GET))
     context.update(overview=overview, phases=phases, title="Participants in every school")
     return render(request, "tracking/leader_home.html", context)
+
+
+EXPORTS = {
+    Relation.HEAD: (HeadFilterForm, "school-participants"),
+    Relation.PROGRAMME_LEADER: (LeaderFilterForm, "programme-participants"),
+}
+
+
+def _export(request: HttpRequest, relation: Relation, kind: str) -> HttpResponse:
+    """The table's rows for these filters and sort, every page of them, as CSV (streamed) or XLSX."""
+    access.require_relation(request.user, relation)
+    form_class, name = EXPORTS[relation]
+    t = Thresholds.load(timezone.localdate())
+    found = _found(request, relation, form_class(request.GET), t)
+    rows = selectors.rows(found.iterator(chunk_size=500), t)
+    filename = f"{name}-{t.today.isoformat()}"
+    if kind == "csv":
+        response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.xlsx_bytes(rows, title="Participants"), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{kind}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def head_export(request: HttpRequest, kind: str) -> HttpResponse:
+    return _export(request, Relation.HEAD, kind)
+
+
+@login_required
+def leader_export(request: HttpRequest, kind: str) -> HttpResponse:
+    return _export(request, Relation.PROGRAMME_LEADER, kind)

@@ -4,11 +4,13 @@ page a head can reach from their home, two links deep, and every filter and sort
 searched for it."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from accounts.roles import Role
 from assessment.models import CriterionMark
@@ -78,7 +80,17 @@ def _links(html: str) -> set[str]:
     return found
 
 
-def test_no_head_page_shows_what_anyone_wrote(client):
+def _text(response) -> str:
+    """What a response says: a page's or a CSV's text, or every cell of a workbook."""
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+        return "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row)
+    return response.content.decode()
+
+
+def test_no_head_page_or_export_shows_what_anyone_wrote(client):
     school = SchoolFactory()
     enrolment = _seed(school)
     head = staff(Role.HEAD, school)
@@ -86,7 +98,11 @@ def test_no_head_page_shows_what_anyone_wrote(client):
     home = reverse("tracking:head_home")
     queries = [{}, {"at_risk": "yes"}, {"phase": "1", "status": "active"}]
     queries += [{"sort": column.key} for column in COLUMNS] + [{"sort": f"-{column.key}"} for column in COLUMNS]
-    opened, waiting = set(), {home + "?" + "&".join(f"{k}={v}" for k, v in q.items()) for q in queries}
+    exports = [reverse("tracking:head_export", args=[kind]) for kind in ("csv", "xlsx")]
+    opened, waiting = (
+        set(),
+        {url + "?" + "&".join(f"{k}={v}" for k, v in q.items()) for q in queries for url in [home, *exports]},
+    )
     for _ in range(2):  # the head's pages, and the pages they link to, two links deep
         found = set()
         for url in sorted(waiting - opened):
@@ -94,7 +110,7 @@ def test_no_head_page_shows_what_anyone_wrote(client):
             response = client.get(url)
             if response.status_code != 200:
                 continue
-            body = response.content.decode()
+            body = _text(response)
             assert MARKER not in body, url
             found |= _links(body)
         waiting = found
@@ -105,4 +121,5 @@ def test_no_head_page_shows_what_anyone_wrote(client):
     assert row.outcome == "Refer for resubmission"
     assert "Work referred or failed, not yet passed" in row.reasons
     assert (row.steps_open, row.sessions_30) == (1, 1)  # the agreed step and session only
-    assert len(opened) > len(queries)
+    assert len(opened) > 3 * len(queries)
+    assert {url.split("?")[0] for url in opened} >= {home, *exports}
