@@ -68,6 +68,9 @@ class AuditAction(models.TextChoices):
     LIBRARY_RETURN = "library_return", "Library summary returned with a comment"
     LIBRARY_PUBLISH = "library_publish", "Library summary published"
     LIBRARY_WITHDRAW = "library_withdraw", "Library summary withdrawn"
+    # The participant's export of their portfolio (portfolio.services.exports, portfolio.export_views).
+    EXPORT_REQUEST = "export_request", "Portfolio export asked for"
+    EXPORT_DOWNLOAD = "export_download", "Portfolio export downloaded"
     # Submissions (assessment.services.submissions).
     SUBMISSION_SAVE = "submission_save", "Submission draft saved"
     SUBMISSION_SUBMIT = "submission_submit", "Work submitted (frozen)"

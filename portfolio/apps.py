@@ -20,6 +20,7 @@ class PortfolioConfig(AppConfig):
             (m.Reflection, K.REFLECTION, "enrolment", "written_on"),
             (m.Enquiry, K.ENQUIRY, "enrolment", "started_on"),
             (m.EnquiryCitation, K.ENQUIRY, "enquiry__enrolment", "enquiry__started_on"),
+            (m.ExportRequest, K.PORTFOLIO_EXPORT, "enrolment", "requested_on"),
         ]:
             access.register(model, kinds=(kind,), enrolment=enrolment, date=date)
         # A summary for the research library: its kind follows its state; judged on the day it was sent.

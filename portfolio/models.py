@@ -8,16 +8,19 @@ a `version` that every save raises, so two tabs cannot silently overwrite each o
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from coaching.models import ActionStep, DialogueLog
 from files.models import PrivateFile
 from files.registry import downloadable
+from files.storage import private_storage
 from programme.access import RecordKind
 from programme.models import ContentArea, Enrolment, Phase, Standard, Topic
 from ui.limits import RICH_TEXT_MAX, SHORT_TEXT_MAX
@@ -332,3 +335,75 @@ class LibrarySummary(models.Model):
     @property
     def access_date(self) -> datetime.date:
         return self.dated_on
+
+
+def _export_path(instance, filename: str) -> str:
+    """`portfolio/export/enrolment/random.zip`: in private storage, never named after the person."""
+    return f"portfolio/export/{instance.enrolment_id}/{uuid.uuid4().hex}.zip"
+
+
+class ExportRequest(models.Model):
+    """A participant's request for a copy of their whole portfolio (portfolio.export): built by a
+    Celery task into one zip in private storage (a PDF with a contents page, the original files,
+    `leap2a.xml` and a README), then downloadable by the participant alone until it expires.
+
+        queued --the task claims it--> running --built--> ready --after EXPORT_VALID_DAYS--> expired
+                                          |
+                                          +--an error--> failed
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being built"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Could not be built"
+        EXPIRED = "expired", "Expired"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    # The day the policy judges it on: the participant's own, whatever the day.
+    requested_on = models.DateField(default=timezone.localdate)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField("records done", default=0)
+    total = models.PositiveIntegerField("records in all", default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(storage=private_storage, upload_to=_export_path, max_length=200, blank=True)
+    size = models.PositiveBigIntegerField("size in bytes", default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    access_kind = RecordKind.PORTFOLIO_EXPORT
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["status", "expires_at"], name="export_by_status_expiry")]
+
+    def __str__(self) -> str:
+        return f"Portfolio export of {self.requested_at:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:export_detail", kwargs={"pk": self.pk})
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.enrolment_id
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.requested_on
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        """Gone: expired by the clean-up, or past its expiry time and not yet cleaned up."""
+        if self.status == self.Status.EXPIRED:
+            return True
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0

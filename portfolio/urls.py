@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portfolio import library_views, views
+from portfolio import export_views, library_views, views
 
 app_name = "portfolio"
 
@@ -19,6 +19,11 @@ urlpatterns = [
     path("enquiries/<int:pk>/", views.enquiry_detail, name="enquiry_detail"),
     path("enquiries/<int:pk>/edit/", views.enquiry_edit, name="enquiry_edit"),
     path("enquiries/<int:pk>/sections/<slug:section>/", views.enquiry_section, name="enquiry_section"),
+    # The participant's export of their whole portfolio.
+    path("participants/<int:enrolment_id>/export/", export_views.export_page, name="export"),
+    path("exports/<int:pk>/", export_views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/progress/", export_views.export_progress, name="export_progress"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     # The research library (journey 7).
     path("enquiries/<int:pk>/library-summary/", library_views.summary_create, name="library_summary_create"),
     path("library-summaries/awaiting/", library_views.awaiting, name="library_awaiting"),

@@ -80,6 +80,8 @@ class RecordKind(StrEnum):
     PRIOR_LEARNING_DECIDED = "prior_learning_decided"
     # The external examiner's comment on a sampled submission, which the markers and the leader read.
     EXAMINER_COMMENT = "examiner_comment"
+    # A copy of the participant's whole portfolio that they asked for (portfolio.export): theirs alone.
+    PORTFOLIO_EXPORT = "portfolio_export"
 
 
 class Action(StrEnum):
@@ -290,6 +292,11 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.TUTOR: frozenset({A.VIEW}),
         R.PROGRAMME_LEADER: frozenset({A.VIEW}),
         R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    # The participant's own copy of their data: they ask for it (CHANGE) and download it (VIEW);
+    # nobody else, not even their coach or tutor, sees that it exists.
+    RecordKind.PORTFOLIO_EXPORT: {
+        R.PARTICIPANT: frozenset({A.VIEW, A.CHANGE}),
     },
 }
 

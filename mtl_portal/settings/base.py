@@ -198,7 +198,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessment.tasks.release_due_results",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Portfolio exports past their PORTFOLIO_EXPORT_VALID_DAYS: files deleted (portfolio.services.exports).
+    "portfolio-expire-exports": {"task": "portfolio.tasks.expire_exports", "schedule": crontab(hour=3, minute=0)},
 }
+# How long a participant's portfolio export can be downloaded before its file is deleted.
+PORTFOLIO_EXPORT_VALID_DAYS = env_int("PORTFOLIO_EXPORT_VALID_DAYS", 7)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -243,6 +243,15 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: SAMPLED,
     },
+    # Not in PRODUCT.md's table: the participant's own export of their portfolio, theirs alone.
+    K.PORTFOLIO_EXPORT: {
+        R.PARTICIPANT: WRITE,  # ask for it, and download it
+        R.COACH: NO,
+        R.TUTOR: NO,
+        R.HEAD: NO,
+        R.PROGRAMME_LEADER: NO,
+        R.EXTERNAL_EXAMINER: NO,
+    },
 }
 
 MATRIX = [(kind, relation, EXPECTED[kind][relation]) for kind in EXPECTED for relation in EXPECTED[kind]]

@@ -1,0 +1,64 @@
+"""The export's zip: README.txt, portfolio.pdf, leap2a.xml and the original files, byte for byte.
+
+Files are stored as they are (most kinds are compressed already); the text parts are deflated.
+`progress` is told how many of the contents' records and files are done as the build goes.
+"""
+
+import datetime
+import shutil
+import zipfile
+from collections.abc import Callable
+from typing import BinaryIO
+
+from django.template.loader import render_to_string
+
+from portfolio.export import leap2a, pdf
+from portfolio.export.contents import Contents
+
+README = "README.txt"
+PDF = "portfolio.pdf"
+LEAP2A = "leap2a.xml"
+_CHUNK = 1024 * 1024
+
+
+def _timestamp(moment: datetime.datetime) -> tuple[int, int, int, int, int, int]:
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+def write(
+    contents: Contents,
+    out: BinaryIO,
+    *,
+    feed_id: str,
+    now: datetime.datetime,
+    valid_days: int,
+    progress: Callable[[int], None] = lambda done: None,
+) -> None:
+    stamp = _timestamp(now)
+    done = 0
+    with zipfile.ZipFile(out, "w", allowZip64=True) as archive:
+
+        def text(name: str, data: bytes) -> None:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+
+        text(
+            README,
+            render_to_string(
+                "portfolio/export/README.txt", {"c": contents, "now": now, "valid_days": valid_days}
+            ).encode("utf-8"),
+        )
+        for kept in contents.files:
+            info = zipfile.ZipInfo(kept.path, date_time=_timestamp(kept.record.uploaded_at))
+            info.compress_type = zipfile.ZIP_STORED
+            with kept.record.file.open("rb") as source, archive.open(info, "w", force_zip64=True) as target:
+                shutil.copyfileobj(source, target, _CHUNK)
+            if kept.current and kept.record.content_type in ("image/png", "image/jpeg"):
+                with kept.record.file.open("rb") as source:
+                    kept.thumbnail = pdf.thumbnail(source)
+            done += 1
+            progress(done)
+        text(LEAP2A, leap2a.build(contents, feed_id=feed_id, now=now))
+        text(PDF, pdf.write(contents))
+        progress(contents.records)
