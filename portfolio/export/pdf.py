@@ -4,11 +4,13 @@ it may load are the images embedded in the document itself as `data:` URIs.
 
 Importing WeasyPrint sets Pillow's ImageFile.LOAD_TRUNCATED_IMAGES to True for the whole process,
 which would let a cut-short image through the upload checks (files.images). This module puts it
-back as soon as WeasyPrint is imported, and again after each PDF it writes.
+back as soon as WeasyPrint is imported, and again after each PDF it writes. Only the worker that
+builds an export imports it (portfolio.services.exports imports the archive when it builds).
 """
 
 import base64
 import io
+import logging
 
 import weasyprint
 from django.template.loader import render_to_string
@@ -19,9 +21,12 @@ from portfolio.export.contents import Contents
 
 # Importing WeasyPrint set it to True: the portal never reads a truncated image.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
+# A line for every page laid out is no use in the worker's log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 THUMBNAIL = (480, 480)  # pixels: an image of evidence is shown this big at most, embedded
 _STYLESHEET = "portfolio/export/portfolio.css"
+_USER_AGENT = "portfolio/export/user_agent.css"
 
 
 class OwnDataOnly(URLFetcher):
@@ -51,6 +56,18 @@ def thumbnail(stream) -> str:
     out = io.BytesIO()
     small.save(out, "JPEG", quality=75)
     return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+class _Document(weasyprint.HTML):
+    """The portfolio's HTML with the export's own small defaults (user_agent.css) rather than
+    WeasyPrint's stylesheet for every element of HTML."""
+
+    def __init__(self, *args, user_agent: weasyprint.CSS, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._user_agent = user_agent
+
+    def _ua_stylesheets(self, forms=False):
+        return [self._user_agent]
 
 
 def html(contents: Contents) -> str:

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit import trail
-from portfolio.export import archive, contents
+from portfolio.export import contents
 from portfolio.models import ExportRequest
 from programme import access
 from programme.access import Action
@@ -85,6 +85,10 @@ def export_build(*, export_id: int) -> ExportRequest | None:
 
 
 def _build(export_id: int, now: datetime.datetime) -> None:
+    # Imported here, not with the module: WeasyPrint is loaded by the worker that builds, never by
+    # every web process that merely shows the export's page.
+    from portfolio.export import archive
+
     export = ExportRequest.objects.select_related("enrolment__participant", "requested_by").get(pk=export_id)
     try:
         found = contents.gather(export.enrolment, by=export.requested_by, today=timezone.localdate())

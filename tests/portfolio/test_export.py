@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from audit.models import AuditEvent
 from portfolio import tasks
+from portfolio.export import archive as export_archive
 from portfolio.export import contents, pdf
 from portfolio.models import EvidenceFile, ExportRequest
 from portfolio.services import exports
@@ -171,7 +172,7 @@ def test_a_build_that_fails_keeps_nothing_and_says_so(world, portfolio, monkeypa
 
 def test_progress_is_written_as_the_build_goes(world, portfolio, monkeypatch):
     seen = []
-    real = exports.archive.write
+    real = export_archive.write
 
     def watching(found, out, **kwargs):
         progress = kwargs.pop("progress")
@@ -182,7 +183,7 @@ def test_progress_is_written_as_the_build_goes(world, portfolio, monkeypatch):
 
         real(found, out, progress=recorded, **kwargs)
 
-    monkeypatch.setattr(exports.archive, "write", watching)
+    monkeypatch.setattr(export_archive, "write", watching)
     monkeypatch.setattr(exports, "PROGRESS_EVERY", 1)
     export = ExportRequest.objects.create(enrolment=world.enrolment, requested_by=world.participant)
     tasks.build_export(export.pk)
