@@ -302,12 +302,9 @@ class ReleaseTime:
         )
 
 
-_person_name = person_name
-
-
 def _named(rows: QuerySet, path: str, words: list[str]) -> QuerySet:
     if words:
-        rows = rows.alias(name=_person_name(path))
+        rows = rows.alias(name=person_name(path))
         for word in words:
             rows = rows.filter(name__icontains=word)
     return rows
@@ -367,7 +364,7 @@ def release_time(
         rows = rows.filter(school_id=school_id)
     rows = _named(rows, "person", words)
     # In the order of the names kept with the rows (ReleaseTimeTotal.ORDER, an index), shown as they are now.
-    query = rows.annotate(school_name=_NO_SCHOOL, name=_person_name("person"), rank=F("role")).values(
+    query = rows.annotate(school_name=_NO_SCHOOL, name=person_name("person"), rank=F("role")).values(
         *_ROW, "sessions", "minutes"
     )
     return ReleaseTime(relation, query.order_by(*ReleaseTimeTotal.ORDER), [rows])
@@ -437,7 +434,7 @@ def release_time_from_logs(user, relation: access.Relation, *, words: list[str] 
         # Counting the rows needs neither names nor sums.
         counted.append(found.values("school_year", "term_order", "school_name", "person_id").distinct().order_by())
         grouped.append(
-            found.annotate(name=_person_name(path), rank=Value(int(rank)))
+            found.annotate(name=person_name(path), rank=Value(int(rank)))
             .values(*_ROW)
             .annotate(sessions=Count("pk"), minutes=Sum("duration_minutes"))
             .order_by()
