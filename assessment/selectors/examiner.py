@@ -157,6 +157,11 @@ def _moderation_record(user, submission: Submission) -> list:
     return [note for note, actions in access.judge(user, notes) if Action.VIEW in actions]
 
 
+def _readable(user, record):
+    """The record if this person may read it in full, else None (the coach's supporting statement)."""
+    return record if record is not None and access.can(user, Action.VIEW, record) else None
+
+
 def pack(user, sample: ExaminerSample, submission: Submission) -> Pack:
     markings = list(
         Marking.objects.filter(submission=submission)
@@ -195,7 +200,7 @@ def pack(user, sample: ExaminerSample, submission: Submission) -> Pack:
         comments=comments,
         own=own,
         moderation=_moderation_record(user, submission),
-        statement=supporting_statement(submission),
+        statement=_readable(user, supporting_statement(submission)),
         revisions=list(own.revisions.select_related("saved_by").order_by("number")) if own else [],
     )
 
