@@ -1,13 +1,14 @@
 """Marked and released work for the demo, made through the marking services as a tutor and a
 programme leader would: the demo participant's submitted work (assessment.demo_submissions) marked
 by their tutor against every criterion, citing their agreed coaching sessions and evidence, passed
-and released; and another of the demo tutor's participants' work submitted and waiting in the
-tutor's queue. Runs after assessment.demo. Safe to run again: marked work is left as it is."""
+and released; another of the demo tutor's participants' work submitted and waiting in the
+tutor's queue; and a third's work referred and resubmitted (assessment.demo_resubmission). Runs
+after assessment.demo. Safe to run again: marked work is left as it is."""
 
 import datetime
 
 from accounts.models import User
-from assessment import demo_submissions
+from assessment import demo_resubmission, demo_submissions
 from assessment.models import AssessmentTask, Marking, Submission
 from assessment.rules.deadlines import Window, submission_window
 from assessment.selectors.marking import citable
@@ -170,6 +171,7 @@ def seed_marking(*, today: datetime.date) -> tuple[Marking | None, Submission | 
     if marking is None:
         marking = _mark_and_release(submission, tutor=tutor, leader=leader)
     waiting = Submission.objects.filter(
-        task=submission.task, state=Submission.State.SUBMITTED, markings__isnull=True
+        task=submission.task, state=Submission.State.SUBMITTED, markings__isnull=True, is_resubmission=False
     ).first() or _waiting(tutor, task=submission.task, today=today)
+    demo_resubmission.seed_resubmission(task=submission.task, tutor=tutor, leader=leader, today=today)
     return marking, waiting
