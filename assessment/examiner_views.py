@@ -251,12 +251,12 @@ def comments(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if Action.VIEW not in allowed:
         raise Http404("No such sample.")
-    notes = selectors.comments_for(request.user, found)
-    trail.record_many(trail.Action.READ, notes)
+    page = page_of(selectors.comments_for(request.user, found), request)
+    trail.record_many(trail.Action.READ, page.object_list)
     return render(
         request,
         "assessment/examiner/comments.html",
-        {"sample": found, "reports": selectors.reports(found), "notes": notes},
+        {"sample": found, "reports": selectors.reports(found), "page": page},
     )
 
 
