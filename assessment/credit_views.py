@@ -30,6 +30,7 @@ def _ledger_page(request: HttpRequest, enrolment: Enrolment, *, phase_form=None)
     actions = access.allowed_actions(request.user, LedgerRecord(enrolment))
     if not actions & _READS:
         raise Http404("No such ledger.")
+    trail.read(enrolment, participant_id=enrolment.participant_id, summary=Action.VIEW not in actions)
     found = selectors.ledger(enrolment)
     may_confirm = Action.ASSESS in actions
     current = enrolment.current_phase

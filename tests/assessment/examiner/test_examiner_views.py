@@ -273,3 +273,15 @@ def test_the_leaders_sample_page_costs_the_same_with_few_and_much_marked_work(cl
         world.another()
     services.sample_draw(by=world.leader, task=world.task, examiner_ids=[world.examiner.pk])  # drawn again
     assert _count(client, url) == few
+
+
+def test_the_examiner_reads_a_sampled_participants_credits_and_no_one_elses(client, world):
+    sample = world.sample_of(world.submission)
+    client.force_login(world.examiner)
+    ledger = reverse("credits:ledger", args=[world.enrolment.pk])
+    assert ledger in client.get(pack_url(sample, world.submission)).content.decode()
+    assert client.get(ledger).status_code == 200
+    assert AuditEvent.objects.filter(
+        actor_id=world.examiner.pk, action="read", record_kind="programme.enrolment", enrolment=world.enrolment
+    ).exists()
+    assert client.get(reverse("credits:ledger", args=[world.others[0].enrolment.pk])).status_code == 404
