@@ -9,12 +9,14 @@ whether work is submitted, released outcomes and credits.
 """
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import User
 from assessment.models import AssessmentTask, Marking, PriorLearningClaim
 from assessment.rules.marks import Outcome
 from assessment.workflow import State
@@ -172,25 +174,27 @@ def participants(user, relation: Relation, *, filters: Filters, sort: str, desce
 
 
 def _with_people(enrolments: QuerySet[Enrolment], on: datetime.date) -> QuerySet[Enrolment]:
-    """Each row's participant, cohort and phase in its own query; its school, coach and tutor today
-    in one more query each for the page."""
-    return enrolments.select_related("participant", "cohort", "current_phase").prefetch_related(
-        Prefetch(
-            "school_placements",
-            queryset=SchoolPlacement.objects.covering(on).select_related("school"),
-            to_attr="current_placements",
-        ),
-        Prefetch(
-            "coach_assignments",
-            queryset=CoachAssignment.objects.covering(on).select_related("coach"),
-            to_attr="current_coaches",
-        ),
-        Prefetch(
-            "tutor_assignments",
-            queryset=TutorAssignment.objects.covering(on).select_related("tutor"),
-            to_attr="current_tutors",
-        ),
+    """Each row's participant and phase (only the columns shown), and the names of its school, coach
+    and tutor today as subqueries of the same query: no model is made for them, and a page or an
+    export of any length is read in that one query."""
+    placement = SchoolPlacement.objects.covering(on).filter(enrolment=OuterRef("pk")).order_by("-starts_on", "-pk")
+    coach = CoachAssignment.objects.covering(on).filter(enrolment=OuterRef("pk")).order_by("-starts_on", "-pk")
+    tutor = TutorAssignment.objects.covering(on).filter(enrolment=OuterRef("pk")).order_by("-starts_on", "-pk")
+    people = {"school_name": Subquery(placement.values("school__name")[:1])}
+    for role, assignments in (("coach", coach), ("tutor", tutor)):
+        for column in ("first_name", "last_name", "email"):
+            people[f"{role}_{column}"] = Subquery(assignments.values(f"{role}__{column}")[:1])
+    return (
+        enrolments.select_related("participant", "current_phase")
+        .only(
+            *SHOWN, "participant__first_name", "participant__last_name", "participant__email", "current_phase__number"
+        )
+        .annotate(**people)
     )
+
+
+# The enrolment's own columns a row reads.
+SHOWN = ("status", "cohort", "first_post_started_on", "programme_started_on", "participant", "current_phase")
 
 
 # --- A page's rows, in words and numbers the template shows as they are.
@@ -247,14 +251,19 @@ _OUTCOMES = dict(Outcome.choices)
 
 
 def rows(enrolments, t: Thresholds) -> list[Row]:
-    """The page's rows: no query beyond the page's own (and its prefetched people)."""
+    """The page's rows: no query beyond the page's own."""
+    return list(iter_rows(enrolments, t))
+
+
+def iter_rows(enrolments, t: Thresholds) -> Iterator[Row]:
+    """Each row as it is read, for an export streamed while the database is still reading."""
     today = t.today
-    found = []
+    described = {reason.field: reason.describe(t) for reason in risks.REASONS}
     for e in enrolments:
         latest = timing.latest_start_date(e.first_post_started_on)
         deadline = timing.completion_deadline(e.first_post_started_on)
         since = _local_day(e.phase_changed_at) or e.programme_started_on
-        found.append(
+        yield (
             Row(
                 enrolment=e,
                 name=str(e.participant),
@@ -274,13 +283,18 @@ def rows(enrolments, t: Thresholds) -> list[Row]:
                 outcome=_OUTCOMES.get(e.outcome or "", ""),
                 outcome_task=e.outcome_task or "",
                 credits=e.credits,
-                reasons=risks.reasons_of(e, t),
-                school=", ".join(str(p.school) for p in e.current_placements),
-                coach=", ".join(str(a.coach) for a in e.current_coaches),
-                tutor=", ".join(str(a.tutor) for a in e.current_tutors),
+                reasons=[words for field, words in described.items() if getattr(e, field)],
+                school=e.school_name or "",
+                coach=_name(e, "coach"),
+                tutor=_name(e, "tutor"),
             )
         )
-    return found
+
+
+def _name(e: Enrolment, role: str) -> str:
+    """The coach's or tutor's name read with the row, or "" when there is none today."""
+    email = getattr(e, f"{role}_email")
+    return User.name_of(getattr(e, f"{role}_first_name"), getattr(e, f"{role}_last_name"), email) if email else ""
 
 
 def _local_day(moment: datetime.datetime | None) -> datetime.date | None:

@@ -100,7 +100,7 @@ def _export(request: HttpRequest, relation: Relation, kind: str) -> HttpResponse
     form_class, name = EXPORTS[relation]
     t = Thresholds.load(timezone.localdate())
     found = _found(request, relation, form_class(request.GET), t)
-    rows = selectors.rows(found.iterator(chunk_size=500), t)
+    rows = selectors.iter_rows(found.iterator(chunk_size=500), t)
     filename = f"{name}-{t.today.isoformat()}"
     if kind == "csv":
         response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
