@@ -6,9 +6,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
-from assessment.models import AssessmentTask, Extension, Submission, SubmissionItem
-from assessment.rules.deadlines import Window, effective_due_on, resubmission_window, submission_window
+from assessment.models import AssessmentTask, Extension, Marking, Submission, SubmissionItem
+from assessment.rules.deadlines import (
+    Window,
+    effective_due_on,
+    resubmission_due_on,
+    resubmission_window,
+    submission_window,
+)
+from assessment.rules.marks import Outcome
+from assessment.workflow import State
 from coaching import richtext
 from coaching.models import AgreementStatus, DialogueLog
 from portfolio.models import Enquiry, Evidence, Reflection
@@ -76,6 +85,7 @@ class TaskRow:
     window: Window
     latest: Submission | None  # their latest attempt, if any
     current_phase_id: int
+    resubmit_by: datetime.date | None = None  # the latest attempt's referral is released: resubmit by then
 
     @property
     def may_build(self) -> bool:
@@ -93,6 +103,7 @@ def tasks_for(enrolment: Enrolment, *, today: datetime.date) -> list[TaskRow]:
     latest: dict[int, Submission] = {}
     for submission in Submission.objects.filter(enrolment=enrolment).order_by("task_id", "-attempt"):
         latest.setdefault(submission.task_id, submission)
+    referred = _referred(latest.values())
     rows = []
     for task in tasks.order_by("phase__number", "due_on", "pk"):
         extension = extensions.get(task.pk)
@@ -110,9 +121,29 @@ def tasks_for(enrolment: Enrolment, *, today: datetime.date) -> list[TaskRow]:
                 window=window,
                 latest=mine,
                 current_phase_id=enrolment.current_phase_id,
+                resubmit_by=referred.get(mine.pk) if mine is not None else None,
             )
         )
     return rows
+
+
+def _referred(latest) -> dict[int, datetime.date]:
+    """Of these latest attempts, the first attempts whose released result is a referral, each with
+    the last day to resubmit it (one query: the deciding marks are the agreed ones where moderation
+    agreed them, as assessment.selectors.marking.result_of reads them)."""
+    ids = [s.pk for s in latest if s.state == Submission.State.SUBMITTED and not s.is_resubmission]
+    deciding: dict[int, Marking] = {}
+    markings = Marking.objects.filter(submission_id__in=ids, role__in=[Marking.Role.FIRST, Marking.Role.AGREED]).only(
+        "submission_id", "role", "state", "outcome", "released_at"
+    )
+    for marking in markings:
+        if marking.role == Marking.Role.AGREED or marking.submission_id not in deciding:
+            deciding[marking.submission_id] = marking
+    return {
+        pk: resubmission_due_on(released_on=timezone.localdate(m.released_at))
+        for pk, m in deciding.items()
+        if m.state == State.RELEASED and m.outcome == Outcome.REFER
+    }
 
 
 def task_for(enrolment: Enrolment, task_id: int) -> AssessmentTask | None:

@@ -151,3 +151,19 @@ def test_the_diff_page_costs_the_same_with_few_and_many_records(client, world):
     )
     assert many.items.count() == few.items.count() + 8
     assert _count(client, reverse("assessment:resubmission_changes", args=[many.pk])) == before
+
+
+def test_the_task_list_says_referred_work_can_be_resubmitted_and_by_when(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    client.force_login(world.participant)
+    page = client.get(reverse("assessment:tasks")).content.decode()
+    due = timezone.localdate() + datetime.timedelta(weeks=6)
+    assert f"Resubmit by {due:%-d %B %Y}" in page
+    assert reverse("marking:result", args=[world.submission.pk]) + "#resubmission" in page
+    world.resubmit()
+    page = client.get(reverse("assessment:tasks")).content.decode()
+    assert "Resubmit by" not in page
+    assert "Resubmission</strong>" in page
