@@ -188,3 +188,30 @@ def test_the_head_never_reads_the_answers(client, world):
 def test_existing_feed_forward_text_reads_as_points(world):
     assert FEED_FORWARD.count("\n\n") == 1
     assert len(points(world.referral.feed_forward)) == 2
+
+
+def test_the_builder_costs_the_same_with_few_and_many_points_answered(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("assessment:build", args=[world.task.pk])).status_code == 200
+        return len(queries)
+
+    draft = world.start_resubmission()
+    world.save(version=draft.version, feed_forward=("a", "b"), feed_forward_marking_id=world.referral.pk)
+    client.force_login(world.participant)
+    few = count()
+    many = "\n".join(f"Point {n}" for n in range(1, 11))
+    marking_services.marking_overall_save(
+        by=world.tutor,
+        marking=world.referral,
+        version=world.referral.version,
+        content=OverallContent(outcome="refer", feed_forward=many),
+        reason="Each point on its own line.",
+    )
+    draft.refresh_from_db()
+    draft = world.save(version=draft.version, feed_forward=("x",) * 10, feed_forward_marking_id=world.referral.pk)
+    assert draft.feed_forward_responses.count() == 10
+    assert count() == few
