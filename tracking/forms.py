@@ -5,7 +5,7 @@ from django import forms
 
 from accounts.models import User
 from accounts.roles import Role
-from programme.models import Cohort, Enrolment, Phase, School
+from programme.models import Cohort, Enrolment, Phase, Region, School
 from tracking.selectors import Filters
 from ui.widgets import QuickSelect
 
@@ -63,6 +63,10 @@ class LeaderFilterForm(HeadFilterForm):
         widget=QuickSelect,
     )
 
+    region = forms.ChoiceField(
+        label="Region", required=False, choices=[("", "Any region"), *Region.choices], widget=QuickSelect
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["coach"] = _person_choice(Role.COACH, "Coach", "Any coach")
@@ -77,6 +81,7 @@ class LeaderFilterForm(HeadFilterForm):
             **super()._filters(data),
             "cohort_id": pk("cohort"),
             "school_id": pk("school"),
+            "region": data.get("region") or None,
             "coach_id": pk("coach"),
             "tutor_id": pk("tutor"),
         }

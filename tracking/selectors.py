@@ -36,6 +36,7 @@ class Filters:
     at_risk: bool | None = None
     cohort_id: int | None = None
     school_id: int | None = None
+    region: str | None = None
     coach_id: int | None = None
     tutor_id: int | None = None
 
@@ -126,6 +127,9 @@ def participants(user, relation: Relation, *, filters: Filters, sort: str, desce
     if filters.school_id is not None:
         placed = SchoolPlacement.objects.covering(today).filter(school_id=filters.school_id)
         enrolments = enrolments.filter(pk__in=placed.values("enrolment_id"))
+    if filters.region:
+        in_region = SchoolPlacement.objects.covering(today).filter(school__region=filters.region)
+        enrolments = enrolments.filter(pk__in=in_region.values("enrolment_id"))
     if filters.coach_id is not None:
         coached = CoachAssignment.objects.covering(today).filter(coach_id=filters.coach_id)
         enrolments = enrolments.filter(pk__in=coached.values("enrolment_id"))

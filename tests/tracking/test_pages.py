@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from assessment.rules.marks import Outcome
-from programme.models import Enrolment, Phase
+from programme.models import Enrolment, Phase, Region
 from tests.assessment.factories import AssessmentTaskFactory
 from tests.coaching.factories import action_step, agreed_log
 from tests.factories import SchoolFactory, UserFactory, assign_coach, assign_tutor, enrol, staff
@@ -135,7 +135,8 @@ def test_a_filter_value_that_is_not_a_choice_is_refused_beside_its_field(client,
 
 def test_the_leader_filters_every_school_by_school_coach_tutor_and_cohort(client):
     leader = UserFactory(roles=[Role.PROGRAMME_LEADER])
-    north, south = SchoolFactory(name="North"), SchoolFactory(name="South")
+    north = SchoolFactory(name="North", region=Region.NORTH_EAST)
+    south = SchoolFactory(name="South", region=Region.SOUTH_WEST)
     coach, tutor = staff(Role.COACH, north), UserFactory(roles=[Role.TUTOR])
     a = supported(north, coach=coach, tutor=tutor)
     b = supported(south)
@@ -145,6 +146,8 @@ def test_the_leader_filters_every_school_by_school_coach_tutor_and_cohort(client
     assert names_in(client.get(LEADER, {"coach": coach.pk})) == [str(a.participant)]
     assert names_in(client.get(LEADER, {"tutor": tutor.pk})) == [str(a.participant)]
     assert names_in(client.get(LEADER, {"cohort": b.cohort_id})) == [str(b.participant)]
+    assert names_in(client.get(LEADER, {"region": Region.SOUTH_WEST})) == [str(b.participant)]
+    assert names_in(client.get(LEADER, {"region": Region.LONDON})) == []
 
 
 def test_a_head_cannot_open_the_leaders_table_nor_a_leader_the_heads(client, head):
