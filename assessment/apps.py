@@ -12,5 +12,6 @@ class AssessmentConfig(AppConfig):
 
         registry.register()
         registry.register_marking()
+        registry.register_statements()
         credit_registry.register()
         registry.register_sampling()

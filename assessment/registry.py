@@ -12,9 +12,11 @@ from assessment.models import (
     Marking,
     PriorLearningClaim,
     SampledSubmission,
+    StatementCitation,
     Submission,
     SubmissionItem,
     SubmittedFile,
+    SupportingStatement,
 )
 from programme import access
 from programme.access import RecordKind as K
@@ -181,3 +183,18 @@ def register_sampling() -> None:
             e, ids, rows=ExaminerComment.objects.filter(submission_id__in=sampled_submission_ids(e)), column="pk"
         ),
     )
+
+
+def register_statements() -> None:
+    """The coach's supporting statement and its citations, judged on the submission's date and read
+    by the examiner only when the submission is in their sample."""
+    for model, path in ((SupportingStatement, "submission"), (StatementCitation, "statement__submission")):
+        access.register(
+            model,
+            kinds=(K.SUPPORTING_STATEMENT,),
+            enrolment=f"{path}__enrolment",
+            date=f"{path}__dated_on",
+            sample=lambda examiner, ids, path=path, model=model: _markings_in_sample(
+                examiner, ids, path=path, model=model
+            ),
+        )

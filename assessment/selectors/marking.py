@@ -185,9 +185,11 @@ def _rubric_rows(rubric, marking: Marking | None) -> list[CriterionRow]:
 
 
 def supporting_statement(submission: Submission):
-    """The coach's supporting statement, once its model exists (issue 10, credits): a reverse
-    one-to-one named `supporting_statement`. Missing (no model or no row), None."""
-    return getattr(submission, "supporting_statement", None)
+    """The coach's supporting statement with its citations (assessment.selectors.statements), or
+    None. The tutor who may assess the work reads it (SUPPORTING_STATEMENT in the access policy)."""
+    from assessment.selectors.statements import statement_for
+
+    return statement_for(submission)
 
 
 def workspace(user, submission: Submission) -> Workspace:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from assessment.forms.submissions import SubmissionForm, WithdrawForm
 from assessment.models import Submission
 from assessment.rules.deadlines import Window
+from assessment.selectors import statements as statement_selectors
 from assessment.selectors import submissions as selectors
 from assessment.selectors.feed_forward import feed_forward_for
 from assessment.selectors.feed_forward import responses_of as feed_forward_responses
@@ -142,6 +143,9 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     trail.read(submission, participant_id=participant_id)
     timing = selectors.timing_for(submission.enrolment, submission.task, submission, today=timezone.localdate())
     items = [(item, selectors.change_since(item)) for item in submission.items.all()]
+    statement, statement_actions = statement_selectors.statement_readable(request.user, submission)
+    if statement is not None:
+        trail.read(statement, participant_id=participant_id)
     return render(
         request,
         "assessment/submissions/detail.html",
@@ -158,6 +162,10 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "feed_forward": feed_forward_responses(submission),
             "resubmission_links": _resubmission_links(submission),
             "is_participant": participant_id == request.user.pk,
+            "statement": statement,
+            "statement_invited": statement_selectors.statement_writable(
+                request.user, submission, statement=statement, actions=statement_actions
+            ),
         },
     )
 

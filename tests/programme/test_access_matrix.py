@@ -647,3 +647,34 @@ def test_enrolment_record_is_judged_on_todays_relations(world):
     assert access.can(world.people[R.PROGRAMME_LEADER], A.CHANGE, record)
     assert not access.can(world.people[R.EXTERNAL_EXAMINER], A.VIEW, record)
     assert access.can(world.people[R.EXTERNAL_EXAMINER], A.VIEW, access.EnrolmentRecord(world.enrolment, sampled=True))
+
+
+# --- The coach's supporting statement: written by the coach on the submission's date.
+
+
+def test_supporting_statement_is_written_only_by_the_coach_in_force_on_the_submissions_date(world):
+    old = world.people[R.COACH]
+    new = staff(Role.COACH, world.school)
+    services.coach_assign(enrolment=world.enrolment, coach=new, starts_on=D(2025, 9, 1))
+    before = world.record(K.SUPPORTING_STATEMENT, on=START - datetime.timedelta(days=1))
+    during = world.record(K.SUPPORTING_STATEMENT, on=ON)  # the old coach's time, now over
+    after = world.record(K.SUPPORTING_STATEMENT, on=D(2025, 10, 1))  # the new coach's time
+    # The old coach: what came before their period read only (they carried on from it), their own
+    # time read only once it has ended, nothing after it.
+    assert actions(old, before) == READ
+    assert actions(old, during) == READ
+    assert actions(old, after) == NO
+    # The new coach: reads the statements from before they took over, writes those of their own time.
+    assert actions(new, before) == READ
+    assert actions(new, during) == READ
+    assert actions(new, after) == WRITE
+    # The submission itself: only the coach in force adds a statement.
+    assert actions(old, world.record(K.SUBMISSION, on=ON)) == READ
+    assert actions(new, world.record(K.SUBMISSION, on=D(2025, 10, 1))) == {A.VIEW, A.ADD_STATEMENT}
+    # Whatever the day, the head sees none of it; the participant, tutor and leader read it.
+    for record in (before, during, after):
+        assert actions(world.people[R.HEAD], record) == NO
+        assert actions(world.people[R.PARTICIPANT], record) == READ
+        assert actions(world.people[R.PROGRAMME_LEADER], record) == READ
+    assert actions(world.people[R.TUTOR], during) == READ
+    assert actions(world.people[R.TUTOR], after) == READ
