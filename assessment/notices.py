@@ -1,17 +1,30 @@
-"""Telling a participant by email that their result was released or amended. Like the coaching
-emails (coaching.reminders): sent by a Celery task after the transaction commits, once each (a
-SentReminder row claims it), and not at all if the participant turned results emails off. The
-email says only that there is a result to read, never the mark or the feedback."""
+"""Assessment emails: the participant when their result is released or amended; the tutor when a
+participant they assess submits (or resubmits) work; the coach, on the same submission, invited to
+write their supporting statement; every programme leader when a task's marks-due date has passed
+with work still unmarked.
+
+Like the coaching emails (coaching.reminders): sent by a Celery task after the transaction commits
+(or by celery beat), once each (a SentReminder row, unique on kind, record, person and day, claims
+it), and not at all to a person who turned that kind of email off on their email choices page. An
+email says only that there is something to read or do, with a link (PORTAL_BASE_URL), never a mark,
+feedback or what the work says."""
 
 import datetime
 
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.roles import Role
 from assessment import tasks
-from assessment.models import Marking
+from assessment.models import AssessmentTask, Marking, Submission, SupportingStatement
+from assessment.workflow import State
 from coaching import reminders
 from coaching.models import ReminderKind
+from programme import access
+from programme.access import Action
+from programme.models import CoachAssignment, TutorAssignment
 
 
 def notify_released(marking_ids: list[int]) -> None:
@@ -52,3 +65,148 @@ def send_result_notice(*, marking_id: int, amended: bool, today: datetime.date |
             "url": reminders._url("marking:result", pk=marking.submission_id),
         },
     )
+
+
+# --- A submission arrives: its tutor, and its coach for the statement.
+
+
+def notify_submitted(submission_id: int) -> None:
+    """Once the submission has committed, tell the tutor and invite the coach's statement."""
+    transaction.on_commit(
+        lambda: (
+            tasks.send_submission_notice.delay(submission_id),
+            tasks.send_statement_invitation.delay(submission_id),
+        )
+    )
+
+
+def _submitted(submission_id: int) -> Submission | None:
+    return (
+        Submission.objects.select_related("task", "enrolment__participant")
+        .filter(pk=submission_id, state=Submission.State.SUBMITTED)
+        .first()
+    )
+
+
+def _people(assignments, field: str, submission: Submission) -> list[User]:
+    """The people of these periods covering the submission's date, once each, in a fixed order."""
+    ids = (
+        assignments.covering(submission.dated_on)
+        .filter(enrolment_id=submission.enrolment_id)
+        .values_list(field, flat=True)
+    )
+    return list(User.objects.filter(pk__in=list(ids), is_active=True).order_by("pk"))
+
+
+def send_submission_notice(*, submission_id: int) -> int:
+    """Email the participant's tutor (the one who may assess the work) that it has arrived: a first
+    attempt or a resubmission. Returns how many emails went (0 when run again)."""
+    submission = _submitted(submission_id)
+    if submission is None:
+        return 0
+    participant, task = submission.enrolment.participant, submission.task
+    kind = ReminderKind.SUBMISSION_ARRIVED.value
+    again = submission.is_resubmission or submission.attempt > 1
+    sent = 0
+    for tutor in _people(TutorAssignment.objects, "tutor_id", submission):
+        if not reminders.wants(tutor, kind) or not access.can(tutor, Action.ASSESS, submission):
+            continue
+        sent += reminders._remind(
+            kind=kind,
+            object_id=submission.pk,
+            person=tutor,
+            due_on=submission.dated_on,
+            subject=f"{'Resubmitted' if again else 'New'} work to mark: “{task.title}”",
+            template="assessment/email/submission_arrived.txt",
+            context={
+                "task": task,
+                "participant": participant,
+                "submission": submission,
+                "again": again,
+                "url": reminders._url("marking:workspace", pk=submission.pk),
+            },
+        )
+    return sent
+
+
+def send_statement_invitation(*, submission_id: int) -> int:
+    """Invite the participant's coach on the submission's date (the one who may add a statement) to
+    write their supporting statement. Nothing goes once marking has started, or when a statement is
+    already written. Returns how many emails went (0 when run again)."""
+    submission = _submitted(submission_id)
+    if submission is None or Marking.objects.filter(submission=submission).exists():
+        return 0
+    if SupportingStatement.objects.filter(submission=submission).exists():
+        return 0
+    participant, task = submission.enrolment.participant, submission.task
+    kind = ReminderKind.STATEMENT_INVITED.value
+    sent = 0
+    for coach in _people(CoachAssignment.objects, "coach_id", submission):
+        if not reminders.wants(coach, kind) or not access.can(coach, Action.ADD_STATEMENT, submission):
+            continue
+        sent += reminders._remind(
+            kind=kind,
+            object_id=submission.pk,
+            person=coach,
+            due_on=submission.dated_on,
+            subject=f"{participant.get_full_name() or participant.email} submitted “{task.title}”: your statement",
+            template="assessment/email/statement_invited.txt",
+            context={
+                "task": task,
+                "participant": participant,
+                "url": reminders._url("assessment:statement", pk=submission.pk),
+            },
+        )
+    return sent
+
+
+# --- Marks overdue: the programme leaders, once per task.
+
+# A first marking in one of these states has been marked; anything else is still unmarked.
+_MARKED = (State.MARKED, State.IN_MODERATION, State.READY_FOR_RELEASE, State.RELEASED)
+
+
+def overdue_tasks(*, today: datetime.date) -> list[AssessmentTask]:
+    """Tasks whose marks-due date has passed with submitted work still unmarked (no first marking,
+    or one not yet marked as complete), each with `unmarked`, the count; in one query."""
+    marked = Marking.objects.filter(submission=OuterRef("pk"), role=Marking.Role.FIRST, state__in=_MARKED)
+    counts = dict(
+        Submission.objects.filter(state=Submission.State.SUBMITTED, task__marks_due_on__lt=today)
+        .exclude(Exists(marked))
+        .values("task")
+        .annotate(n=Count("pk"))
+        .values_list("task", "n")
+    )
+    found = list(AssessmentTask.objects.filter(pk__in=list(counts)).select_related("cohort").order_by("pk"))
+    for task in found:
+        task.unmarked = counts[task.pk]
+    return found
+
+
+def remind_marks_overdue(*, today: datetime.date | None = None) -> int:
+    """Email every programme leader about each task whose marks are overdue: once per task and
+    marks-due date (a leader who moves the date later is told again if that date passes too)."""
+    today = today or timezone.localdate()
+    overdue = overdue_tasks(today=today)
+    if not overdue:
+        return 0
+    kind = ReminderKind.MARKS_OVERDUE.value
+    leaders = list(
+        User.objects.filter(is_active=True, role_grants__role=Role.PROGRAMME_LEADER).distinct().order_by("pk")
+    )
+    off = reminders._turned_off(leaders)
+    sent = 0
+    for task in overdue:
+        for leader in leaders:
+            if kind in off.get(leader.pk, set()):
+                continue
+            sent += reminders._remind(
+                kind=kind,
+                object_id=task.pk,
+                person=leader,
+                due_on=task.marks_due_on,
+                subject=f"Marks overdue: “{task.title}” ({task.unmarked} not marked)",
+                template="assessment/email/marks_overdue.txt",
+                context={"task": task, "url": reminders._url("marking:task_release", pk=task.pk)},
+            )
+    return sent

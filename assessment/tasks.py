@@ -1,6 +1,6 @@
 """Thin Celery tasks for assessment: each takes ids (or nothing) and calls a service or notice.
-`release_due_results` runs daily on celery beat (settings.CELERY_BEAT_SCHEDULE); it is safe to
-run twice."""
+`release_due_results` and `remind_marks_overdue` run daily on celery beat
+(settings.CELERY_BEAT_SCHEDULE); every task here is safe to run twice (assessment.notices)."""
 
 from celery import shared_task
 from django.utils import timezone
@@ -25,3 +25,24 @@ def send_result_notice(marking_id: int, amended: bool) -> None:
     from assessment import notices
 
     notices.send_result_notice(marking_id=marking_id, amended=amended)
+
+
+@shared_task
+def send_submission_notice(submission_id: int) -> int:
+    from assessment import notices
+
+    return notices.send_submission_notice(submission_id=submission_id)
+
+
+@shared_task
+def send_statement_invitation(submission_id: int) -> int:
+    from assessment import notices
+
+    return notices.send_statement_invitation(submission_id=submission_id)
+
+
+@shared_task
+def remind_marks_overdue() -> int:
+    from assessment import notices
+
+    return notices.remind_marks_overdue()

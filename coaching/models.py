@@ -529,6 +529,10 @@ class ReminderKind(models.TextChoices):
     LOG_SENT = "log_sent", "A session record sent to you to agree"
     DIAGNOSIS_SENT = "diagnosis_sent", "Your initial diagnosis sent to you to agree"
     RESULTS = "results", "Your assessment results, when they are released or amended"
+    # Assessment emails to staff (assessment.notices): each person sees them on the same page.
+    SUBMISSION_ARRIVED = "submission_arrived", "Tutors: work submitted or resubmitted by a participant you assess"
+    STATEMENT_INVITED = "statement_invited", "Coaches: work submitted by a participant you coach, for your statement"
+    MARKS_OVERDUE = "marks_overdue", "Programme leaders: work on a task still unmarked after its marks-due date"
 
 
 class ReminderPreference(models.Model):

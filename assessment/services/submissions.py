@@ -301,6 +301,9 @@ def _submit(*, by, enrolment, task, version, content, copies) -> Submission:
         actor=by,
         detail={"attempt": draft.attempt, "late": draft.is_late, "items": len(draft.items.all())},
     )
+    from assessment import notices  # the tutor is told and the coach invited once this commits
+
+    notices.notify_submitted(draft.pk)
     return draft
 
 

@@ -200,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Portfolio exports past their PORTFOLIO_EXPORT_VALID_DAYS: files deleted (portfolio.services.exports).
     "portfolio-expire-exports": {"task": "portfolio.tasks.expire_exports", "schedule": crontab(hour=3, minute=0)},
+    # Programme leaders told of tasks whose marks-due date passed with work unmarked (assessment.notices).
+    "assessment-marks-overdue": {
+        "task": "assessment.tasks.remind_marks_overdue",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 # How long a participant's portfolio export can be downloaded before its file is deleted.
 PORTFOLIO_EXPORT_VALID_DAYS = env_int("PORTFOLIO_EXPORT_VALID_DAYS", 7)
