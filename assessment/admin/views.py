@@ -69,6 +69,9 @@ class TaskIndexView(IndexView):
         if self.request.user.has_perm("assessment.add_extension"):
             url = f"{reverse('assessment_extensions:add')}?task={instance.pk}"
             buttons.append(MenuItem("Grant an extension", url=url, icon_name="date", priority=40))
+        # The leader's page for the task's marking: where it stands, and releasing its results.
+        url = reverse("marking:task_release", kwargs={"pk": instance.pk})
+        buttons.append(MenuItem("Marking and release of results", url=url, icon_name="tasks", priority=30))
         return buttons
 
 

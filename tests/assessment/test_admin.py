@@ -290,6 +290,16 @@ def test_a_task_offers_grant_an_extension_which_opens_with_that_task_and_its_coh
     assert elsewhere not in form.fields["enrolment"].queryset
 
 
+def test_each_task_links_to_its_marking_and_release_of_results(leader_client):
+    tasks = [AssessmentTaskFactory(), AssessmentTaskFactory()]
+    listing = leader_client.get(reverse("assessment_tasks:index")).content.decode()
+    assert listing.count("Marking and release of results") == 2
+    for task in tasks:
+        url = reverse("marking:task_release", kwargs={"pk": task.pk})
+        assert f'href="{url}"' in listing
+        assert leader_client.get(url).status_code == 200
+
+
 def _queries_for_task_list(client) -> int:
     client.get(reverse("assessment_tasks:index"))  # warm the per-process caches (site, settings)
     with CaptureQueriesContext(connection) as queries:
