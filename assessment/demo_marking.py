@@ -8,7 +8,7 @@ after assessment.demo. Safe to run again: marked work is left as it is."""
 import datetime
 
 from accounts.models import User
-from assessment import demo_resubmission, demo_submissions
+from assessment import demo_resubmission, demo_statements, demo_submissions
 from assessment.models import AssessmentTask, Marking, Submission
 from assessment.rules.deadlines import Window, submission_window
 from assessment.selectors.marking import citable
@@ -164,6 +164,7 @@ def seed_marking(*, today: datetime.date) -> tuple[Marking | None, Submission | 
     if tutor is None or leader is None or enrolment is None:
         return None, None
     demo_submissions.seed_submission(today=today)
+    demo_statements.seed_statement(today=today)  # the coach's statement, before marking locks it
     submission = _submitted(enrolment)
     if submission is None:
         return None, None

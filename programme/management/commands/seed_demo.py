@@ -16,7 +16,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from assessment import demo as assessment_demo
-from assessment import demo_examiner, demo_marking, demo_submissions
+from assessment import demo_examiner, demo_marking, demo_statements, demo_submissions
 from coaching import demo as coaching_demo
 from handbook import demo as handbook_demo
 from portfolio import demo as portfolio_demo
@@ -71,6 +71,7 @@ class Command(BaseCommand):
                 portfolio_demo.seed_portfolio(today=today)
                 assessment_demo.seed_assessment(today=today)
                 demo_submissions.seed_submission(today=today)
+                demo_statements.seed_statement(today=today)
                 demo_marking.seed_marking(today=today)
                 demo_examiner.seed_examiner()
                 handbook_demo.seed_handbook()
