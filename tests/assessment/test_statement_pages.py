@@ -169,3 +169,33 @@ def test_the_statement_form_costs_the_same_queries_however_many_sessions_there_a
         page = client.get(_edit(world)).content.decode()
     assert page.count('name="logs"') == 13
     assert len(many) == len(few)
+
+
+def test_the_examiner_reads_the_statement_in_the_pack_of_sampled_work_only(client):
+    from assessment.services import marking as marking_services
+    from assessment.workflow import Move
+    from tests.assessment.examiner.helpers import ExaminerWorld
+
+    base = marking_world()
+    statement = _written(base)
+    world = ExaminerWorld(**vars(base))
+    marking = world.mark_all(world.start(), 64)
+    marking_services.marking_move(by=world.tutor, marking=marking, move=Move.COMPLETE, version=marking.version)
+    world.another(58)
+    assert not access_can(world.examiner, statement)  # no sample yet
+    sample = world.sample_of(world.submission)
+    client.force_login(world.examiner)
+    pack = reverse("examiner:submission", kwargs={"pk": sample.pk, "submission_pk": world.submission.pk})
+    body = client.get(pack).content.decode()
+    assert PRACTICE in body
+    assert OUTCOMES in body
+    assert "We watched the starter and talked about wait time." in body  # the session as cited
+    world.examiner.__dict__.pop("_access_relations", None)
+    assert access_can(world.examiner, statement)
+
+
+def access_can(user, statement) -> bool:
+    from programme import access
+
+    user.__dict__.pop("_access_relations", None)
+    return access.can(user, access.Action.VIEW, statement)
