@@ -12,6 +12,7 @@ from tests.browser.conftest import axe_violations
 from tests.browser.test_homes_layout import _signed_in_page
 from tests.coaching.factories import agreed_log
 from tests.factories import SchoolFactory, UserFactory, assign_coach, assign_tutor, enrol, staff
+from tests.programme.admin_factories import with_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,4 +79,14 @@ def test_the_head_filters_and_sorts_their_table_without_javascript(live_server, 
         assert axe_violations(checked) == [], url
         width = checked.evaluate("() => document.documentElement.scrollWidth")
         assert width <= viewport["width"], width  # the table scrolls inside its own region
+    context.close()
+
+
+def test_the_leaders_table_with_its_filters_passes_axe(live_server, browser, head):
+    leader = with_totp(UserFactory(roles=[Role.PROGRAMME_LEADER]))  # leaders must use two-factor sign-in
+    context, page = _signed_in_page(browser, live_server, leader, {"width": 1280, "height": 900})
+    page.goto(live_server.url + "/programme/overview/?at_risk=yes&sort=-risk")
+    assert "1 participant matching the filter" in page.get_by_role("table").locator("caption").inner_text()
+    assert page.locator("th[aria-sort]").get_attribute("aria-sort") == "descending"
+    assert axe_violations(page) == []
     context.close()
