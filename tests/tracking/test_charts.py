@@ -1,0 +1,265 @@
+"""The charts for heads and the programme leader: the numbers, who may see them, the SVG files
+and their Content-Security-Policy, and the cost of the page as participants grow."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from assessment.rules.marks import Outcome
+from programme.models import ContentArea, Enrolment, Phase, PhaseChange, SchoolPlacement
+from tests.assessment.factories import AssessmentTaskFactory
+from tests.coaching.factories import agreed_log
+from tests.factories import SchoolFactory, UserFactory, assign_coach, assign_tutor, enrol, staff
+from tests.tracking.factories import result, submit
+from tracking import charts
+
+pytestmark = pytest.mark.django_db
+
+HEAD = reverse("tracking:head_charts")
+LEADER = reverse("tracking:leader_charts")
+SLUGS = ("phases", "coverage", "coaching", "outcomes")
+
+
+def _svg(relation: str, slug: str, query: str = "") -> str:
+    return reverse(f"tracking:{relation}_chart", args=[slug]) + query
+
+
+@pytest.fixture
+def school():
+    return SchoolFactory(name="Riverside Academy")
+
+
+@pytest.fixture
+def head(school):
+    return staff(Role.HEAD, school)
+
+
+@pytest.fixture
+def leader():
+    return UserFactory(roles=[Role.PROGRAMME_LEADER])
+
+
+def _chart(response, slug):
+    return next(c for c in response.context["charts"] if c.slug == slug)
+
+
+def _days_ago(n: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=n)
+
+
+def test_the_head_sees_only_their_schools_numbers(client, school, head):
+    mine = [enrol(school) for _ in range(3)]
+    mine[0].current_phase = Phase.objects.get(number=2)
+    mine[0].save()
+    other = SchoolFactory(name="Hillside School")
+    theirs = [enrol(other) for _ in range(5)]
+    for e in mine[:2]:
+        agreed_log(enrolment=e, session_on=_days_ago(10))
+    for e in theirs:
+        agreed_log(enrolment=e, session_on=_days_ago(10))
+        result(submit(e, AssessmentTaskFactory(cohort=e.cohort, title="Hillside's task")), Outcome.FAIL)
+    result(submit(mine[1], AssessmentTaskFactory(cohort=mine[1].cohort, title="Enquiry")), Outcome.PASS)
+    client.force_login(head)
+    response = client.get(HEAD)
+    assert response.status_code == 200
+    phases = _chart(response, "phases")
+    assert phases.rows[:2] == [["Phase 1", 2], ["Phase 2", 1]]
+    assert phases.summary == "Most participants are in phase 1 (2 of 3)."
+    coverage = _chart(response, "coverage")
+    assert sum(sum(row[1:]) for row in coverage.rows) == 2
+    coaching = _chart(response, "coaching")
+    assert coaching.rows == [["Riverside Academy", 3, 2, "0.7"]]
+    outcomes = _chart(response, "outcomes")
+    assert outcomes.rows == [["Enquiry", 1, 0, 0]]
+    body = response.content.decode()
+    assert "Hillside" not in body
+    # The SVG files say the same, and nothing of the other school.
+    svg = client.get(_svg("head", "coaching")).content.decode()
+    assert "Riverside Academy" in svg
+    assert "Hillside" not in svg
+    assert "Hillside" not in client.get(_svg("head", "outcomes")).content.decode()
+
+
+def test_a_participant_placed_at_two_schools_shows_only_the_heads_school(client, school, head):
+    both = enrol(school)
+    second = SchoolFactory(name="Second School")
+    SchoolPlacement.objects.create(enrolment=both, school=second, starts_on=both.programme_started_on)
+    agreed_log(enrolment=both, session_on=_days_ago(5))
+    client.force_login(head)
+    coaching = _chart(client.get(HEAD), "coaching")
+    assert coaching.rows == [["Riverside Academy", 1, 1, "1.0"]]
+
+
+def test_the_leader_sees_every_school_and_can_filter_by_one(client, school, leader):
+    other = SchoolFactory(name="Hillside School")
+    for e in (enrol(school), enrol(other), enrol(other)):
+        agreed_log(enrolment=e, session_on=_days_ago(3))
+    agreed_log(enrolment=Enrolment.objects.filter(school_placements__school=other).first(), session_on=_days_ago(200))
+    client.force_login(leader)
+    coaching = _chart(client.get(LEADER), "coaching")
+    assert coaching.rows == [["Hillside School", 2, 2, "1.0"], ["Riverside Academy", 1, 1, "1.0"]]
+    filtered = client.get(LEADER, {"school": other.pk})
+    assert _chart(filtered, "phases").rows[0] == ["Phase 1", 2]
+    assert _chart(filtered, "coaching").rows == [["Hillside School", 2, 2, "1.0"]]
+    # The chart's image carries the same filter.
+    assert f"school={other.pk}" in _chart(filtered, "phases").src
+    svg = client.get(_svg("leader", "coaching", f"?school={other.pk}")).content.decode()
+    assert "Hillside School" in svg
+    assert "Riverside" not in svg
+
+
+def test_coverage_counts_a_session_in_the_phase_the_participant_was_in_that_day(client, school, head):
+    e = enrol(school)
+    one, two = Phase.objects.get(number=1), Phase.objects.get(number=2)
+    area1, area2 = ContentArea.objects.order_by("number")[:2]
+    agreed_log(enrolment=e, session_on=_days_ago(40), content_areas=[area1, area2])
+    change = PhaseChange.objects.create(enrolment=e, from_phase=one, to_phase=two)
+    # decided_at is set on creation: moved back to 20 days ago, between the two sessions.
+    PhaseChange.objects.filter(pk=change.pk).update(decided_at=timezone.now() - datetime.timedelta(days=20))
+    e.current_phase = two
+    e.save()
+    agreed_log(enrolment=e, session_on=_days_ago(5), content_areas=[area1])
+    client.force_login(head)
+    coverage = _chart(client.get(HEAD), "coverage")
+    assert coverage.headings[:3] == ["Content area", "Phase 1", "Phase 2"]
+    assert coverage.rows[0][1:3] == [1, 1]
+    assert coverage.rows[1][1:3] == [1, 0]
+    assert coverage.summary.startswith(f"{area1} is covered most (2 sessions)")
+
+
+def test_only_released_results_are_counted(client, school, leader):
+    e = enrol(school)
+    task = AssessmentTaskFactory(cohort=e.cohort, title="Core task")
+    result(submit(e, task), Outcome.REFER)
+    result(submit(enrol(school, cohort=e.cohort), task), Outcome.PASS, released=False)
+    client.force_login(leader)
+    outcomes = _chart(client.get(LEADER), "outcomes")
+    assert outcomes.rows == [["Core task", 0, 1, 0]]
+    assert outcomes.summary == "0 of 1 released result are passes, 1 referred for resubmission and 0 fails."
+
+
+@pytest.mark.parametrize("role", [Role.PARTICIPANT, Role.COACH, Role.TUTOR, Role.EXTERNAL_EXAMINER])
+def test_other_roles_cannot_open_the_charts_nor_their_images(client, school, role):
+    client.force_login(staff(role, school) if role == Role.COACH else UserFactory(roles=[role]))
+    for url in (HEAD, LEADER, *(_svg(r, s) for r in ("head", "leader") for s in SLUGS)):
+        assert client.get(url).status_code in (403, 404), url
+
+
+def test_a_head_cannot_open_the_leaders_charts_nor_a_leader_the_heads(client, head, leader):
+    client.force_login(head)
+    assert client.get(LEADER).status_code == 404
+    assert client.get(_svg("leader", "phases")).status_code == 404
+    client.force_login(leader)
+    assert client.get(HEAD).status_code == 404
+
+
+def test_signed_out_people_are_sent_to_sign_in(client):
+    assert client.get(_svg("leader", "phases")).status_code == 302
+
+
+def test_an_unknown_chart_is_not_found(client, leader):
+    client.force_login(leader)
+    assert client.get(_svg("leader", "pie")).status_code == 404
+
+
+def test_each_chart_is_an_svg_that_may_style_itself_and_run_nothing(client, school, leader):
+    e = enrol(school)
+    agreed_log(enrolment=e, session_on=_days_ago(3))
+    result(submit(e, AssessmentTaskFactory(cohort=e.cohort)), Outcome.PASS)
+    client.force_login(leader)
+    for slug in SLUGS:
+        response = client.get(_svg("leader", slug))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+        assert policy["default-src"] == "'none'"
+        assert policy["style-src"] == "'unsafe-inline'"
+        assert "script-src" not in policy
+        body = response.content.decode()
+        assert body.startswith("<?xml")
+        assert "<svg" in body
+        assert "<script" not in body
+        assert "<image" not in body
+
+
+def test_the_page_shows_each_chart_as_an_image_with_its_summary_and_a_table(client, school, leader):
+    enrol(school)
+    client.force_login(leader)
+    response = client.get(LEADER)
+    body = response.content.decode()
+    assert "script-src" in response["Content-Security-Policy"]  # the page keeps the site's policy
+    for chart in response.context["charts"]:
+        assert f'src="{chart.src}"' in body
+        assert f'alt="{chart.summary}"' in body
+        assert f'<figcaption class="govuk-body">{chart.summary}</figcaption>' in body
+        assert f'<caption class="govuk-table__caption govuk-table__caption--s">{chart.caption}</caption>' in body
+    assert body.count('<th scope="col"') >= 4
+    assert '<th scope="row"' in body
+
+
+def test_the_dashboards_link_to_the_charts(client, head, leader):
+    client.force_login(head)
+    assert HEAD in client.get(reverse("tracking:head_home")).content.decode()
+    client.force_login(leader)
+    assert LEADER in client.get(reverse("tracking:leader_home")).content.decode()
+
+
+def test_drawing_is_deterministic_and_small():
+    first = charts.coverage_heatmap(["Area A", "Area B"], ["Phase 1", "Phase 2"], [[3, 0], [1, 7]])
+    again = charts.coverage_heatmap(["Area A", "Area B"], ["Phase 1", "Phase 2"], [[3, 0], [1, 7]])
+    assert first == again
+    assert "<dc:date>" not in first
+    assert len(first) < 40_000
+    assert ">Area A<" in first or "Area A" in first  # text stays text
+    different = charts.coverage_heatmap(["Area A", "Area B"], ["Phase 1", "Phase 2"], [[3, 0], [1, 8]])
+    assert different != first
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        lambda: charts.participants_by_phase([("Phase 1", 0), ("Phase 2", 0)]),
+        lambda: charts.coverage_heatmap([], [], []),
+        lambda: charts.coaching_by_school([]),
+        lambda: charts.outcomes_by_task([], [], [], []),
+    ],
+)
+def test_an_empty_chart_says_so(svg):
+    assert re.search(r"No (participants|content areas|released)", svg())
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _grow(school, n):
+    tutor, coach = UserFactory(roles=[Role.TUTOR]), staff(Role.COACH, school)
+    task = None
+    for i in range(n):
+        e = enrol(school)
+        assign_coach(e, coach)
+        assign_tutor(e, tutor)
+        agreed_log(enrolment=e, session_on=_days_ago(5 + i))
+        task = task or AssessmentTaskFactory(cohort=e.cohort)
+        result(submit(e, AssessmentTaskFactory(cohort=e.cohort)), Outcome.PASS)
+
+
+@pytest.mark.parametrize("who", ["head", "leader"])
+def test_the_charts_cost_the_same_queries_for_few_and_many_participants(client, school, head, leader, who):
+    user, page = (head, HEAD) if who == "head" else (leader, LEADER)
+    client.force_login(user)
+    _grow(school, 1)
+    few = _queries(client, page), [_queries(client, _svg(who, s)) for s in SLUGS]
+    _grow(SchoolFactory(), 3)
+    _grow(school, 6)
+    many = _queries(client, page), [_queries(client, _svg(who, s)) for s in SLUGS]
+    assert few == many

@@ -1,0 +1,242 @@
+"""The numbers behind the charts (tracking.charts): counts over the participants this person tracks
+(access.enrolments_for: a head's schools today, or every participant for the programme leader,
+narrowed by the same filters as the table), never a record's words or a person's name.
+
+Each chart's numbers come from a fixed number of queries however many participants there are,
+and every count of records is limited to those the reader may read (access.readable_where).
+Each result carries a table (caption, headings, rows) and a sentence summing it up, which the
+page shows beside the chart: the chart is never the only way to the numbers."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from assessment.models import Marking
+from assessment.rules.marks import Outcome
+from assessment.workflow import State
+from coaching.models import AgreementStatus, DialogueLog
+from portfolio.coverage import phase_on_session_day
+from programme import access
+from programme.access import RecordKind, Relation
+from programme.models import ContentArea, Enrolment, Phase, SchoolPlacement
+from tracking import charts, selectors
+from tracking.risks import Thresholds
+from tracking.selectors import Filters
+
+COACHING_DAYS = 90
+
+
+@dataclass
+class Chart:
+    slug: str
+    title: str
+    summary: str
+    caption: str
+    headings: list[str]
+    rows: list[list] = field(default_factory=list)
+    numeric_from: int = 1  # columns from this one on hold numbers (right-aligned)
+    draw: object = None  # () -> SVG text
+
+    def svg(self) -> str:
+        return self.draw()
+
+
+def scoped_enrolments(user, relation: Relation, filters: Filters, today: datetime.date) -> QuerySet[Enrolment]:
+    """The participants this person tracks today, narrowed by the table's filters."""
+    if filters == Filters():
+        return access.enrolments_for(user, relation, today)
+    found = selectors.participants(
+        user, relation, filters=filters, sort="name", descending=False, t=Thresholds.load(today)
+    )
+    return Enrolment.objects.filter(pk__in=found.order_by().values("pk"))
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def participants_by_phase(enrolments: QuerySet[Enrolment]) -> Chart:
+    phases = list(Phase.objects.order_by("number"))
+    found = dict(enrolments.order_by().values_list("current_phase").annotate(n=Count("pk")))
+    counts = [(f"Phase {p.number}", found.get(p.pk, 0)) for p in phases]
+    total = sum(n for _, n in counts)
+    if total:
+        label, most = max(counts, key=lambda c: c[1])
+        tied = [lab for lab, n in counts if n == most]
+        if len(tied) > 1:
+            summary = f"{' and '.join(tied)} have the most participants ({most} each of {total})."
+        else:
+            summary = f"Most participants are in {label.lower()} ({most} of {total})."
+    else:
+        summary = "There are no participants to count."
+    return Chart(
+        slug="phases",
+        title="Participants by phase",
+        summary=summary,
+        caption="Participants in each phase today",
+        headings=["Phase", "Participants"],
+        rows=[[label, n] for label, n in counts],
+        draw=lambda: charts.participants_by_phase(counts),
+    )
+
+
+def _agreed_logs(user, enrolments: QuerySet[Enrolment]) -> QuerySet[DialogueLog]:
+    readable = access.readable_where(user, RecordKind.DIALOGUE_LOG_AGREED, enrolment="enrolment", on="session_on")
+    return DialogueLog.objects.filter(
+        readable, enrolment__in=enrolments.order_by().values("pk"), status=AgreementStatus.AGREED
+    )
+
+
+def coverage(user, enrolments: QuerySet[Enrolment], today: datetime.date) -> Chart:
+    """Agreed coaching sessions held so far by content area and by the phase the participant was in
+    on the session's day (as each participant's coverage page counts them)."""
+    phases = list(Phase.objects.order_by("number"))
+    areas = list(ContentArea.objects.order_by("number"))
+    logs = _agreed_logs(user, enrolments).filter(session_on__lte=today)
+    links = (
+        DialogueLog.content_areas.through.objects.filter(dialoguelog__in=logs.values("pk"))
+        .annotate(phase=phase_on_session_day("dialoguelog__enrolment", "dialoguelog__session_on"))
+        .order_by()
+        .values_list("contentarea", "phase")
+        .annotate(n=Count("dialoguelog", distinct=True))
+    )
+    found = {(area_id, phase_id): n for area_id, phase_id, n in links}
+    counts = [[found.get((a.pk, p.pk), 0) for p in phases] for a in areas]
+    phase_labels = [f"Phase {p.number}" for p in phases]
+    area_labels = [str(a) for a in areas]
+    total = sum(sum(row) for row in counts)
+    if total:
+        per_area = [(sum(row), str(a)) for row, a in zip(counts, areas, strict=True)]
+        most = max(per_area, key=lambda c: c[0])
+        none = [name for n, name in per_area if n == 0]
+        summary = f"{most[1]} is covered most ({_plural(most[0], 'session')})"
+        summary += f"; {_plural(len(none), 'content area')} with no session yet." if none else "."
+    else:
+        summary = "No agreed coaching session covers a content area yet."
+    return Chart(
+        slug="coverage",
+        title="Coaching coverage by content area and phase",
+        summary=summary,
+        caption="Agreed coaching sessions by content area and phase",
+        headings=["Content area", *phase_labels],
+        rows=[[label, *row] for label, row in zip(area_labels, counts, strict=True)],
+        draw=lambda: charts.coverage_heatmap(area_labels, phase_labels, counts),
+    )
+
+
+def coaching_by_school(user, relation: Relation, enrolments: QuerySet[Enrolment], today: datetime.date) -> Chart:
+    """Agreed sessions per participant in the last 90 days at each school the participants are
+    placed at today."""
+    placements = SchoolPlacement.objects.covering(today).filter(enrolment__in=enrolments.order_by().values("pk"))
+    if relation == Relation.HEAD:
+        # A participant placed at two schools: the head sees only their own school's numbers.
+        placements = placements.filter(school__in=access.headships(user, today).values("school"))
+    people = {
+        school_id: (name, n)
+        for school_id, name, n in placements.order_by()
+        .values_list("school", "school__name")
+        .annotate(n=Count("enrolment", distinct=True))
+    }
+    recent = _agreed_logs(user, enrolments).filter(
+        session_on__lte=today, session_on__gt=today - datetime.timedelta(days=COACHING_DAYS)
+    )
+    per_school = dict(
+        recent.filter(enrolment__school_placements__in=placements.values("pk"))
+        .order_by()
+        .values_list("enrolment__school_placements__school")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    rows = sorted(
+        ((name, n, per_school.get(school_id, 0)) for school_id, (name, n) in people.items()),
+        key=lambda r: r[0],
+    )
+    rates = [(name, round(held / n, 1) if n else 0.0) for name, n, held in rows]
+    if rows:
+        low = min(rates, key=lambda r: r[1])
+        summary = (
+            f"{low[0]} has the fewest agreed sessions per participant in the last {COACHING_DAYS} days ({low[1]:.1f})."
+            if len(rows) > 1
+            else f"{rows[0][0]} has {rates[0][1]:.1f} agreed sessions per participant in the last {COACHING_DAYS} days."
+        )
+    else:
+        summary = "No participant is placed at a school today."
+    return Chart(
+        slug="coaching",
+        title=f"Coaching in the last {COACHING_DAYS} days by school",
+        summary=summary,
+        caption=f"Agreed coaching sessions in the last {COACHING_DAYS} days by school",
+        headings=["School", "Participants", "Agreed sessions", "Sessions per participant"],
+        rows=[[name, n, held, f"{rate:.1f}"] for (name, n, held), (_, rate) in zip(rows, rates, strict=True)],
+        draw=lambda: charts.coaching_by_school(rates),
+    )
+
+
+def outcomes(user, enrolments: QuerySet[Enrolment]) -> Chart:
+    """Released results of each assessed task: passes, referrals and fails. Unreleased marks are
+    never counted."""
+    readable = access.readable_where(
+        user, RecordKind.MARKS_RELEASED, enrolment="submission__enrolment", on="submission__dated_on"
+    )
+    released = Marking.objects.filter(
+        readable,
+        state=State.RELEASED,
+        submission__enrolment__in=enrolments.order_by().values("pk"),
+    ).exclude(outcome="")
+    found = (
+        released.order_by()
+        .values_list("submission__task", "submission__task__title", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by("submission__task__title", "submission__task")
+    )
+    tasks: dict[int, dict] = {}
+    for task_id, title, outcome, n in found:
+        tasks.setdefault(task_id, {"title": title, **dict.fromkeys(Outcome.values, 0)})[outcome] += n
+    titles = [t["title"] for t in tasks.values()]
+    passes = [t[Outcome.PASS] for t in tasks.values()]
+    refers = [t[Outcome.REFER] for t in tasks.values()]
+    fails = [t[Outcome.FAIL] for t in tasks.values()]
+    total = sum(passes) + sum(refers) + sum(fails)
+    if total:
+        summary = (
+            f"{sum(passes)} of {_plural(total, 'released result')} are passes, "
+            f"{sum(refers)} referred for resubmission and {sum(fails)} fails."
+        )
+    else:
+        summary = "No results have been released yet."
+    return Chart(
+        slug="outcomes",
+        title="Released results by task",
+        summary=summary,
+        caption="Released results of each assessed task",
+        headings=["Task", "Pass", "Refer", "Fail"],
+        rows=[[t["title"], t[Outcome.PASS], t[Outcome.REFER], t[Outcome.FAIL]] for t in tasks.values()],
+        draw=lambda: charts.outcomes_by_task(titles, passes, refers, fails),
+    )
+
+
+def all_charts(user, relation: Relation, filters: Filters, today: datetime.date | None = None) -> list[Chart]:
+    today = today or timezone.localdate()
+    enrolments = scoped_enrolments(user, relation, filters, today)
+    return [
+        participants_by_phase(enrolments),
+        coverage(user, enrolments, today),
+        coaching_by_school(user, relation, enrolments, today),
+        outcomes(user, enrolments),
+    ]
+
+
+def one_chart(
+    user, relation: Relation, filters: Filters, slug: str, today: datetime.date | None = None
+) -> Chart | None:
+    today = today or timezone.localdate()
+    enrolments = scoped_enrolments(user, relation, filters, today)
+    makers = {
+        "phases": lambda: participants_by_phase(enrolments),
+        "coverage": lambda: coverage(user, enrolments, today),
+        "coaching": lambda: coaching_by_school(user, relation, enrolments, today),
+        "outcomes": lambda: outcomes(user, enrolments),
+    }
+    make = makers.get(slug)
+    return make() if make else None
