@@ -21,11 +21,19 @@ from portfolio.coverage import phase_on_session_day
 from programme import access
 from programme.access import RecordKind, Relation
 from programme.models import ContentArea, Enrolment, Phase, SchoolPlacement
-from tracking import charts, selectors
+from tracking import selectors
 from tracking.risks import Thresholds
 from tracking.selectors import Filters
 
 COACHING_DAYS = 90
+
+
+def _draw():
+    """tracking.charts, imported when a chart is first drawn: matplotlib takes a second or two to
+    load, which no other page, manage.py command or worker should wait for."""
+    from tracking import charts
+
+    return charts
 
 
 @dataclass
@@ -78,7 +86,7 @@ def participants_by_phase(enrolments: QuerySet[Enrolment]) -> Chart:
         caption="Participants in each phase today",
         headings=["Phase", "Participants"],
         rows=[[label, n] for label, n in counts],
-        draw=lambda: charts.participants_by_phase(counts),
+        draw=lambda: _draw().participants_by_phase(counts),
     )
 
 
@@ -122,7 +130,7 @@ def coverage(user, enrolments: QuerySet[Enrolment], today: datetime.date) -> Cha
         caption="Agreed coaching sessions by content area and phase",
         headings=["Content area", *phase_labels],
         rows=[[label, *row] for label, row in zip(area_labels, counts, strict=True)],
-        draw=lambda: charts.coverage_heatmap(area_labels, phase_labels, counts),
+        draw=lambda: _draw().coverage_heatmap(area_labels, phase_labels, counts),
     )
 
 
@@ -169,7 +177,7 @@ def coaching_by_school(user, relation: Relation, enrolments: QuerySet[Enrolment]
         caption=f"Agreed coaching sessions in the last {COACHING_DAYS} days by school",
         headings=["School", "Participants", "Agreed sessions", "Sessions per participant"],
         rows=[[name, n, held, f"{rate:.1f}"] for (name, n, held), (_, rate) in zip(rows, rates, strict=True)],
-        draw=lambda: charts.coaching_by_school(rates),
+        draw=lambda: _draw().coaching_by_school(rates),
     )
 
 
@@ -212,7 +220,7 @@ def outcomes(user, enrolments: QuerySet[Enrolment]) -> Chart:
         caption="Released results of each assessed task",
         headings=["Task", "Pass", "Refer", "Fail"],
         rows=[[t["title"], t[Outcome.PASS], t[Outcome.REFER], t[Outcome.FAIL]] for t in tasks.values()],
-        draw=lambda: charts.outcomes_by_task(titles, passes, refers, fails),
+        draw=lambda: _draw().outcomes_by_task(titles, passes, refers, fails),
     )
 
 

@@ -2,7 +2,10 @@
 and their Content-Security-Policy, and the cost of the page as participants grow."""
 
 import datetime
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.db import connection
@@ -233,6 +236,17 @@ def test_drawing_is_deterministic_and_small():
 )
 def test_an_empty_chart_says_so(svg):
     assert re.search(r"No (participants|content areas|released)", svg())
+
+
+def test_the_portal_loads_without_matplotlib_until_a_chart_is_drawn():
+    # matplotlib takes a second or two to import: only drawing a chart may pay for it.
+    code = (
+        "import sys, django; django.setup(); import mtl_portal.urls, tracking.chart_views; "
+        "assert 'matplotlib' not in sys.modules, 'matplotlib imported'"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mtl_portal.settings.test"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def _queries(client, url) -> int:
