@@ -61,3 +61,5 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 
 # One JSON object a line, each with its request's id, for whatever collects the containers' output.
 LOGGING = {**LOGGING, "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": "json"}}}
+# Celery's worker and beat log through that handler too, instead of putting their own plain one in.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -159,4 +159,5 @@ def test_every_variable_production_reads_is_documented():
         read |= set(re.findall(r"env_(?:str|int|bool|list)\(\s*\"([A-Z0-9_]+)\"", text))
         read |= set(re.findall(r"os\.environ(?:\.get\(|\[)\s*\"([A-Z0-9_]+)\"", text))
     assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "GUNICORN_WORKERS"} <= read
-    assert read - _documented_variables() == set()
+    missing = read - _documented_variables()
+    assert missing == set(), f"add these to the table in deploy/README.md (and README.md): {sorted(missing)}"

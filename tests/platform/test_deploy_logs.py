@@ -149,3 +149,20 @@ def test_production_writes_json_lines(tmp_path):
     assert line["logger"] == "coaching"
     assert line["message"] == "reminders sent: 3"
     assert line["request_id"] == "-"
+
+
+def test_production_celery_logs_through_the_same_json_handler(tmp_path):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "SECRET_KEY": "k" * 64,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "ALLOWED_HOSTS": "portal.example.org",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "DJANGO_SETTINGS_MODULE": "mtl_portal.settings.production",
+    }
+    script = "from mtl_portal.celery import app; print(app.conf.worker_hijack_root_logger)"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "False"  # the worker keeps Django's handler instead of its own
