@@ -13,5 +13,6 @@ class AssessmentConfig(AppConfig):
         registry.register()
         registry.register_marking()
         registry.register_statements()
+        registry.register_moderation()
         credit_registry.register()
         registry.register_sampling()

@@ -1,6 +1,7 @@
 """Marked and released work for the demo, made through the marking services as a tutor and a
 programme leader would: the demo participant's submitted work (assessment.demo_submissions) marked
-by their tutor against every criterion, citing their agreed coaching sessions and evidence, passed
+by their tutor against every criterion, citing their agreed coaching sessions and evidence,
+second-marked by another tutor and reconciled into an agreed mark (assessment.demo_moderation), passed
 and released; another of the demo tutor's participants' work submitted and waiting in the
 tutor's queue; and a third's work referred and resubmitted (assessment.demo_resubmission). Runs
 after assessment.demo. Safe to run again: marked work is left as it is."""
@@ -8,7 +9,7 @@ after assessment.demo. Safe to run again: marked work is left as it is."""
 import datetime
 
 from accounts.models import User
-from assessment import demo_resubmission, demo_statements, demo_submissions
+from assessment import demo_moderation, demo_resubmission, demo_statements, demo_submissions
 from assessment.models import AssessmentTask, Marking, Submission
 from assessment.rules.deadlines import Window, submission_window
 from assessment.selectors.marking import citable
@@ -110,7 +111,9 @@ def _mark_and_release(submission: Submission, *, tutor: User, leader: User) -> M
         content=services.OverallContent(outcome="pass", feed_forward=FEED_FORWARD),
     )
     marking = services.marking_move(by=tutor, marking=marking, move=Move.COMPLETE, version=marking.version)
-    marking = services.marking_move(by=tutor, marking=marking, move=Move.CONFIRM, version=marking.version)
+    # Second-marked by another tutor and reconciled (assessment.demo_moderation), or else confirmed as it is.
+    if not demo_moderation.moderate(marking, leader=leader, second_marker=_demo_person("nadia.rahman")):
+        marking = services.marking_move(by=tutor, marking=marking, move=Move.CONFIRM, version=marking.version)
     services.results_release(task=submission.task, by=leader)
     marking.refresh_from_db()
     return marking

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessment import marking_views as views
+from assessment.moderation_urls import urlpatterns as moderation_urls
 
 app_name = "marking"
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("tasks/<int:pk>/release/", views.task_release, name="task_release"),
     path("comments/", views.comment_bank, name="comment_bank"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
+    *moderation_urls,
 ]

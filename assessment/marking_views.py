@@ -14,9 +14,11 @@ from django.views.decorators.http import require_POST
 from assessment.marking_forms import CommentForm, CriterionForm, FilterForm, MoveForm, OverallForm
 from assessment.models import AssessmentTask, CommentBankEntry, Marking, Submission
 from assessment.selectors import marking as selectors
+from assessment.selectors import moderation as moderation_selectors
 from assessment.selectors.feed_forward import responses_of as feed_forward_responses
 from assessment.selectors.resubmission import first_attempt, offer_for
 from assessment.services import marking as services
+from assessment.services import moderation as moderation_services
 from assessment.workflow import Move, State, allowed_moves
 from audit import trail
 from programme import access
@@ -143,15 +145,18 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
     submission = selectors.submission_for_marking(pk)
     if submission is None:
         raise Http404("No such submission.")
-    access.require(request.user, Action.ASSESS, submission)
-    ws = selectors.workspace(request.user, submission)
+    role = moderation_selectors.marking_role(request.user, submission)  # first, or second (moderation)
+    ws = selectors.workspace(request.user, submission, role=role)
     here = request.get_full_path()
     bound_criterion, overall_bound, move_error = {}, None, None
     if request.method == "POST":
         what = request.POST.get("form", "")
         try:
             if what == "start":
-                services.marking_start(by=request.user, submission=submission)
+                if role == Marking.Role.FIRST:
+                    services.marking_start(by=request.user, submission=submission)
+                else:
+                    moderation_services.second_marking_start(by=request.user, submission=submission)
                 messages.success(request, "Marking started.")
                 return redirect(here)
             if ws.marking is None:
@@ -186,7 +191,7 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError as error:
             raise Http404("No such step.") from error
         if bound_criterion or overall_bound is not None or move_error:
-            ws = selectors.workspace(request.user, submission) if move_error else ws
+            ws = selectors.workspace(request.user, submission, role=role) if move_error else ws
     trail.read(submission, participant_id=submission.enrolment.participant_id)
     if ws.marking is not None:
         trail.read(ws.marking, participant_id=submission.enrolment.participant_id)
@@ -201,8 +206,8 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
     if ws.marking is not None:
         moves = [
             m
-            for m in allowed_moves(state=ws.marking.state, movers=services.movers(request.user, submission))
-            if m not in (Move.RELEASE, Move.AMEND, Move.START)
+            for m in allowed_moves(state=ws.marking.state, movers=services.movers(request.user, submission, ws.marking))
+            if m not in (Move.RELEASE, Move.AMEND, Move.START, Move.MODERATED)
         ]
     return render(
         request,
@@ -221,6 +226,8 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
             "statement": selectors.supporting_statement(submission),
             "feed_forward": feed_forward_responses(submission),
             "first_attempt": first_attempt(submission),
+            "role": role,
+            "moderation": getattr(submission, "moderation", None),
         },
     )
 
@@ -275,7 +282,9 @@ def task_release(request: HttpRequest, pk: int) -> HttpResponse:
         except RuleError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Released {len(released)} result{'s' if len(released) != 1 else ''}.")
+            # One result per piece of work: moderation's agreed marks are released with the first marks they replace.
+            results = len({marking.submission_id for marking in released})
+            messages.success(request, f"Released {results} result{'s' if results != 1 else ''}.")
         return redirect(reverse("marking:task_release", kwargs={"pk": task.pk}))
     counts = dict(
         Marking.objects.filter(submission__task=task, role=Marking.Role.FIRST)

@@ -10,6 +10,8 @@ from assessment.models import (
     ExaminerSample,
     FeedForwardResponse,
     Marking,
+    Moderation,
+    ModerationNote,
     PriorLearningClaim,
     SampledSubmission,
     StatementCitation,
@@ -89,7 +91,7 @@ def _markings_in_sample(examiner, ids: list[int], *, path: str, model) -> set[in
 
 def register_marking() -> None:
     """Marks and feedback: unreleased until the task's results are released (see assessment.workflow)."""
-    kinds = (K.MARKS_UNRELEASED, K.MARKS_RELEASED)
+    kinds = (K.MARKS_UNRELEASED, K.MARKS_RELEASED, K.SECOND_MARKS)
     for model, path in (
         (Marking, "submission"),
         (CriterionMark, "marking__submission"),
@@ -198,3 +200,37 @@ def register_statements() -> None:
                 examiner, ids, path=path, model=model
             ),
         )
+
+
+def marker_periods(user, enrolment_ids: set[int]):
+    """The moderation's markers (access.Relation.MARKER): a second marker holds the relation towards
+    the participant from the submission's date while second marking and reconciling, a third marker
+    while third-marking; afterwards only on that day, which has passed, so they read and change nothing
+    more. One query for any number of participants."""
+    S = Moderation.Stage
+    rows = (
+        Moderation.objects.filter(submission__enrolment_id__in=enrolment_ids)
+        .filter(Q(second_marker=user) | Q(third_marker=user))
+        .values_list("submission__enrolment_id", "submission__dated_on", "second_marker_id", "third_marker_id", "stage")
+    )
+    for enrolment_id, dated_on, second_id, third_id, stage in rows:
+        active = (second_id == user.pk and stage in (S.SECOND_MARKING, S.RECONCILING)) or (
+            third_id == user.pk and stage == S.THIRD_MARKING
+        )
+        yield enrolment_id, dated_on, None if active else dated_on
+
+
+def register_moderation() -> None:
+    """Moderation records (MODERATION_RECORD), and where the markers' relation comes from."""
+    kinds = (K.MODERATION_RECORD,)
+    for model, path in ((Moderation, "submission"), (ModerationNote, "moderation__submission")):
+        access.register(
+            model,
+            kinds=kinds,
+            enrolment=f"{path}__enrolment",
+            date=f"{path}__dated_on",
+            sample=lambda examiner, ids, path=path, model=model: _markings_in_sample(
+                examiner, ids, path=path, model=model
+            ),
+        )
+    access.register_periods(access.Relation.MARKER, marker_periods)

@@ -45,6 +45,7 @@ Mover = Relation | str
 
 T = Relation.TUTOR
 L = Relation.PROGRAMME_LEADER
+M = Relation.MARKER  # a second or third marker, on their own marking (assessment.services.moderation)
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,13 @@ class Step:
 
 
 MOVES: dict[Move, Step] = {
-    Move.START: Step(frozenset({State.NOT_MARKED}), State.IN_MARKING, frozenset({T})),
-    Move.COMPLETE: Step(frozenset({State.IN_MARKING}), State.MARKED, frozenset({T})),
-    Move.REOPEN: Step(frozenset({State.MARKED}), State.IN_MARKING, frozenset({T})),
+    Move.START: Step(frozenset({State.NOT_MARKED}), State.IN_MARKING, frozenset({T, M})),
+    Move.COMPLETE: Step(frozenset({State.IN_MARKING}), State.MARKED, frozenset({T, M})),
+    Move.REOPEN: Step(frozenset({State.MARKED}), State.IN_MARKING, frozenset({T, M})),
     Move.SEND_TO_MODERATION: Step(frozenset({State.MARKED}), State.IN_MODERATION, frozenset({T, L})),
-    Move.MODERATED: Step(frozenset({State.IN_MODERATION}), State.READY_FOR_RELEASE, frozenset({L})),
+    # Taken only by assessment.services.moderation, once the moderation is settled: by the marker who
+    # settles it (the first marks stand, or an agreed or third marker's mark) or the leader.
+    Move.MODERATED: Step(frozenset({State.IN_MODERATION}), State.READY_FOR_RELEASE, frozenset({T, M, L})),
     Move.CONFIRM: Step(frozenset({State.MARKED}), State.READY_FOR_RELEASE, frozenset({T, L})),
     Move.RETURN_TO_MARKER: Step(
         frozenset({State.IN_MODERATION, State.READY_FOR_RELEASE}), State.IN_MARKING, frozenset({L})
@@ -73,7 +76,12 @@ MOVES: dict[Move, Step] = {
 EDITABLE = frozenset({State.IN_MARKING})
 BEFORE_RELEASE = frozenset(State) - {State.RELEASED}
 
-_WHO = {T: "the participant's tutor", L: "the programme leader", RELEASE_DATE: "the release date"}
+_WHO = {
+    T: "the participant's tutor",
+    M: "the marker",
+    L: "the programme leader",
+    RELEASE_DATE: "the release date",
+}
 
 
 def _names(states) -> str:
@@ -92,7 +100,7 @@ def check_move(*, state: str, move: Move, movers: frozenset[Mover] | set[Mover])
             rule="workflow_state",
         )
     if not step.movers & set(movers):
-        who = " or ".join(_WHO[m] for m in (T, L, RELEASE_DATE) if m in step.movers)
+        who = " or ".join(_WHO[m] for m in (T, M, L, RELEASE_DATE) if m in step.movers)
         raise RuleError(f"Only {who} can do this.", rule="workflow_who")
     return step.target
 

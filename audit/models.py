@@ -81,6 +81,8 @@ class AuditAction(models.TextChoices):
     MARKING_MOVE = "marking_move", "Marking moved on in its workflow"
     RESULTS_RELEASE = "results_release", "Results released"
     MARK_AMEND = "mark_amend", "Released result amended"
+    MODERATION_CONFIRM = "moderation_confirm", "Second marking chosen and confirmed"
+    MODERATION_NOTE = "moderation_note", "Moderation recorded (a step or a note)"
     # Credits and progression (assessment.services.credits, .progression, .statements).
     PRIOR_LEARNING_CLAIM = "prior_learning_claim", "Prior learning claimed"
     PRIOR_LEARNING_APPROVE = "prior_learning_approve", "Prior learning approved"

@@ -40,6 +40,9 @@ class Relation(StrEnum):
     HEAD = "head"
     PROGRAMME_LEADER = "programme_leader"
     EXTERNAL_EXAMINER = "external_examiner"
+    # A tutor the programme leader assigned to second- or third-mark one submission (moderation):
+    # held towards that participant from the submission's date while the moderation lasts.
+    MARKER = "marker"
 
 
 class RecordKind(StrEnum):
@@ -82,6 +85,10 @@ class RecordKind(StrEnum):
     EXAMINER_COMMENT = "examiner_comment"
     # A copy of the participant's whole portfolio that they asked for (portfolio.export): theirs alone.
     PORTFOLIO_EXPORT = "portfolio_export"
+    # A second or third marker's own marks (never released as such: the agreed mark is), and the
+    # moderation of a submission: who was chosen to mark it, the notes and the agreed mark.
+    SECOND_MARKS = "second_marks"
+    MODERATION_RECORD = "moderation_record"
 
 
 class Action(StrEnum):
@@ -132,6 +139,7 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: frozenset({A.VIEW}),
         R.COACH: frozenset({A.VIEW}),
         R.TUTOR: frozenset({A.VIEW}),
+        R.MARKER: frozenset({A.VIEW}),
         R.HEAD: frozenset({A.VIEW}),
         R.PROGRAMME_LEADER: frozenset({A.VIEW, A.CHANGE}),
         R.EXTERNAL_EXAMINER: _SAMPLED,
@@ -144,6 +152,7 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: frozenset({A.VIEW}),
         R.COACH: frozenset({A.VIEW, A.NEW_VERSION}),
         R.TUTOR: frozenset({A.VIEW}),
+        R.MARKER: frozenset({A.VIEW}),
         R.HEAD: frozenset({A.VIEW_SUMMARY}),
         R.PROGRAMME_LEADER: frozenset({A.VIEW_SUMMARY}),
         R.EXTERNAL_EXAMINER: _SAMPLED,
@@ -162,6 +171,7 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: frozenset({A.VIEW}),
         R.COACH: frozenset({A.VIEW, A.NEW_VERSION}),
         R.TUTOR: frozenset({A.VIEW}),
+        R.MARKER: frozenset({A.VIEW}),
         R.HEAD: frozenset({A.VIEW_SUMMARY}),
         R.PROGRAMME_LEADER: frozenset({A.VIEW_SUMMARY}),
         R.EXTERNAL_EXAMINER: _SAMPLED,
@@ -176,6 +186,7 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: frozenset({A.VIEW, A.CLOSE}),
         R.COACH: frozenset({A.VIEW, A.CLOSE}),
         R.TUTOR: frozenset({A.VIEW}),
+        R.MARKER: frozenset({A.VIEW}),
         R.EXTERNAL_EXAMINER: _SAMPLED,
     },
     # Arranged, not yet discussed in an agreed log: between coach and participant.
@@ -187,6 +198,7 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: frozenset({A.VIEW}),
         R.COACH: frozenset({A.VIEW, A.NEW_VERSION}),
         R.TUTOR: frozenset({A.VIEW}),
+        R.MARKER: frozenset({A.VIEW}),
         R.HEAD: frozenset({A.VIEW_SUMMARY}),
         R.PROGRAMME_LEADER: frozenset({A.VIEW_SUMMARY}),
         R.EXTERNAL_EXAMINER: _SAMPLED,
@@ -198,6 +210,7 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
             R.PARTICIPANT: frozenset({A.VIEW, A.CHANGE}),
             R.COACH: frozenset({A.VIEW}),
             R.TUTOR: frozenset({A.VIEW}),
+            R.MARKER: frozenset({A.VIEW}),
             R.EXTERNAL_EXAMINER: _SAMPLED,
         }
         for kind in (RecordKind.EVIDENCE, RecordKind.REFLECTION, RecordKind.ENQUIRY)
@@ -235,6 +248,7 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: frozenset({A.VIEW, A.WITHDRAW}),
         R.COACH: frozenset({A.VIEW, A.ADD_STATEMENT}),
         R.TUTOR: frozenset({A.VIEW, A.ASSESS}),
+        R.MARKER: frozenset({A.VIEW}),
         R.HEAD: frozenset({A.VIEW_SUMMARY}),
         R.PROGRAMME_LEADER: frozenset({A.VIEW}),
         R.EXTERNAL_EXAMINER: _SAMPLED,
@@ -248,6 +262,7 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: frozenset({A.VIEW}),
         R.COACH: frozenset({A.VIEW}),
         R.TUTOR: frozenset({A.VIEW}),
+        R.MARKER: frozenset({A.VIEW}),
         R.HEAD: frozenset({A.VIEW_SUMMARY}),
         R.PROGRAMME_LEADER: frozenset({A.VIEW}),
         R.EXTERNAL_EXAMINER: _SAMPLED_COMMENT,
@@ -257,6 +272,7 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: frozenset({A.VIEW}),
         R.COACH: frozenset({A.VIEW, A.CHANGE}),
         R.TUTOR: frozenset({A.VIEW}),
+        R.MARKER: frozenset({A.VIEW}),
         R.PROGRAMME_LEADER: frozenset({A.VIEW}),
         R.EXTERNAL_EXAMINER: _SAMPLED,
     },
@@ -298,6 +314,24 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
     RecordKind.PORTFOLIO_EXPORT: {
         R.PARTICIPANT: frozenset({A.VIEW, A.CHANGE}),
     },
+    # Moderation (second marking): the participant, their coach and head never see a second or
+    # third marker's marks, nor the moderation's notes; what they see after release is the agreed
+    # result (MARKS_RELEASED). The assigned marker writes their own marks (the services check it is
+    # their marking) and the moderation's notes; the participant's tutor (the first marker) reads
+    # them; the programme leader runs the moderation. A first marker's marks are MARKS_UNRELEASED,
+    # which a MARKER does not read: when the task is not blind, the moderation's selectors show them.
+    RecordKind.SECOND_MARKS: {
+        R.TUTOR: frozenset({A.VIEW}),
+        R.MARKER: frozenset({A.VIEW, A.CHANGE}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
+    RecordKind.MODERATION_RECORD: {
+        R.TUTOR: frozenset({A.VIEW, A.CHANGE}),
+        R.MARKER: frozenset({A.VIEW, A.CHANGE}),
+        R.PROGRAMME_LEADER: frozenset({A.VIEW, A.CHANGE}),
+        R.EXTERNAL_EXAMINER: _SAMPLED,
+    },
 }
 
 _AUTHOR_ONLY = frozenset({RecordKind.PRIVATE_NOTE})
@@ -327,6 +361,7 @@ _ROLE_OF: dict[Relation, Role] = {
     R.HEAD: Role.HEAD,
     R.PROGRAMME_LEADER: Role.PROGRAMME_LEADER,
     R.EXTERNAL_EXAMINER: Role.EXTERNAL_EXAMINER,
+    R.MARKER: Role.TUTOR,
 }
 
 
@@ -425,8 +460,19 @@ def _periods(user, enrolment_ids: Iterable[int]) -> dict[int, _Periods]:
     return memo
 
 
+# Relations whose periods another app keeps (the moderation's markers, in assessment): given the
+# person and some enrolment ids, (enrolment id, starts on, ends on or None) for each period.
+PeriodSource = Callable[[Any, set[int]], Iterable[tuple[int, datetime.date, datetime.date | None]]]
+_PERIOD_SOURCES: dict[Relation, PeriodSource] = {}
+
+
+def register_periods(relation: Relation, source: PeriodSource) -> None:
+    """Called from an AppConfig.ready(): where a relation's periods come from (one query each)."""
+    _PERIOD_SOURCES[Relation(relation)] = source
+
+
 def _read_periods(user, enrolment_ids: set[int]) -> dict[int, _Periods]:
-    """At most six queries, for any number of participants."""
+    """At most seven queries, for any number of participants."""
     held = held_relations(user)
     always = held & {R.PROGRAMME_LEADER, R.EXTERNAL_EXAMINER}
     own: set[int] = set()
@@ -447,6 +493,13 @@ def _read_periods(user, enrolment_ids: set[int]) -> dict[int, _Periods]:
     if R.HEAD in held:
         for enrolment_id, found in _headship_spans(user, enrolment_ids).items():
             spans[enrolment_id][R.HEAD] = found
+    for relation, source in _PERIOD_SOURCES.items():
+        if relation not in held:
+            continue
+        for pk in enrolment_ids:
+            spans[pk][relation] = []
+        for enrolment_id, starts_on, ends_on in source(user, enrolment_ids):
+            spans[enrolment_id][relation].append((starts_on, ends_on))
     return {
         pk: _Periods(always=frozenset(always | ({R.PARTICIPANT} if pk in own else set())), spans=spans[pk])
         for pk in enrolment_ids

@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce
 
 from assessment.models import AssessmentTask, Extension, Marking, Submission
 from assessment.rules.marks import Outcome
-from assessment.workflow import State
+from assessment.selectors.marking import released_results
 from coaching.models import ActionStep, AgreementStatus, DialogueLog
 from programme.models import CoachAssignment, Enrolment, ProgrammeSettings, TutorAssignment
 from programme.rules import timing
@@ -124,7 +124,8 @@ def submission_overdue(t: Thresholds) -> Q:
 
 
 def _released(outcomes) -> QuerySet[Marking]:
-    return Marking.objects.filter(state=State.RELEASED, outcome__in=outcomes)
+    # The results participants see: an agreed mark from moderation replaces the first marks.
+    return released_results().filter(outcome__in=outcomes)
 
 
 def referred_or_failed(t: Thresholds) -> Q:

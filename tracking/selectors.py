@@ -17,9 +17,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
-from assessment.models import AssessmentTask, Marking, PriorLearningClaim
+from assessment.models import AssessmentTask, PriorLearningClaim
 from assessment.rules.marks import Outcome
-from assessment.workflow import State
+from assessment.selectors.marking import released_results
 from coaching.models import ActionStep, AgreementStatus, DialogueLog
 from programme import access
 from programme.access import RecordKind, Relation
@@ -90,10 +90,9 @@ def _agreed_logs(user) -> QuerySet[DialogueLog]:
 
 def _credits() -> Coalesce:
     """Credits so far: tasks passed (a released pass) and prior learning approved, as the ledger counts them."""
-    passed = Marking.objects.filter(
+    passed = released_results().filter(  # an agreed mark from moderation replaces the first marks
         submission__enrolment=OuterRef(OuterRef("pk")),
         submission__task=OuterRef("pk"),
-        state=State.RELEASED,
         outcome=Outcome.PASS,
     )
     task_credits = (
@@ -145,9 +144,7 @@ def participants(user, relation: Relation, *, filters: Filters, sort: str, desce
     steps = ActionStep.objects.filter(
         enrolment=OuterRef("pk"), log__status=AgreementStatus.AGREED, status=ActionStep.Status.OPEN
     )
-    released = Marking.objects.filter(submission__enrolment=OuterRef("pk"), state=State.RELEASED).order_by(
-        "-released_at", "-pk"
-    )
+    released = released_results().filter(submission__enrolment=OuterRef("pk")).order_by("-released_at", "-pk")
     phase_change = PhaseChange.objects.filter(enrolment=OuterRef("pk"), to_phase=OuterRef("current_phase")).order_by(
         "-decided_at"
     )

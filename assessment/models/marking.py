@@ -113,6 +113,9 @@ class Marking(models.Model):
 
     @property
     def access_kind(self) -> RecordKind:
+        # A second or third marker's marks are never released as such: the agreed result is.
+        if self.role in (self.Role.SECOND, self.Role.THIRD):
+            return RecordKind.SECOND_MARKS
         return RecordKind.MARKS_RELEASED if self.is_released else RecordKind.MARKS_UNRELEASED
 
     @property

@@ -6,7 +6,7 @@ import html
 from dataclasses import dataclass, field
 
 import nh3
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from assessment.models import Citation, CommentBankEntry, CriterionMark, Marking, Submission, SubmissionItem
 from coaching import richtext
@@ -192,8 +192,10 @@ def supporting_statement(submission: Submission):
     return statement_for(submission)
 
 
-def workspace(user, submission: Submission) -> Workspace:
-    marking = marking_for(submission)
+def workspace(user, submission: Submission, role: str = Marking.Role.FIRST) -> Workspace:
+    """The workspace of the marker doing `role`'s marking: only that marking is read, so a second
+    marker on a blind task is shown nothing of the first marks (assessment.selectors.moderation)."""
+    marking = marking_for(submission, role)
     rubric = marking.rubric if marking else submission.task.rubric
     return Workspace(
         submission=submission,
@@ -237,6 +239,16 @@ def result_of(submission: Submission) -> Marking | None:
     )
     found = {m.role: m for m in markings}
     return found.get(Marking.Role.AGREED) or found.get(Marking.Role.FIRST)
+
+
+def released_results() -> QuerySet[Marking]:
+    """Every released result as its participant sees it (`result_of` for many): the agreed marks
+    where moderation agreed or decided a mark, otherwise the first marker's. The first marks that
+    an agreed result replaced are left out, so their outcome counts for nothing."""
+    agreed = Marking.objects.filter(submission=OuterRef("submission"), role=Marking.Role.AGREED)
+    return Marking.objects.filter(state="released", role__in=[Marking.Role.AGREED, Marking.Role.FIRST]).exclude(
+        Q(role=Marking.Role.FIRST) & Q(Exists(agreed))
+    )
 
 
 def changes(marking: Marking):

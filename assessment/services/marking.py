@@ -36,11 +36,15 @@ STALE = (
 # --- Who is acting, and whether they may.
 
 
-def movers(user: User, submission: Submission) -> set[workflow.Mover]:
+def movers(user: User, submission: Submission, marking: Marking | None = None) -> set[workflow.Mover]:
     """The person's relations to the work that the workflow table knows: the participant's tutor
-    (who may assess it, by the access policy) and the programme leader."""
+    (who may assess it, by the access policy) and the programme leader; on a second or third
+    marking, its own marker (Relation.MARKER) instead of the tutor."""
     found: set[workflow.Mover] = set()
-    if access.can(user, Action.ASSESS, submission):
+    if marking is not None and marking.role in (Marking.Role.SECOND, Marking.Role.THIRD):
+        if marking.marker_id == user.pk and access.can(user, Action.CHANGE, marking):
+            found.add(Relation.MARKER)
+    elif access.can(user, Action.ASSESS, submission):
         found.add(Relation.TUTOR)
     if access.holds(user, Relation.PROGRAMME_LEADER):
         found.add(Relation.PROGRAMME_LEADER)
@@ -355,19 +359,26 @@ def marking_overall_save(
 
 @transaction.atomic
 def marking_move(*, by: User, marking: Marking, move: Move, version: int | None) -> Marking:
-    """Move a marking one step (not release: see results_release; not amend: the saves amend)."""
-    if move in (Move.RELEASE, Move.AMEND, Move.START):
+    """Move a marking one step (not release: see results_release; not amend: the saves amend; not
+    "moderation done": assessment.services.moderation takes it once the moderation is settled).
+    A second marking's completion compares the two marks (moderation.second_marking_complete)."""
+    from assessment.services import moderation
+
+    if move in (Move.RELEASE, Move.AMEND, Move.START, Move.MODERATED):
         raise RuleError("That step is not taken here.", rule="workflow_move")
     marking = _locked(marking, version)
     if not access.can(by, Action.VIEW, marking):
         raise RuleError("You cannot move this marking on.", rule="workflow_who")
-    target = workflow.check_move(state=marking.state, move=move, movers=movers(by, marking.submission))
+    target = workflow.check_move(state=marking.state, move=move, movers=movers(by, marking.submission, marking))
     if move == Move.COMPLETE:
         _check_complete(marking)
+    moderation.check_marker_move(marking, move)
     old = marking.state
     marking.state = target
     _bump(marking)
     trail.record(trail.Action.MARKING_MOVE, record=marking, actor=by, detail={"from": old, "to": target})
+    if move == Move.COMPLETE and marking.role == Marking.Role.SECOND:
+        moderation.second_marking_complete(by=by, marking=marking)
     return marking
 
 
@@ -398,15 +409,22 @@ def results_release(*, task: AssessmentTask, by: User | None, today: datetime.da
     """Release a task's results together: every marking ready for release. By the programme leader
     by hand, or (by=None) on the task's release date by celery beat. Safe to run twice: what is
     released stays released and is not released (or emailed) again. Returns what was released now."""
+    from assessment.services import moderation
+
     today = today or timezone.localdate()
     if by is None:
         if task.release_on is None or task.release_on > today:
             return []
+        try:
+            moderation.check_release(task)
+        except RuleError:
+            return []  # the release date waits for moderation; the leader's page says why
         mover: set[workflow.Mover] = {workflow.RELEASE_DATE}
     else:
         mover = {Relation.PROGRAMME_LEADER} if access.holds(by, Relation.PROGRAMME_LEADER) else set()
         if not mover:
             raise RuleError("Only the programme leader can release results.", rule="workflow_who")
+        moderation.check_release(task)
     now = timezone.now()
     released = _releasable(task)
     for marking in released:
@@ -418,7 +436,11 @@ def results_release(*, task: AssessmentTask, by: User | None, today: datetime.da
     if released:
         from assessment import notices
 
-        notices.notify_released([m.pk for m in released])
+        # Where moderation agreed a mark, the participant is told of that result, once.
+        agreed = {m.submission_id for m in released if m.role == Marking.Role.AGREED}
+        notices.notify_released(
+            [m.pk for m in released if m.role != Marking.Role.FIRST or m.submission_id not in agreed]
+        )
     return released
 
 

@@ -25,12 +25,34 @@ def seeded(settings):
 
 def test_the_demo_participant_reads_a_released_result_with_citations(seeded):
     participant = User.objects.get(email=demo.participant_email(1))
-    marking = Marking.objects.get(submission__enrolment__participant=participant)
+    marking = Marking.objects.get(submission__enrolment__participant=participant, role="first")
     assert marking.state == State.RELEASED
     assert marking.marker.email == demo.demo_email("tutor")
     assert access.can(participant, Action.VIEW, marking)
     assert marking.criterion_marks.filter(mark__isnull=True).count() == 0
     assert Citation.objects.filter(criterion_mark__marking=marking, kind="log").exists()
+
+
+def test_the_demo_work_is_second_marked_and_reconciled_and_the_agreed_mark_released(seeded):
+    from assessment.models import Moderation
+    from assessment.selectors.marking import result_of
+    from assessment.selectors.moderation import moderation_record
+
+    participant = User.objects.get(email=demo.participant_email(1))
+    moderation = Moderation.objects.get(submission__enrolment__participant=participant)
+    assert moderation.second_marker.email == demo.demo_email("nadia.rahman")
+    assert moderation.settled == Moderation.Settled.AGREED
+    assert [note.kind for note in moderation_record(moderation.submission)] == [
+        "chosen",
+        "second_marked",
+        "to_reconcile",
+        "agreed",
+    ]
+    result = result_of(moderation.submission)
+    assert result.role == "agreed"
+    assert result.mark == 61
+    assert result.state == State.RELEASED
+    assert access.can(participant, Action.VIEW, result)
 
 
 def test_the_demo_tutor_has_work_waiting_and_seeding_again_changes_nothing(seeded):

@@ -42,6 +42,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: READ,
         R.COACH: READ,
         R.TUTOR: READ,
+        R.MARKER: READ,
         R.HEAD: READ,
         R.PROGRAMME_LEADER: frozenset({A.VIEW, A.CHANGE}),
         R.EXTERNAL_EXAMINER: SAMPLED,
@@ -50,6 +51,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: frozenset({A.VIEW, A.AGREE}),  # read, and add their reflection and agree it
         R.COACH: WRITE,
         R.TUTOR: NO,
+        R.MARKER: NO,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: NO,
         R.EXTERNAL_EXAMINER: NO,
@@ -58,6 +60,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: READ,
         R.COACH: frozenset({A.VIEW, A.NEW_VERSION}),  # changes make a new version
         R.TUTOR: READ,
+        R.MARKER: READ,
         R.HEAD: SUMMARY,
         R.PROGRAMME_LEADER: SUMMARY,
         R.EXTERNAL_EXAMINER: SAMPLED,  # only when cited in a sampled assessment
@@ -66,6 +69,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: NO,
         R.COACH: WRITE,  # the coach who wrote it; see the private note tests below
         R.TUTOR: NO,
+        R.MARKER: NO,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: NO,
         R.EXTERNAL_EXAMINER: NO,
@@ -76,6 +80,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: frozenset({A.VIEW, A.AGREE, A.ATTACH}),  # both attach evidence while they agree it
         R.COACH: frozenset({A.VIEW, A.CHANGE, A.ATTACH}),
         R.TUTOR: NO,
+        R.MARKER: NO,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: NO,
         R.EXTERNAL_EXAMINER: NO,
@@ -84,6 +89,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: READ,
         R.COACH: frozenset({A.VIEW, A.NEW_VERSION}),  # the learning plan is revisited, not changed
         R.TUTOR: READ,
+        R.MARKER: READ,
         R.HEAD: SUMMARY,
         R.PROGRAMME_LEADER: SUMMARY,
         R.EXTERNAL_EXAMINER: SAMPLED,
@@ -92,6 +98,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: READ,
         R.COACH: frozenset({A.VIEW, A.CHANGE, A.CLOSE}),
         R.TUTOR: NO,
+        R.MARKER: NO,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: NO,
         R.EXTERNAL_EXAMINER: NO,
@@ -100,6 +107,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: frozenset({A.VIEW, A.CLOSE}),  # the participant owns the step in these records
         R.COACH: frozenset({A.VIEW, A.CLOSE}),
         R.TUTOR: READ,
+        R.MARKER: READ,
         R.HEAD: NO,  # the text of a step is the dialogue's
         R.PROGRAMME_LEADER: NO,
         R.EXTERNAL_EXAMINER: SAMPLED,
@@ -108,6 +116,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: READ,
         R.COACH: WRITE,
         R.TUTOR: NO,
+        R.MARKER: NO,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: NO,
         R.EXTERNAL_EXAMINER: NO,
@@ -116,6 +125,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: READ,
         R.COACH: frozenset({A.VIEW, A.NEW_VERSION}),
         R.TUTOR: READ,
+        R.MARKER: READ,
         R.HEAD: SUMMARY,
         R.PROGRAMME_LEADER: SUMMARY,
         R.EXTERNAL_EXAMINER: SAMPLED,
@@ -126,6 +136,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
             R.PARTICIPANT: WRITE,
             R.COACH: READ,
             R.TUTOR: READ,
+            R.MARKER: READ,  # what the work they second-mark rests on
             R.HEAD: NO,
             R.PROGRAMME_LEADER: NO,
             R.EXTERNAL_EXAMINER: SAMPLED,  # only when in a sampled submission
@@ -139,6 +150,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: WRITE,
         R.COACH: READ,
         R.TUTOR: READ,
+        R.MARKER: NO,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: NO,
         R.EXTERNAL_EXAMINER: NO,
@@ -147,6 +159,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: READ,  # waiting for the tutor: not changed while it is judged
         R.COACH: READ,
         R.TUTOR: frozenset({A.VIEW, A.APPROVE}),  # approve before publishing, or return it
+        R.MARKER: NO,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: NO,
         R.EXTERNAL_EXAMINER: NO,
@@ -155,6 +168,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: frozenset({A.VIEW, A.CHANGE, A.PUBLISH}),  # a change needs approving again
         R.COACH: READ,
         R.TUTOR: READ,
+        R.MARKER: NO,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: NO,
         R.EXTERNAL_EXAMINER: NO,
@@ -163,6 +177,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: frozenset({A.VIEW, A.WITHDRAW}),  # publish, withdraw
         R.COACH: READ,
         R.TUTOR: READ,
+        R.MARKER: NO,
         R.HEAD: READ,
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: READ,  # published for anyone to learn from, sample or not
@@ -171,6 +186,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: WRITE,  # the participant builds it; nobody else sees it until it is submitted
         R.COACH: NO,
         R.TUTOR: NO,
+        R.MARKER: NO,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: NO,
         R.EXTERNAL_EXAMINER: NO,
@@ -179,6 +195,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: frozenset({A.VIEW, A.WITHDRAW}),  # read; withdraw before the due date to submit again
         R.COACH: frozenset({A.VIEW, A.ADD_STATEMENT}),
         R.TUTOR: frozenset({A.VIEW, A.ASSESS}),
+        R.MARKER: READ,
         R.HEAD: SUMMARY,  # outcome only
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: SAMPLED,
@@ -187,6 +204,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: NO,  # only after release
         R.COACH: NO,
         R.TUTOR: WRITE,  # write until released
+        R.MARKER: NO,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: SAMPLED_COMMENT,  # read when sampled, and comment
@@ -195,6 +213,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: READ,
         R.COACH: READ,
         R.TUTOR: READ,
+        R.MARKER: READ,
         R.HEAD: SUMMARY,  # outcome and credits
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: SAMPLED_COMMENT,  # read when sampled, and comment
@@ -203,6 +222,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: READ,
         R.COACH: WRITE,  # until marking starts: assessment.rules.statements, not the policy
         R.TUTOR: READ,
+        R.MARKER: READ,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: SAMPLED,
@@ -213,6 +233,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: READ,
         R.COACH: READ,
         R.TUTOR: frozenset({A.VIEW, A.ASSESS}),
+        R.MARKER: NO,
         R.HEAD: SUMMARY,
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: SAMPLED,
@@ -221,6 +242,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: WRITE,  # their claim, until the tutor decides
         R.COACH: READ,
         R.TUTOR: frozenset({A.VIEW, A.APPROVE}),
+        R.MARKER: NO,
         R.HEAD: SUMMARY,
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: SAMPLED,
@@ -229,6 +251,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: READ,
         R.COACH: READ,
         R.TUTOR: READ,
+        R.MARKER: NO,
         R.HEAD: SUMMARY,
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: SAMPLED,
@@ -239,6 +262,7 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: NO,
         R.COACH: NO,
         R.TUTOR: READ,
+        R.MARKER: NO,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: SAMPLED,
@@ -248,9 +272,30 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PARTICIPANT: WRITE,  # ask for it, and download it
         R.COACH: NO,
         R.TUTOR: NO,
+        R.MARKER: NO,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: NO,
         R.EXTERNAL_EXAMINER: NO,
+    },
+    # Moderation: a second or third marker writes their own marks and the moderation's notes; the
+    # participant, their coach and head see neither (they see the agreed result once released).
+    K.SECOND_MARKS: {
+        R.PARTICIPANT: NO,
+        R.COACH: NO,
+        R.TUTOR: READ,
+        R.MARKER: WRITE,
+        R.HEAD: NO,
+        R.PROGRAMME_LEADER: READ,
+        R.EXTERNAL_EXAMINER: SAMPLED,
+    },
+    K.MODERATION_RECORD: {
+        R.PARTICIPANT: NO,
+        R.COACH: NO,
+        R.TUTOR: WRITE,
+        R.MARKER: WRITE,
+        R.HEAD: NO,
+        R.PROGRAMME_LEADER: WRITE,
+        R.EXTERNAL_EXAMINER: SAMPLED,
     },
 }
 
@@ -310,8 +355,25 @@ def world():
         R.HEAD: staff(Role.HEAD, school),
         R.PROGRAMME_LEADER: UserFactory(roles=[Role.PROGRAMME_LEADER]),
         R.EXTERNAL_EXAMINER: UserFactory(roles=[Role.EXTERNAL_EXAMINER]),
+        R.MARKER: second_marker_of(enrolment, on=ON, first_marker=tutor),
     }
     return World(school=school, enrolment=enrolment, people=people)
+
+
+def second_marker_of(enrolment, *, on, first_marker):
+    """A tutor who is not the participant's tutor, assigned to second-mark their work submitted on `on`
+    (assessment.models.Moderation): the access policy's MARKER relation, from that day on."""
+    from assessment.models import Moderation, ModerationSample, Submission
+    from tests.assessment.factories import AssessmentTaskFactory
+
+    marker = UserFactory(roles=[Role.TUTOR])
+    task = AssessmentTaskFactory(cohort=enrolment.cohort)
+    submission = Submission.objects.create(
+        enrolment=enrolment, task=task, state=Submission.State.SUBMITTED, dated_on=on
+    )
+    sample = ModerationSample.objects.create(task=task, seed="test", considered=1, confirmed_by=first_marker)
+    Moderation.objects.create(sample=sample, submission=submission, second_marker=marker)
+    return marker
 
 
 # --- The matrix.

@@ -7,16 +7,18 @@ from programme.access import Relation
 from ui.errors import RuleError
 
 T, L = Relation.TUTOR, Relation.PROGRAMME_LEADER
+M = Relation.MARKER  # a second or third marker, on their own marking
 EVERYONE = [*Relation, RELEASE_DATE]
 
 # (move, from, to, who may take it): the whole table, spelled out so a change to it is a decision.
 ALLOWED = [
-    (Move.START, State.NOT_MARKED, State.IN_MARKING, {T}),
-    (Move.COMPLETE, State.IN_MARKING, State.MARKED, {T}),
-    (Move.REOPEN, State.MARKED, State.IN_MARKING, {T}),
+    (Move.START, State.NOT_MARKED, State.IN_MARKING, {T, M}),
+    (Move.COMPLETE, State.IN_MARKING, State.MARKED, {T, M}),
+    (Move.REOPEN, State.MARKED, State.IN_MARKING, {T, M}),
     (Move.SEND_TO_MODERATION, State.MARKED, State.IN_MODERATION, {T, L}),
     (Move.CONFIRM, State.MARKED, State.READY_FOR_RELEASE, {T, L}),
-    (Move.MODERATED, State.IN_MODERATION, State.READY_FOR_RELEASE, {L}),
+    # Taken only by assessment.services.moderation once the moderation is settled (marking_move refuses it).
+    (Move.MODERATED, State.IN_MODERATION, State.READY_FOR_RELEASE, {T, M, L}),
     (Move.RETURN_TO_MARKER, State.IN_MODERATION, State.IN_MARKING, {L}),
     (Move.RETURN_TO_MARKER, State.READY_FOR_RELEASE, State.IN_MARKING, {L}),
     (Move.RELEASE, State.READY_FOR_RELEASE, State.RELEASED, {L, RELEASE_DATE}),
