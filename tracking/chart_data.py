@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from assessment.models import Marking
 from assessment.rules.marks import Outcome
-from assessment.workflow import State
+from assessment.selectors.marking import released_results
 from coaching.models import AgreementStatus, DialogueLog
 from portfolio.coverage import phase_on_session_day
 from programme import access
@@ -187,11 +186,15 @@ def outcomes(user, enrolments: QuerySet[Enrolment]) -> Chart:
     readable = access.readable_where(
         user, RecordKind.MARKS_RELEASED, enrolment="submission__enrolment", on="submission__dated_on"
     )
-    released = Marking.objects.filter(
-        readable,
-        state=State.RELEASED,
-        submission__enrolment__in=enrolments.order_by().values("pk"),
-    ).exclude(outcome="")
+    # One result per piece of work: an agreed mark from moderation, not the first marks it replaced.
+    released = (
+        released_results()
+        .filter(
+            readable,
+            submission__enrolment__in=enrolments.order_by().values("pk"),
+        )
+        .exclude(outcome="")
+    )
     found = (
         released.order_by()
         .values_list("submission__task", "submission__task__title", "outcome")

@@ -408,3 +408,18 @@ def test_an_agreed_result_replaces_the_first_marks_among_released_results():
     first = Marking.objects.get(submission=world.submission, role="first")
     assert first.state == State.RELEASED
     assert [(m.role, m.outcome) for m in marking_selectors.released_results()] == [("agreed", "pass")]
+
+
+def test_the_leaders_outcomes_chart_counts_the_agreed_result_once():
+    from programme.models import Enrolment
+    from tracking.chart_data import outcomes
+
+    world = moderated_world(45)
+    second_marked(world, 62)
+    moderation = Moderation.objects.get()
+    services.moderation_agree(
+        by=fresh(world.tutor), moderation=moderation, version=None, mark=55, outcome="pass", note="A pass."
+    )
+    marking_services.results_release(task=world.task, by=world.leader)
+    chart = outcomes(fresh(world.leader), Enrolment.objects.all())
+    assert chart.rows == [[world.task.title, 1, 0, 0]]  # one result: the agreed one, not the first marks too
