@@ -285,3 +285,16 @@ def test_the_examiner_reads_a_sampled_participants_credits_and_no_one_elses(clie
         actor_id=world.examiner.pk, action="read", record_kind="programme.enrolment", enrolment=world.enrolment
     ).exists()
     assert client.get(reverse("credits:ledger", args=[world.others[0].enrolment.pk])).status_code == 404
+
+
+def test_the_pack_shows_the_second_marking_and_the_moderation_record(client, db):
+    from tests.assessment.examiner.helpers import ExaminerWorld
+    from tests.assessment.moderation_helpers import moderated_world, second_marked
+
+    world = ExaminerWorld(**vars(moderated_world(64)))
+    second_marked(world, 60)
+    sample = world.sample_of(world.submission)
+    client.force_login(world.examiner)
+    body = client.get(pack_url(sample, world.submission)).content.decode()
+    assert "SECOND-MARKER-STRENGTHS" in body  # the second marker's feedback
+    assert "Chosen for second marking" in body  # the moderation record's first note
