@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from assessment.models import AssessmentTask, PhaseCompletion, PriorLearningClaim
 from assessment.rules.credits import prior_learning_left
+from assessment.rules.marks import Outcome
 from assessment.rules.progression import Standing, programme_standing
 from portfolio.models import Evidence
 from programme.models import ContentArea, Enrolment, Phase, ProgrammeSettings
@@ -15,12 +16,13 @@ from programme.models import ContentArea, Enrolment, Phase, ProgrammeSettings
 
 def passed_tasks(enrolment_id: int) -> QuerySet[AssessmentTask]:
     """The tasks this participant has passed: an outcome of pass, released to them. The one place
-    that reads marking's results for credits and progression.
+    that reads marking's results for credits and progression. A result is what the participant was
+    told (`released_results`: the agreed mark where moderation agreed one), so first marks that an
+    agreed fail replaced never count, and a pass on a resubmission counts once for its task."""
+    from assessment.selectors.marking import released_results
 
-    Until marking lands (issue 10, `assessment/models/marking.py`) no result is released, so no
-    task is passed; wiring it is the filter below, e.g.
-    `submissions__markings__outcome=PASS, submissions__markings__state=RELEASED, ...`."""
-    return AssessmentTask.objects.none()
+    passed = released_results().filter(submission__enrolment_id=enrolment_id, outcome=Outcome.PASS)
+    return AssessmentTask.objects.filter(pk__in=passed.values("submission__task_id"))
 
 
 @dataclass(frozen=True)
