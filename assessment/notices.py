@@ -98,6 +98,27 @@ def _people(assignments, field: str, submission: Submission) -> list[User]:
     return list(User.objects.filter(pk__in=list(ids), is_active=True).order_by("pk"))
 
 
+def _email_each(
+    people: list[User], *, may: Action, submission: Submission, kind: str, subject: str, template: str, context: dict
+) -> int:
+    """Email each of these people who wants this kind of email and whom the access policy lets take
+    `may` on the submission; once each (a SentReminder row). Returns how many emails went."""
+    sent = 0
+    for person in people:
+        if not reminders.wants(person, kind) or not access.can(person, may, submission):
+            continue
+        sent += reminders._remind(
+            kind=kind,
+            object_id=submission.pk,
+            person=person,
+            due_on=submission.dated_on,
+            subject=subject,
+            template=template,
+            context=context,
+        )
+    return sent
+
+
 def send_submission_notice(*, submission_id: int) -> int:
     """Email the participant's tutor (the one who may assess the work) that it has arrived: a first
     attempt or a resubmission. Returns how many emails went (0 when run again)."""
@@ -107,26 +128,21 @@ def send_submission_notice(*, submission_id: int) -> int:
     participant, task = submission.enrolment.participant, submission.task
     kind = ReminderKind.SUBMISSION_ARRIVED.value
     again = submission.is_resubmission or submission.attempt > 1
-    sent = 0
-    for tutor in _people(TutorAssignment.objects, "tutor_id", submission):
-        if not reminders.wants(tutor, kind) or not access.can(tutor, Action.ASSESS, submission):
-            continue
-        sent += reminders._remind(
-            kind=kind,
-            object_id=submission.pk,
-            person=tutor,
-            due_on=submission.dated_on,
-            subject=f"{'Resubmitted' if again else 'New'} work to mark: “{task.title}”",
-            template="assessment/email/submission_arrived.txt",
-            context={
-                "task": task,
-                "participant": participant,
-                "submission": submission,
-                "again": again,
-                "url": reminders._url("marking:workspace", pk=submission.pk),
-            },
-        )
-    return sent
+    return _email_each(
+        _people(TutorAssignment.objects, "tutor_id", submission),
+        may=Action.ASSESS,
+        submission=submission,
+        kind=kind,
+        subject=f"{'Resubmitted' if again else 'New'} work to mark: “{task.title}”",
+        template="assessment/email/submission_arrived.txt",
+        context={
+            "task": task,
+            "participant": participant,
+            "submission": submission,
+            "again": again,
+            "url": reminders._url("marking:workspace", pk=submission.pk),
+        },
+    )
 
 
 def send_statement_invitation(*, submission_id: int) -> int:
@@ -140,24 +156,19 @@ def send_statement_invitation(*, submission_id: int) -> int:
         return 0
     participant, task = submission.enrolment.participant, submission.task
     kind = ReminderKind.STATEMENT_INVITED.value
-    sent = 0
-    for coach in _people(CoachAssignment.objects, "coach_id", submission):
-        if not reminders.wants(coach, kind) or not access.can(coach, Action.ADD_STATEMENT, submission):
-            continue
-        sent += reminders._remind(
-            kind=kind,
-            object_id=submission.pk,
-            person=coach,
-            due_on=submission.dated_on,
-            subject=f"{participant.get_full_name() or participant.email} submitted “{task.title}”: your statement",
-            template="assessment/email/statement_invited.txt",
-            context={
-                "task": task,
-                "participant": participant,
-                "url": reminders._url("assessment:statement", pk=submission.pk),
-            },
-        )
-    return sent
+    return _email_each(
+        _people(CoachAssignment.objects, "coach_id", submission),
+        may=Action.ADD_STATEMENT,
+        submission=submission,
+        kind=kind,
+        subject=f"{participant.get_full_name() or participant.email} submitted “{task.title}”: your statement",
+        template="assessment/email/statement_invited.txt",
+        context={
+            "task": task,
+            "participant": participant,
+            "url": reminders._url("assessment:statement", pk=submission.pk),
+        },
+    )
 
 
 # --- Marks overdue: the programme leaders, once per task.
