@@ -302,10 +302,12 @@ POLICY: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PROGRAMME_LEADER: frozenset({A.VIEW}),
         R.EXTERNAL_EXAMINER: _SAMPLED,
     },
-    # Written by an examiner on a submission in their sample (COMMENT on its marks); the tutor and
-    # the leader read it; the participant, their coach and head do not (it is about the marking).
+    # Written by an examiner on a submission in their sample (COMMENT on its marks); the markers (the
+    # participant's tutor, and a second or third marker of that work) and the leader read it; the
+    # participant, their coach and head do not (it is about the marking).
     RecordKind.EXAMINER_COMMENT: {
         R.TUTOR: frozenset({A.VIEW}),
+        R.MARKER: frozenset({A.VIEW}),
         R.PROGRAMME_LEADER: frozenset({A.VIEW}),
         R.EXTERNAL_EXAMINER: _SAMPLED,
     },

@@ -256,13 +256,13 @@ EXPECTED: dict[RecordKind, dict[Relation, frozenset[Action] | str]] = {
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: SAMPLED,
     },
-    # The examiner's comment on sampled work: for the markers and the leader, never the participant's
-    # side (it is about the marking); the examiners of the sample read it too.
+    # The examiner's comment on sampled work: for the markers (first, second and third) and the leader,
+    # never the participant's side (it is about the marking); the examiners of the sample read it too.
     K.EXAMINER_COMMENT: {
         R.PARTICIPANT: NO,
         R.COACH: NO,
         R.TUTOR: READ,
-        R.MARKER: NO,
+        R.MARKER: READ,
         R.HEAD: NO,
         R.PROGRAMME_LEADER: READ,
         R.EXTERNAL_EXAMINER: SAMPLED,

@@ -189,6 +189,35 @@ def test_the_markers_and_the_leader_read_the_comments_and_nobody_else(client, wo
     assert url in client.get(reverse("examiner:commented")).content.decode()
 
 
+def test_the_second_marker_reads_the_examiners_comment_on_the_work_they_second_marked(client, world):
+    from assessment.services import examiner as services
+    from assessment.services import moderation
+    from tests.assessment.moderation_helpers import second_marked
+
+    seen = [world.submission.pk, *(s.pk for s in world.others)]
+    moderation.moderation_confirm(
+        by=world.leader, task=world.task, chosen={world.submission.pk: world.other_tutor}, seen=seen
+    )
+    second_marked(world, 62)  # close to the first mark and in its band: the first mark stands
+    sample = world.sample_of(world.submission, *world.others)
+    services.examiner_comment_save(
+        by=world.examiner, sample=sample, submission=world.submission, text="SECOND-MARKED-WORK-COMMENT", version=None
+    )
+    services.examiner_comment_save(
+        by=world.examiner, sample=sample, submission=world.others[0], text="UNMODERATED-WORK-COMMENT", version=None
+    )
+    url = reverse("examiner:comments", kwargs={"pk": sample.pk})
+    client.force_login(world.other_tutor)
+    assert url in client.get(reverse("examiner:commented")).content.decode()
+    body = client.get(url).content.decode()
+    assert "SECOND-MARKED-WORK-COMMENT" in body
+    # Only the comment on the work they second-marked: the rest of the sample is not theirs.
+    assert "UNMODERATED-WORK-COMMENT" not in body
+    assert AuditEvent.objects.filter(
+        actor_id=world.other_tutor.pk, action="read", record_kind="assessment.examinercomment"
+    ).exists()
+
+
 def test_the_leader_draws_adjusts_and_confirms_from_the_tasks_page(client, world):
     world.task.second_marking = "all"
     world.task.save()
