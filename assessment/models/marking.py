@@ -60,6 +60,9 @@ class Marking(models.Model):
     version = models.PositiveIntegerField(default=1, help_text="Raised on every save; stops silent overwrites.")
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The first time the marker finished marking it (the workflow's "complete"): a tutor's
+    # turnaround counts from the work's submission to here, so reopening it later does not move it.
+    marked_at = models.DateTimeField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
     # Set once the participant has been told of the release (the email goes once).
     release_notified_at = models.DateTimeField(null=True, blank=True)

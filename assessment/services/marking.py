@@ -375,6 +375,8 @@ def marking_move(*, by: User, marking: Marking, move: Move, version: int | None)
     moderation.check_marker_move(marking, move)
     old = marking.state
     marking.state = target
+    if move == Move.COMPLETE and marking.marked_at is None:
+        marking.marked_at = timezone.now()
     _bump(marking)
     trail.record(trail.Action.MARKING_MOVE, record=marking, actor=by, detail={"from": old, "to": target})
     if move == Move.COMPLETE and marking.role == Marking.Role.SECOND:
