@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from tracking import chart_views, views
+from tracking import chart_views, leader_views, views
 
 app_name = "tracking"
 
@@ -14,4 +14,13 @@ urlpatterns = [
     path("overview/charts/", chart_views.leader_charts, name="leader_charts"),
     re_path(r"^my-school/charts/(?P<slug>[a-z]+)\.svg$", chart_views.head_chart, name="head_chart"),
     re_path(r"^overview/charts/(?P<slug>[a-z]+)\.svg$", chart_views.leader_chart, name="leader_chart"),
+]
+
+# The programme leader's views of progression, marking and coaching across the programme (tracking.leader).
+urlpatterns += [
+    path("overview/progression/", leader_views.progression, name="progression"),
+    path("overview/tutors/", leader_views.tutors, name="tutors"),
+    path("overview/tutors/<int:tutor_id>/", leader_views.tutor_work, name="tutor_work"),
+    path("overview/coaches/", leader_views.coaches, name="coaches"),
+    path("overview/coaches/<int:coach_id>/", leader_views.coach_sessions, name="coach_sessions"),
 ]
