@@ -504,7 +504,7 @@ class ReminderPreferencesForm(forms.Form):
         choices=ReminderKind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Untick an email to stop it. Heads and programme leaders are never sent coaching emails.",
+        help_text="Untick an email to stop it. Each kind goes only to the people it names.",
     )
 
     def turned_off(self) -> set[str]:

@@ -533,6 +533,8 @@ class ReminderKind(models.TextChoices):
     SUBMISSION_ARRIVED = "submission_arrived", "Tutors: work submitted or resubmitted by a participant you assess"
     STATEMENT_INVITED = "statement_invited", "Coaches: work submitted by a participant you coach, for your statement"
     MARKS_OVERDUE = "marks_overdue", "Programme leaders: work on a task still unmarked after its marks-due date"
+    # The weekly digest (tracking.digest): to heads and programme leaders.
+    WEEKLY_DIGEST = "weekly_digest", "Heads and programme leaders: a weekly digest of your participants"
 
 
 class ReminderPreference(models.Model):

@@ -57,19 +57,30 @@ def wants(person: User, kind: str) -> bool:
     return kind not in _turned_off([person]).get(person.pk, set())
 
 
-def _send(*, to: User, subject: str, template: str, context: dict, calendar: bytes | None = None, method: str = ""):
-    body = render_to_string(
-        template,
-        {
-            **context,
-            "person": to,
-            "site_name": settings.WAGTAIL_SITE_NAME,
-            "preferences_url": _url("coaching:reminder_preferences"),
-        },
-    )
+def _send(
+    *,
+    to: User,
+    subject: str,
+    template: str,
+    context: dict,
+    calendar: bytes | None = None,
+    method: str = "",
+    html_template: str | None = None,
+):
+    """Email one person: the plain text of `template`, with an HTML part from `html_template` when given."""
+    context = {
+        **context,
+        "person": to,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "preferences_url": _url("coaching:reminder_preferences"),
+    }
     message = EmailMultiAlternatives(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body, to=[to.email]
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        body=render_to_string(template, context),
+        to=[to.email],
     )
+    if html_template is not None:
+        message.attach_alternative(render_to_string(html_template, context), "text/html")
     if calendar is not None:
         part = MIMEText(calendar.decode("utf-8"), "calendar", "utf-8")
         part.set_param("method", method)

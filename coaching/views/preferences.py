@@ -11,6 +11,9 @@ from programme import access
 from programme.access import Relation
 from ui.errors import saved
 
+# The relations some email on this page goes to (the digest: heads and programme leaders).
+RECEIVING = {Relation.PARTICIPANT, Relation.COACH, Relation.TUTOR, Relation.HEAD, Relation.PROGRAMME_LEADER}
+
 
 @login_required
 def reminder_preferences(request: HttpRequest) -> HttpResponse:
@@ -31,5 +34,5 @@ def reminder_preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coaching/reminder_preferences.html",
-        {"form": form, "receives": bool(access.held_relations(request.user) & {Relation.PARTICIPANT, Relation.COACH})},
+        {"form": form, "receives": bool(access.held_relations(request.user) & RECEIVING)},
     )

@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessment.tasks.remind_marks_overdue",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Heads and programme leaders: last week's digest, every Monday (tracking.digest).
+    "tracking-weekly-digest": {
+        "task": "tracking.tasks.send_digests",
+        "schedule": crontab(day_of_week=1, hour=7, minute=45),
+    },
 }
 # How long a participant's portfolio export can be downloaded before its file is deleted.
 PORTFOLIO_EXPORT_VALID_DAYS = env_int("PORTFOLIO_EXPORT_VALID_DAYS", 7)

@@ -1,0 +1,22 @@
+"""Thin Celery tasks for tracking: each takes an id (or nothing) and calls a function. Each is safe
+to run twice; the periodic ones are on celery beat's schedule (settings.CELERY_BEAT_SCHEDULE)."""
+
+import datetime
+
+from celery import shared_task
+
+
+@shared_task
+def send_digests() -> int:
+    """Every Monday: queue last week's digest for each head and programme leader."""
+    from tracking.digest import digests_send
+
+    return len(digests_send())
+
+
+@shared_task
+def send_digest(person_id: int, today: str) -> bool:
+    """One person's digest, judged on the day it was queued (so a retry on Tuesday is the same week)."""
+    from tracking.digest import digest_send
+
+    return digest_send(person_id=person_id, today=datetime.date.fromisoformat(today))
