@@ -10,7 +10,8 @@ page shows beside the chart: the chart is never the only way to the numbers."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import BigIntegerField, Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from assessment.rules.marks import Outcome
@@ -19,7 +20,7 @@ from coaching.models import AgreementStatus, DialogueLog
 from portfolio.coverage import phase_on_session_day
 from programme import access
 from programme.access import RecordKind, Relation
-from programme.models import ContentArea, Enrolment, Phase, SchoolPlacement
+from programme.models import ContentArea, Enrolment, Phase, PhaseChange, SchoolPlacement
 from tracking import selectors
 from tracking.risks import Thresholds
 from tracking.selectors import Filters
@@ -227,11 +228,92 @@ def outcomes(user, enrolments: QuerySet[Enrolment]) -> Chart:
     )
 
 
+HISTORY_MONTHS = 24
+
+
+def month_ends(today: datetime.date, months: int = HISTORY_MONTHS) -> list[datetime.date]:
+    """The first day of each of the last `months` months, this one last: each stands for its month's
+    end (today, for this month)."""
+    firsts = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        firsts.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return firsts[::-1]
+
+
+def _month_of(value) -> datetime.date:
+    """A truncated month as a date, from a date or an aware datetime (in the portal's time zone)."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.replace(day=1)
+
+
+def phases_over_time(enrolments: QuerySet[Enrolment], today: datetime.date) -> Chart:
+    """Participants in each phase at the end of each of the last 24 months (this month: today), from
+    the phase changes' dates: each participant counts from the month they started the programme, in
+    the phase they started in (the phase their first change left, or the one they are in if it has
+    never changed), and moves at each change. The database groups the starts and the changes by
+    month (two queries however many participants); the months' running totals are added up here.
+    Everyone in the filtered set counts, whatever their status today, as the phase chart counts
+    them: a status has no dates to go back through."""
+    phases = list(Phase.objects.order_by("number"))
+    scope = enrolments.order_by().values("pk")
+    first_change = PhaseChange.objects.filter(enrolment=OuterRef("pk")).order_by("decided_at", "pk")
+    starts = (
+        Enrolment.objects.filter(pk__in=scope, programme_started_on__lte=today)
+        .annotate(
+            month=TruncMonth("programme_started_on"),
+            phase=Coalesce(
+                Subquery(first_change.values("from_phase")[:1]), F("current_phase"), output_field=BigIntegerField()
+            ),
+        )
+        .order_by()
+        .values_list("month", "phase")
+        .annotate(n=Count("pk"))
+    )
+    changes = (
+        PhaseChange.objects.filter(enrolment__in=scope, decided_at__date__lte=today)
+        .annotate(month=TruncMonth("decided_at"))
+        .order_by()
+        .values_list("month", "from_phase", "to_phase")
+        .annotate(n=Count("pk"))
+    )
+    moves: list[tuple[datetime.date, int, int]] = [(_month_of(m), phase, n) for m, phase, n in starts]
+    for month, left, entered, n in changes:
+        moves += [(_month_of(month), left, -n), (_month_of(month), entered, n)]
+    months = month_ends(today)
+    series = {p.pk: [0] * len(months) for p in phases}
+    for month, phase, n in moves:
+        for i, end in enumerate(months):
+            if month <= end and phase in series:
+                series[phase][i] += n
+    labels = [f"{m:%b %Y}" for m in months]
+    named = [(f"Phase {p.number}", series[p.pk]) for p in phases]
+    if any(any(values) for _, values in named):
+        parts = [f"{name.lower()} from {values[0]} to {values[-1]}" for name, values in named]
+        parts[0] = parts[0].replace(" from ", " went from ", 1) + " participants"
+        listed = f"{', '.join(parts[:-1])} and {parts[-1]}" if len(parts) > 1 else parts[0]
+        summary = f"Over the last {len(months)} months, {listed}."
+    else:
+        summary = "There are no participants to count."
+    return Chart(
+        slug="history",
+        title="Participants by phase over time",
+        summary=summary,
+        caption=f"Participants in each phase at the end of each month (this month: today), last {len(months)} months",
+        headings=["Month", *(name for name, _ in named)],
+        rows=[[label, *(values[i] for _, values in named)] for i, label in enumerate(labels)],
+        draw=lambda: _draw().phases_over_time(labels, named),
+    )
+
+
 def all_charts(user, relation: Relation, filters: Filters, today: datetime.date | None = None) -> list[Chart]:
     today = today or timezone.localdate()
     enrolments = scoped_enrolments(user, relation, filters, today)
     return [
         participants_by_phase(enrolments),
+        phases_over_time(enrolments, today),
         coverage(user, enrolments, today),
         coaching_by_school(user, relation, enrolments, today),
         outcomes(user, enrolments),
@@ -245,6 +327,7 @@ def one_chart(
     enrolments = scoped_enrolments(user, relation, filters, today)
     makers = {
         "phases": lambda: participants_by_phase(enrolments),
+        "history": lambda: phases_over_time(enrolments, today),
         "coverage": lambda: coverage(user, enrolments, today),
         "coaching": lambda: coaching_by_school(user, relation, enrolments, today),
         "outcomes": lambda: outcomes(user, enrolments),

@@ -131,3 +131,27 @@ def outcomes_by_task(tasks: Sequence[str], passes: Sequence[int], refers: Sequen
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="lower right", frameon=False, ncols=3, bbox_to_anchor=(1, 1))
     return _svg(figure)
+
+
+# Each phase's line differs in colour, marker and dash, so no line is told apart by colour alone.
+_LINES = ((BLUE, "o", "-"), (GREEN, "s", "--"), (ORANGE, "^", ":"), (TEXT, "D", "-."))
+
+
+def phases_over_time(months: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]) -> str:
+    """A line for each phase: how many participants were in it at the end of each month."""
+    figure = Figure(figsize=SIZE)
+    ax = figure.subplots()
+    if not months or not any(any(values) for _, values in series):
+        _empty(ax, "No participants")
+        return _svg(figure)
+    positions = list(range(len(months)))
+    for (label, values), (colour, marker, dash) in zip(series, _LINES * len(series), strict=False):
+        ax.plot(positions, values, color=colour, marker=marker, linestyle=dash, markersize=4, label=label)
+    # About eight month labels, counted back from this month so that it is always labelled.
+    ticks = positions[:: -max(1, len(months) // 8)][::-1]
+    ax.set_xticks(ticks, [months[i] for i in ticks], rotation=30, ha="right")
+    ax.set_ylabel("Participants")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="lower left", frameon=False, ncols=len(series), bbox_to_anchor=(0, 1))
+    return _svg(figure)

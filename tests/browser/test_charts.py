@@ -57,10 +57,10 @@ def test_the_leaders_charts_load_without_javascript_and_pass_axe(live_server, br
     page.goto(live_server.url + "/programme/overview/charts/")
     page.wait_for_load_state("networkidle")
     figures = page.locator("figure")
-    assert figures.count() == 4
-    assert page.get_by_role("table").count() == 4
+    assert figures.count() == 5
+    assert page.get_by_role("table").count() == 5
     assert "Most participants are in phase 1 (5 of 5)." in figures.first.inner_text()
-    assert len(svgs) == 4
+    assert len(svgs) == 5
     assert all(r.status == 200 and r.headers["content-type"].startswith("image/svg+xml") for r in svgs)
     # Opened by itself, an SVG file's own policy lets matplotlib's styles through.
     page.goto(svgs[0].url)
@@ -72,7 +72,7 @@ def test_the_leaders_charts_load_without_javascript_and_pass_axe(live_server, br
     checked.goto(live_server.url + "/programme/overview/charts/")
     checked.wait_for_load_state("networkidle")
     widths = checked.evaluate("() => [...document.querySelectorAll('figure img')].map(i => i.naturalWidth)")
-    assert len(widths) == 4
+    assert len(widths) == 5
     assert all(w > 100 for w in widths), widths  # each image was drawn, not broken
     assert axe_violations(checked) == []
     width = checked.evaluate("() => document.documentElement.scrollWidth")

@@ -20,13 +20,13 @@ from tests.assessment.factories import AssessmentTaskFactory
 from tests.coaching.factories import agreed_log
 from tests.factories import SchoolFactory, UserFactory, assign_coach, assign_tutor, enrol, staff
 from tests.tracking.factories import result, submit
-from tracking import charts
+from tracking import chart_data, charts
 
 pytestmark = pytest.mark.django_db
 
 HEAD = reverse("tracking:head_charts")
 LEADER = reverse("tracking:leader_charts")
-SLUGS = ("phases", "coverage", "coaching", "outcomes")
+SLUGS = ("phases", "history", "coverage", "coaching", "outcomes")
 
 
 def _svg(relation: str, slug: str, query: str = "") -> str:
@@ -147,6 +147,50 @@ def test_only_released_results_are_counted(client, school, leader):
     assert outcomes.summary == "0 of 1 released result are passes, 1 referred for resubmission and 0 fails."
 
 
+def _moved(enrolment: Enrolment, to: int, on: datetime.date) -> None:
+    change = PhaseChange.objects.create(
+        enrolment=enrolment, from_phase=enrolment.current_phase, to_phase=Phase.objects.get(number=to)
+    )
+    PhaseChange.objects.filter(pk=change.pk).update(
+        decided_at=timezone.make_aware(datetime.datetime.combine(on, datetime.time(10)))
+    )
+    enrolment.current_phase = change.to_phase
+    enrolment.save()
+
+
+def test_participants_by_phase_over_time_follow_starts_and_phase_changes(client, school, leader):
+    months = chart_data.month_ends(timezone.localdate())
+    assert len(months) == 24
+    early = enrol(school, starts_on=months[0] - datetime.timedelta(days=100))
+    _moved(early, 2, months[-4].replace(day=15))
+    enrol(school, starts_on=months[-6].replace(day=10))
+    client.force_login(leader)
+    response = client.get(LEADER)
+    history = _chart(response, "history")
+    counts = [row[1:3] for row in history.rows]
+    assert counts[0] == [1, 0]
+    assert counts[-7] == [1, 0]  # the later participant has not started
+    assert counts[-5] == [2, 0]  # both in phase 1
+    assert counts[-4] == [1, 1]  # moved on in that month
+    assert counts[-1] == [1, 1]
+    assert history.rows[-1][0] == f"{months[-1]:%b %Y}"
+    # This month's counts are the participants in each phase today.
+    assert [row[1] for row in _chart(response, "phases").rows] == history.rows[-1][1:]
+    assert history.summary == (
+        "Over the last 24 months, phase 1 went from 1 to 1 participants, phase 2 from 0 to 1 and phase 3 from 0 to 0."
+    )
+    svg = client.get(_svg("leader", "history")).content.decode()
+    assert "Phase 2" in svg
+
+
+def test_phases_over_time_for_a_head_count_only_their_schools_participants(client, school, head):
+    enrol(school)
+    enrol(SchoolFactory(name="Hillside School"))
+    client.force_login(head)
+    history = _chart(client.get(HEAD), "history")
+    assert history.rows[-1][1:] == [1, 0, 0]
+
+
 @pytest.mark.parametrize("role", [Role.PARTICIPANT, Role.COACH, Role.TUTOR, Role.EXTERNAL_EXAMINER])
 def test_other_roles_cannot_open_the_charts_nor_their_images(client, school, role):
     client.force_login(staff(role, school) if role == Role.COACH else UserFactory(roles=[role]))
@@ -232,6 +276,7 @@ def test_drawing_is_deterministic_and_small():
         lambda: charts.coverage_heatmap([], [], []),
         lambda: charts.coaching_by_school([]),
         lambda: charts.outcomes_by_task([], [], [], []),
+        lambda: charts.phases_over_time(["Jan 2026"], [("Phase 1", [0])]),
     ],
 )
 def test_an_empty_chart_says_so(svg):
