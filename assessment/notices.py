@@ -52,7 +52,7 @@ def send_result_notice(*, marking_id: int, amended: bool, today: datetime.date |
     # One email for the release; one a day at most for amendments.
     due_on = (today or timezone.localdate()) if amended else timezone.localdate(marking.released_at)
     subject = f"Your result for “{task.title}” has been {'amended' if amended else 'released'}"
-    return reminders._remind(
+    return reminders.send_once(
         kind=kind,
         object_id=marking.pk,
         person=participant,
@@ -62,7 +62,7 @@ def send_result_notice(*, marking_id: int, amended: bool, today: datetime.date |
         context={
             "task": task,
             "amended": amended,
-            "url": reminders._url("marking:result", pk=marking.submission_id),
+            "url": reminders.portal_url("marking:result", pk=marking.submission_id),
         },
     )
 
@@ -107,7 +107,7 @@ def _email_each(
     for person in people:
         if not reminders.wants(person, kind) or not access.can(person, may, submission):
             continue
-        sent += reminders._remind(
+        sent += reminders.send_once(
             kind=kind,
             object_id=submission.pk,
             person=person,
@@ -140,7 +140,7 @@ def send_submission_notice(*, submission_id: int) -> int:
             "participant": participant,
             "submission": submission,
             "again": again,
-            "url": reminders._url("marking:workspace", pk=submission.pk),
+            "url": reminders.portal_url("marking:workspace", pk=submission.pk),
         },
     )
 
@@ -166,7 +166,7 @@ def send_statement_invitation(*, submission_id: int) -> int:
         context={
             "task": task,
             "participant": participant,
-            "url": reminders._url("assessment:statement", pk=submission.pk),
+            "url": reminders.portal_url("assessment:statement", pk=submission.pk),
         },
     )
 
@@ -205,19 +205,19 @@ def remind_marks_overdue(*, today: datetime.date | None = None) -> int:
     leaders = list(
         User.objects.filter(is_active=True, role_grants__role=Role.PROGRAMME_LEADER).distinct().order_by("pk")
     )
-    off = reminders._turned_off(leaders)
+    off = reminders.turned_off(leaders)
     sent = 0
     for task in overdue:
         for leader in leaders:
             if kind in off.get(leader.pk, set()):
                 continue
-            sent += reminders._remind(
+            sent += reminders.send_once(
                 kind=kind,
                 object_id=task.pk,
                 person=leader,
                 due_on=task.marks_due_on,
                 subject=f"Marks overdue: “{task.title}” ({task.unmarked} not marked)",
                 template="assessment/email/marks_overdue.txt",
-                context={"task": task, "url": reminders._url("marking:task_release", pk=task.pk)},
+                context={"task": task, "url": reminders.portal_url("marking:task_release", pk=task.pk)},
             )
     return sent

@@ -44,17 +44,22 @@ DRAFT_WAITING_DAYS = 7
 _ALL_DAY = datetime.timedelta(days=1)
 
 
-def _url(name: str, **kwargs) -> str:
+def portal_url(name: str, **kwargs) -> str:
+    """The full address of a portal page for an email (PORTAL_BASE_URL and the page's path): every
+    link in an email the portal sends is made here."""
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, kwargs=kwargs)
 
 
-def _turned_off(people: list[User]) -> dict[int, set[str]]:
+def turned_off(people: list[User]) -> dict[int, set[str]]:
+    """The kinds of email (ReminderKind values) each of these people turned off, by user id, in one
+    query; a person who turned nothing off is not in it."""
     rows = ReminderPreference.objects.filter(user__in=[p.pk for p in people]).values_list("user_id", "turned_off")
     return {user_id: set(off) for user_id, off in rows}
 
 
 def wants(person: User, kind: str) -> bool:
-    return kind not in _turned_off([person]).get(person.pk, set())
+    """Whether this person still wants emails of this kind (on unless they turned it off)."""
+    return kind not in turned_off([person]).get(person.pk, set())
 
 
 def _send(
@@ -72,7 +77,7 @@ def _send(
         **context,
         "person": to,
         "site_name": settings.WAGTAIL_SITE_NAME,
-        "preferences_url": _url("coaching:reminder_preferences"),
+        "preferences_url": portal_url("coaching:reminder_preferences"),
     }
     message = EmailMultiAlternatives(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
@@ -99,9 +104,14 @@ def _claim_reminder(*, kind: str, object_id: int, person: User, due_on: datetime
     return True
 
 
-def _remind(*, kind: str, object_id: int, person: User, due_on: datetime.date, **email) -> bool:
-    """Send one reminder once. The claim and the send commit together: if sending fails, the
-    claim is rolled back and the next run tries again."""
+def send_once(*, kind: str, object_id: int, person: User, due_on: datetime.date, **email) -> bool:
+    """Send one email once: `kind` (a ReminderKind), about record `object_id`, to `person`, for the
+    day `due_on`; `email` is the subject, the templates and their context (and a calendar part, if
+    any). False if that email was already sent. The claim (a SentReminder row) and the send commit
+    together: if sending fails, the claim is rolled back and the next run tries again. The coaching
+    reminders, the assessment notices (assessment.notices) and the weekly digest (tracking.digest)
+    all send through it. It does not ask whether the person wants that kind of email (`wants`,
+    `turned_off`) or may see the record: the caller does."""
     with transaction.atomic():
         if not _claim_reminder(kind=kind, object_id=object_id, person=person, due_on=due_on):
             return False
@@ -137,7 +147,8 @@ def calendar_for(planned: PlannedSession, *, participant: User, coach: User) -> 
         event.add("dtstart", planned.starts_on)
         event.add("dtend", planned.starts_on + _ALL_DAY)
     event.add(
-        "description", f"Your coaching timeline: {_url('coaching:timeline', enrolment_id=planned.log.enrolment_id)}"
+        "description",
+        f"Your coaching timeline: {portal_url('coaching:timeline', enrolment_id=planned.log.enrolment_id)}",
     )
     event.add("status", "CANCELLED" if planned.cancelled else "CONFIRMED")
     organizer = icalendar.vCalAddress(f"mailto:{coach.email}")
@@ -172,7 +183,7 @@ def send_session_invitation(*, planned_session_id: int) -> bool:
         log = planned.log
         participant, coach = log.enrolment.participant, log.coach
         calendar, method = calendar_for(planned, participant=participant, coach=coach)
-        off = _turned_off([participant, coach])
+        off = turned_off([participant, coach])
         for person, relation in ((participant, Relation.PARTICIPANT), (coach, Relation.COACH)):
             if ReminderKind.SESSION_INVITATION in off.get(person.pk, set()):
                 continue
@@ -187,7 +198,7 @@ def send_session_invitation(*, planned_session_id: int) -> bool:
                     "participant": participant,
                     "coach": coach,
                     "log": log,
-                    "url": _url("coaching:timeline", enrolment_id=log.enrolment_id),
+                    "url": portal_url("coaching:timeline", enrolment_id=log.enrolment_id),
                 },
                 calendar=calendar,
                 method=method,
@@ -218,13 +229,13 @@ def remind_sessions_tomorrow(*, today: datetime.date | None = None) -> int:
     for session in planned:
         log = session.log
         participant, coach = log.enrolment.participant, log.coach
-        off = _turned_off([participant, coach])
+        off = turned_off([participant, coach])
         for person, relation in ((participant, Relation.PARTICIPANT), (coach, Relation.COACH)):
             if ReminderKind.SESSION_TOMORROW in off.get(person.pk, set()):
                 continue
             if not _still(person, relation, log.enrolment_id, tomorrow):
                 continue
-            sent += _remind(
+            sent += send_once(
                 kind=ReminderKind.SESSION_TOMORROW,
                 object_id=session.pk,
                 person=person,
@@ -235,7 +246,7 @@ def remind_sessions_tomorrow(*, today: datetime.date | None = None) -> int:
                     "planned": session,
                     "participant": participant,
                     "coach": coach,
-                    "url": _url("coaching:timeline", enrolment_id=log.enrolment_id),
+                    "url": portal_url("coaching:timeline", enrolment_id=log.enrolment_id),
                 },
             )
     return sent
@@ -259,7 +270,7 @@ def remind_action_steps(*, today: datetime.date | None = None) -> int:
         due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
     ).select_related("owner", "enrolment__participant", "log")
     steps = list(steps)
-    off = _turned_off([s.owner for s in steps])
+    off = turned_off([s.owner for s in steps])
     sent = 0
     for step in steps:
         overdue = step.due_on < today
@@ -277,7 +288,7 @@ def remind_action_steps(*, today: datetime.date | None = None) -> int:
             subject = f"An action step due on {due} is still open"
         else:
             subject = f"An action step was due on {due}"
-        sent += _remind(
+        sent += send_once(
             kind=kind,
             object_id=step.pk,
             person=step.owner,
@@ -290,7 +301,7 @@ def remind_action_steps(*, today: datetime.date | None = None) -> int:
                 "overdue": overdue,
                 "weeks_overdue": weeks_overdue,
                 "participant": step.enrolment.participant,
-                "url": _url("coaching:action_steps", enrolment_id=step.enrolment_id),
+                "url": portal_url("coaching:action_steps", enrolment_id=step.enrolment_id),
             },
         )
     return sent
@@ -308,14 +319,14 @@ def remind_drafts_waiting(*, today: datetime.date | None = None) -> int:
             status=AgreementStatus.AWAITING_PARTICIPANT, coach_agreed_at__lt=cutoff
         ).select_related("enrolment__participant", "coach")
     )
-    off = _turned_off([log.enrolment.participant for log in logs])
+    off = turned_off([log.enrolment.participant for log in logs])
     sent = 0
     for log in logs:
         participant = log.enrolment.participant
         if ReminderKind.DRAFT_WAITING in off.get(participant.pk, set()):
             continue
         sent_on = timezone.localdate(log.coach_agreed_at)
-        sent += _remind(
+        sent += send_once(
             kind=ReminderKind.DRAFT_WAITING,
             object_id=log.pk,
             person=participant,
@@ -327,7 +338,7 @@ def remind_drafts_waiting(*, today: datetime.date | None = None) -> int:
                 "sent_on": sent_on,
                 "participant": participant,
                 "coach": log.coach,
-                "url": _url("coaching:log_respond", pk=log.pk),
+                "url": portal_url("coaching:log_respond", pk=log.pk),
             },
         )
     return sent
@@ -339,12 +350,15 @@ _SENT = {
     ReminderKind.LOG_SENT: (
         DialogueLog,
         "the record of your coaching session",
-        lambda log: (log.session_on, _url("coaching:log_respond", pk=log.pk)),
+        lambda log: (log.session_on, portal_url("coaching:log_respond", pk=log.pk)),
     ),
     ReminderKind.DIAGNOSIS_SENT: (
         InitialDiagnosis,
         "your initial diagnosis",
-        lambda diagnosis: (diagnosis.held_on, _url("coaching:diagnosis_respond", enrolment_id=diagnosis.enrolment_id)),
+        lambda diagnosis: (
+            diagnosis.held_on,
+            portal_url("coaching:diagnosis_respond", enrolment_id=diagnosis.enrolment_id),
+        ),
     ),
 }
 
@@ -368,7 +382,7 @@ def send_sent_for_agreement(*, kind: str, record_id: int) -> bool:
     if not _still(participant, Relation.PARTICIPANT, record.enrolment_id, timezone.localdate()):
         return False
     held_on, url = held_and_url(record)
-    return _remind(
+    return send_once(
         kind=kind,
         object_id=record.pk,
         person=participant,

@@ -171,8 +171,8 @@ def digest_send(*, person_id: int, today: datetime.date | None = None) -> bool:
         return False
     digest = digest_for(person, relation, week, today)
     home = "tracking:leader_home" if relation == Relation.PROGRAMME_LEADER else "tracking:head_home"
-    base = reminders._url(home)
-    return reminders._remind(
+    base = reminders.portal_url(home)
+    return reminders.send_once(
         kind=KIND,
         object_id=person.pk,  # one digest per person: the person is what it is about
         person=person,
