@@ -10,6 +10,8 @@ from django.db import connection
 from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
 
+from tests.run_cache import clear_this_run
+
 _programme_seed = importlib.import_module("programme.migrations.0002_seed_programme")
 _seeded_rows: list[str] = []
 
@@ -66,9 +68,10 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Rate limits live in the cache; each test starts with none counted.
-    from django.core.cache import cache
+    # Rate limits live in the cache; each test starts with none counted. Only this run's keys are
+    # cleared, so another run sharing the Redis database keeps its own (tests/run_cache.py).
+    from django.core.cache import caches
 
-    cache.clear()
+    clear_this_run(caches["default"])
     yield
-    cache.clear()
+    clear_this_run(caches["default"])
