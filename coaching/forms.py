@@ -21,7 +21,7 @@ from handbook.models import DialogueGuidePage
 from programme.models import ContentArea, Phase, Standard, Topic
 from ui.errors import RuleError
 from ui.limits import NOTE_MAX, RICH_TEXT_MAX, SHORT_TEXT_MAX, LimitedText
-from ui.widgets import QuickSelect
+from ui.widgets import QuickModelChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -284,19 +284,17 @@ class ParticipantSearchForm(forms.Form):
 class TimelineFilterForm(forms.Form):
     """Narrow a timeline to one content area or standard, as a tutor gathering evidence would."""
 
-    area = forms.ModelChoiceField(
+    area = QuickModelChoiceField(
         label="Content area",
         queryset=ContentArea.objects.all(),
         required=False,
         empty_label="Any content area",
-        widget=QuickSelect,
     )
-    standard = forms.ModelChoiceField(
+    standard = QuickModelChoiceField(
         label="Standard",
         queryset=Standard.objects.filter(framework__is_active=True).select_related("framework"),
         required=False,
         empty_label="Any standard",
-        widget=QuickSelect,
     )
 
 

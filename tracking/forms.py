@@ -7,14 +7,14 @@ from accounts.models import User
 from accounts.roles import Role
 from programme.models import Cohort, Enrolment, Phase, Region, School
 from tracking.selectors import Filters
-from ui.widgets import QuickSelect
+from ui.widgets import QuickModelChoiceField, QuickSelect
 
 _RISK_CHOICES = [("", "Everyone"), ("yes", "At risk"), ("no", "Not at risk")]
 
 
 def _person_choice(role: str, label: str, empty: str) -> forms.ModelChoiceField:
     people = User.objects.filter(role_grants__role=role).distinct().order_by("last_name", "first_name", "pk")
-    return forms.ModelChoiceField(label=label, queryset=people, required=False, empty_label=empty, widget=QuickSelect)
+    return QuickModelChoiceField(label=label, queryset=people, required=False, empty_label=empty)
 
 
 class HeadFilterForm(forms.Form):
@@ -52,15 +52,11 @@ class HeadFilterForm(forms.Form):
 
 
 class LeaderFilterForm(HeadFilterForm):
-    cohort = forms.ModelChoiceField(
-        label="Cohort", queryset=Cohort.objects.all(), required=False, empty_label="Any cohort", widget=QuickSelect
+    cohort = QuickModelChoiceField(
+        label="Cohort", queryset=Cohort.objects.all(), required=False, empty_label="Any cohort"
     )
-    school = forms.ModelChoiceField(
-        label="School",
-        queryset=School.objects.order_by("name", "pk"),
-        required=False,
-        empty_label="Any school",
-        widget=QuickSelect,
+    school = QuickModelChoiceField(
+        label="School", queryset=School.objects.order_by("name", "pk"), required=False, empty_label="Any school"
     )
 
     region = forms.ChoiceField(
