@@ -85,18 +85,26 @@ def timeline(
     return [TimelineEntry(log, actions) for log, actions in readable(user, logs) if Action.VIEW in actions]
 
 
-def tutor_logs(user, *, content_area_id: int | None = None, standard_id: int | None = None, name: str = "") -> QuerySet:
-    """The ids of the agreed logs of every participant this person tutors today, newest first,
+def tutor_logs(
+    user, *, content_area_id: int | None = None, standard_id: int | None = None, name: str = ""
+) -> QuerySet[DialogueLog]:
+    """The agreed logs this person may read of every participant they tutor today, newest first,
     optionally only those tagged with a content area or a standard, or of participants with this
-    name. Drafts are never among them. Page it, then `listed_logs` reads and judges the page's rows
-    in one query: the database sorts ids alone (from an index), and the policy judges one page."""
+    name. Drafts are never among them. The reading rule is part of the query
+    (`access.readable_where`), so the database counts and pages it in one query
+    (`ui.pagination.page_of_ids`: the page's ids with the list's length); nothing of the caseload
+    comes back but one page's ids, whose rows `listed_logs` reads."""
     tutored = named(access.enrolments_for(user, access.Relation.TUTOR), name).order_by().values("pk")
-    logs = DialogueLog.objects.filter(enrolment_id__in=tutored, status=AgreementStatus.AGREED)
+    logs = DialogueLog.objects.filter(
+        access.readable_where(user, access.RecordKind.DIALOGUE_LOG_AGREED, enrolment="enrolment", on="session_on"),
+        enrolment_id__in=tutored,
+        status=AgreementStatus.AGREED,
+    )
     if content_area_id is not None:
         logs = logs.filter(content_areas=content_area_id)
     if standard_id is not None:
         logs = logs.filter(standards=standard_id)
-    return logs.order_by("-session_on", "-pk").values_list("pk", flat=True)
+    return logs.order_by("-session_on", "-pk")
 
 
 @dataclass(frozen=True)
@@ -113,28 +121,19 @@ class ListedLog:
     url: str
 
 
-def _day(day: datetime.date) -> str:
-    """The date as `date:"j F Y"` writes it, without a formatter per row."""
-    return f"{day.day} {MONTHS[day.month]} {day.year}"
+def _day_writer():
+    """A function writing a date as `date:"j F Y"` does, without a formatter per row (the month
+    names translated once)."""
+    months = {number: str(month) for number, month in MONTHS.items()}
+    return lambda day: f"{day.day} {months[day.month]} {day.year}"
 
 
-def listed_logs(user, ids) -> list[ListedLog]:
-    """The logs with these ids that this person may read (the policy's reading rule is part of the
-    query, `access.readable_where`), in this order, with only the columns a list shows: two
-    queries however many."""
-    ids = list(ids)
-    tagged = defaultdict(list)
-    for log_id, number, short_name in DialogueLog.content_areas.through.objects.filter(
-        dialoguelog_id__in=ids
-    ).values_list("dialoguelog_id", "contentarea__number", "contentarea__short_name"):
-        tagged[log_id].append((number, ContentArea.label_of(number, short_name)))
+def listed_logs(ids: list[int]) -> list[ListedLog]:
+    """The logs with these ids (one page of `tutor_logs`, judged by the policy in that query), in
+    this order, with only the columns a list shows: two queries however long the list."""
     found = {
         row["pk"]: row
-        for row in DialogueLog.objects.filter(pk__in=ids)
-        .filter(
-            access.readable_where(user, access.RecordKind.DIALOGUE_LOG_AGREED, enrolment="enrolment", on="session_on")
-        )
-        .values(
+        for row in DialogueLog.objects.filter(pk__in=ids).values(
             "pk",
             "session_on",
             "kind",
@@ -143,24 +142,29 @@ def listed_logs(user, ids) -> list[ListedLog]:
             "enrolment__participant__email",
         )
     }
-    link, kinds = link_maker("coaching:log_detail"), dict(SessionKind.choices)
+    rows = [found[pk] for pk in ids if pk in found]
+    tagged = defaultdict(list)
+    for log_id, number, short_name in DialogueLog.content_areas.through.objects.filter(
+        dialoguelog_id__in=ids
+    ).values_list("dialoguelog_id", "contentarea__number", "contentarea__short_name"):
+        tagged[log_id].append((number, ContentArea.label_of(number, short_name)))
+    link, kinds, day = link_maker("coaching:log_detail"), dict(SessionKind.choices), _day_writer()
     return [
         ListedLog(
-            pk=pk,
+            pk=row["pk"],
             session_on=row["session_on"],
             iso=row["session_on"].isoformat(),
-            day=_day(row["session_on"]),
+            day=day(row["session_on"]),
             kind=kinds[row["kind"]],
             participant=User.name_of(
                 row["enrolment__participant__first_name"],
                 row["enrolment__participant__last_name"],
                 row["enrolment__participant__email"],
             ),
-            content_areas=tuple(label for _, label in sorted(tagged[pk])),
-            url=link(pk),
+            content_areas=tuple(label for _, label in sorted(tagged[row["pk"]])),
+            url=link(row["pk"]),
         )
-        for pk in ids
-        if (row := found.get(pk)) is not None
+        for row in rows
     ]
 
 

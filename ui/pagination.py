@@ -3,7 +3,9 @@ filters, so every page works without JavaScript and can be bookmarked; the page 
 filters (ui.templatetags.govuk.page_href)."""
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 PAGE_SIZE = 50
 
@@ -11,3 +13,43 @@ PAGE_SIZE = 50
 def page_of(items, request: HttpRequest, *, param: str = "page", per_page: int = PAGE_SIZE) -> Page:
     """The page the request asks for; the first for a missing or bad number, the last past the end."""
     return Paginator(items, per_page).get_page(request.GET.get(param))
+
+
+class _Counted(Paginator):
+    """A paginator told its count, for a list the database counted as it read the page."""
+
+    def __init__(self, count: int, per_page: int):
+        super().__init__([], per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
+
+
+def page_of_ids(queryset: QuerySet, request: HttpRequest, *, param: str = "page", per_page: int = PAGE_SIZE) -> Page:
+    """The ids of the page the request asks for, as `page_of` picks it, from an ordered queryset,
+    counted and read in one query: each row of the page carries the list's length (`COUNT(*)
+    OVER ()`), so the database counts the list while it picks the page, and only the page's ids
+    come back. Its `object_list` is those ids, in order, for a selector to read the page's rows by.
+    A number past the end (or below 1) shows the last page, as `page_of` does (one more query, to
+    count); one that is not a number, the first."""
+    try:
+        number = int(request.GET.get(param) or 1)
+    except ValueError:
+        number = 1
+    counted = queryset.annotate(_list_length=Window(Count("*"))).values_list("pk", "_list_length")
+
+    def read(number: int) -> list[tuple[int, int]]:
+        return list(counted[(number - 1) * per_page : number * per_page])
+
+    rows = read(number) if number >= 1 else []
+    if rows:
+        paginator = _Counted(rows[0][1], per_page)
+    else:  # past the end, or below 1: the last page, as Django's `get_page` gives
+        paginator = _Counted(queryset.count() if number != 1 else 0, per_page)
+        number = paginator.num_pages
+        rows = read(number) if paginator.count else []
+    page = paginator.page(number)
+    page.object_list = [pk for pk, _ in rows]
+    return page

@@ -8,7 +8,7 @@ from coaching import selectors
 from coaching.forms import ParticipantSearchForm, TimelineFilterForm
 from programme import access
 from programme.access import Relation
-from ui.pagination import page_of
+from ui.pagination import page_of_ids
 
 
 @login_required
@@ -27,9 +27,9 @@ def tutor_logs(request: HttpRequest) -> HttpResponse:
         standard_id=chosen["standard"].pk if chosen.get("standard") else None,
         name=name,
     )
-    # One caseload's ids, read in one query, then counted and paged here: cheaper than a count and a page.
-    page = page_of(list(logs), request)
-    page.object_list = selectors.listed_logs(request.user, page.object_list)
+    # The database counts the list as it picks the page's ids; only that page's rows are read.
+    page = page_of_ids(logs, request)
+    page.object_list = selectors.listed_logs(page.object_list)
     return render(
         request,
         "coaching/tutor_logs.html",
