@@ -71,6 +71,9 @@ class AuditAction(models.TextChoices):
     # The participant's export of their portfolio (portfolio.services.exports, portfolio.export_views).
     EXPORT_REQUEST = "export_request", "Portfolio export asked for"
     EXPORT_DOWNLOAD = "export_download", "Portfolio export downloaded"
+    # A head's or programme leader's participants' table written in the background (tracking.export_jobs).
+    LIST_EXPORT_REQUEST = "list_export_request", "Participants' table export asked for"
+    LIST_EXPORT_DOWNLOAD = "list_export_download", "Participants' table export downloaded"
     # Submissions (assessment.services.submissions).
     SUBMISSION_SAVE = "submission_save", "Submission draft saved"
     SUBMISSION_SUBMIT = "submission_submit", "Work submitted (frozen)"

@@ -1,8 +1,10 @@
 """The one way to read a private file."""
 
 import re
+from typing import Protocol
 
 from django.contrib.auth.decorators import login_required
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
@@ -40,12 +42,22 @@ def download(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         raise Http404("No such file.")
     # From here the file is read: the one place a successful read of a private file happens.
     trail.read(record)
-    return _served(request, record)
+    return serve(request, record)
 
 
-def _served(request: HttpRequest, record: PrivateFile) -> HttpResponse:
+class Stored(Protocol):
+    """What serving reads of a record holding a private file: a PrivateFile, or a file the portal
+    made for someone (a dashboard's export, tracking.models.ListExport)."""
+
+    file: FieldFile
+    name: str
+    content_type: str
+
+
+def serve(request: HttpRequest, record: Stored) -> HttpResponse:
     """The whole file, or the one byte range asked for (a player seeking in a recording, a
-    download resumed). A stored file never changes, so a range needs no validator."""
+    download resumed), with the headers every private file carries. The caller has asked the
+    access policy and audited the read. A stored file never changes, so a range needs no validator."""
     kind = by_content_type(record.content_type)
     inline = kind is not None and kind.inline
     size = record.file.size
@@ -92,7 +104,7 @@ def _range(header: str, size: int) -> tuple[int, int] | str | None:
     return start, end
 
 
-def _chunks(record: PrivateFile, first: int, last: int):
+def _chunks(record: Stored, first: int, last: int):
     with record.file.open("rb") as stream:
         stream.seek(first)
         left = last - first + 1

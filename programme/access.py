@@ -929,3 +929,21 @@ def examiner_report_actions(
     if R.TUTOR in held and user.pk in set(marker_ids):
         found.add(A.VIEW)
     return frozenset(found)
+
+
+# --- A participants' table written to a file in the background (tracking.models.ListExport): the
+# rows were chosen by the access policy when it was written; the file itself is one person's.
+
+
+# The relations that have a table of participants to download: the head's school, the leader's programme.
+_TRACKING = frozenset({R.HEAD, R.PROGRAMME_LEADER})
+
+
+def list_export_actions(user, *, requested_by_id: int, relation: str) -> frozenset[Action]:
+    """What this person may do to a file of a dashboard's table made for them in the background:
+    the person who asked for it reads it (VIEW) while they still hold the relation it was made in
+    (a head who is head no longer, or a disabled account, loses it); nobody else sees it, another
+    programme leader included, since it is that person's own choice of rows."""
+    if relation not in _TRACKING or user.pk != requested_by_id or not holds(user, Relation(relation)):
+        return _NOTHING
+    return frozenset({A.VIEW})

@@ -85,11 +85,16 @@ class _Echo:
         return value
 
 
+def csv_cells(row: Row) -> list:
+    """A row's cells for CSV: dates written as ISO dates."""
+    return [v.isoformat() if isinstance(v, datetime.date) else v for v in cells(row)]
+
+
 def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(HEADINGS)
     for row in rows:
-        yield writer.writerow([v.isoformat() if isinstance(v, datetime.date) else v for v in cells(row)])
+        yield writer.writerow(csv_cells(row))
 
 
 def xlsx_bytes(rows: Iterable[Row], *, title: str) -> bytes:

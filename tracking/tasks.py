@@ -20,3 +20,19 @@ def send_digest(person_id: int, today: str) -> bool:
     from tracking.digest import digest_send
 
     return digest_send(person_id=person_id, today=datetime.date.fromisoformat(today))
+
+
+@shared_task
+def build_export(export_id: int) -> None:
+    """Write a head's or programme leader's table too long to make in the request."""
+    from tracking.export_jobs import list_export_build
+
+    list_export_build(export_id=export_id)
+
+
+@shared_task
+def expire_exports() -> int:
+    """Daily: delete the files of exports past their time."""
+    from tracking.export_jobs import list_exports_expire
+
+    return list_exports_expire()

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from tracking import chart_views, leader_views, views
+from tracking import chart_views, export_views, leader_views, views
 
 app_name = "tracking"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("overview/", views.leader_home, name="leader_home"),
     re_path(r"^my-school/participants\.(?P<kind>csv|xlsx)$", views.head_export, name="head_export"),
     re_path(r"^overview/participants\.(?P<kind>csv|xlsx)$", views.leader_export, name="leader_export"),
+    path("exports/<int:pk>/", export_views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("my-school/charts/", chart_views.head_charts, name="head_charts"),
     path("overview/charts/", chart_views.leader_charts, name="leader_charts"),
     re_path(r"^my-school/charts/(?P<slug>[a-z]+)\.svg$", chart_views.head_chart, name="head_chart"),

@@ -2,17 +2,19 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from coaching.needs_you import needs_you
 from programme import access
 from programme import selectors as programme_selectors
 from programme.access import Relation
 from programme.models import ContentArea, Phase
-from tracking import exports, selectors
+from tracking import export_jobs, exports, selectors
 from tracking.forms import HeadFilterForm, LeaderFilterForm
+from tracking.models import ListExport
 from tracking.risks import Thresholds
 from ui.pagination import page_of
 
@@ -57,6 +59,8 @@ def _table(request: HttpRequest, relation: Relation, form: HeadFilterForm) -> di
             (label, reverse(export, args=[kind]) + (f"?{query}" if query else ""))
             for kind, label in (("csv", "CSV"), ("xlsx", "Excel (XLSX)"))
         ],
+        "export_in_background": page.paginator.count > export_jobs.direct_max_rows(),
+        "export_limit": export_jobs.direct_max_rows(),
         "form": form,
         "filtered": form.filtered,
         "sort": request.GET.get("sort", ""),
@@ -95,11 +99,29 @@ EXPORTS = {
 
 
 def _export(request: HttpRequest, relation: Relation, kind: str) -> HttpResponse:
-    """The table's rows for these filters and sort, every page of them, as CSV (streamed) or XLSX."""
+    """The table's rows for these filters and sort, every page of them, as CSV (streamed) or XLSX;
+    more rows than TRACKING_EXPORT_DIRECT_MAX_ROWS are written in the background instead: a page
+    says how many and asks to go ahead (a POST), then shows how far the file has got."""
     access.require_relation(request.user, relation)
     form_class, name = EXPORTS[relation]
     t = Thresholds.load(timezone.localdate())
     found = _found(request, relation, form_class(request.GET), t)
+    count = found.count()
+    if count > export_jobs.direct_max_rows():
+        if request.method == "POST":
+            job = export_jobs.list_export_request(by=request.user, relation=relation, query=request.GET, kind=kind)
+            return redirect(job)
+        home = "tracking:head_home" if relation == Relation.HEAD else "tracking:leader_home"
+        query = _export_query(request)
+        context = {
+            "count": count,
+            "kind": ListExport.Kind(kind).label,
+            "limit": export_jobs.direct_max_rows(),
+            "valid_days": export_jobs.valid_days(),
+            "back": reverse(home) + (f"?{query}" if query else ""),
+            "title": "Prepare your download",
+        }
+        return render(request, "tracking/export_confirm.html", context)
     rows = selectors.iter_rows(found.iterator(chunk_size=500), t)
     filename = f"{name}-{t.today.isoformat()}"
     if kind == "csv":
@@ -114,10 +136,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def head_export(request: HttpRequest, kind: str) -> HttpResponse:
     return _export(request, Relation.HEAD, kind)
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def leader_export(request: HttpRequest, kind: str) -> HttpResponse:
     return _export(request, Relation.PROGRAMME_LEADER, kind)

@@ -205,6 +205,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessment.tasks.remind_marks_overdue",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Heads' and leaders' tables written in the background, past TRACKING_EXPORT_VALID_DAYS: files deleted.
+    "tracking-expire-exports": {"task": "tracking.tasks.expire_exports", "schedule": crontab(hour=3, minute=15)},
     # Heads and programme leaders: last week's digest, every Monday (tracking.digest).
     "tracking-weekly-digest": {
         "task": "tracking.tasks.send_digests",
@@ -213,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How long a participant's portfolio export can be downloaded before its file is deleted.
 PORTFOLIO_EXPORT_VALID_DAYS = env_int("PORTFOLIO_EXPORT_VALID_DAYS", 7)
+# A head's or leader's table of more rows than this is written by a Celery task, not in the request,
+# and can be downloaded for this many days (tracking.export_jobs).
+TRACKING_EXPORT_DIRECT_MAX_ROWS = 500
+TRACKING_EXPORT_VALID_DAYS = 7
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,0 +1,83 @@
+"""In Chromium: a head asks for a list too long to download at once, follows it to its page and
+downloads the file, and turns the weekly digest off on their email choices; axe-core finds no WCAG
+2.2 A/AA violation on the page that asks, the file's page (while written, ready and expired) or
+the email choices page, at desktop and phone widths."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import Role
+from coaching.models import ReminderKind, ReminderPreference
+from programme.access import Relation
+from tests.browser.conftest import axe_violations
+from tests.browser.test_homes_layout import _signed_in_page
+from tests.factories import SchoolFactory, UserFactory, enrol, staff
+from tracking.models import ListExport
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def head(settings):
+    settings.TRACKING_EXPORT_DIRECT_MAX_ROWS = 2
+    school = SchoolFactory(name="Kestrel Moor Academy")
+    for last_name in ("Adeyemi", "Byrne", "Castillo"):
+        enrol(
+            school,
+            participant=UserFactory(first_name="Sam", last_name=last_name, roles=[Role.PARTICIPANT]),
+            first_post_started_on=timezone.localdate() - datetime.timedelta(days=365),
+        )
+    return staff(Role.HEAD, school, first_name="Grace", last_name="Mensah")
+
+
+def _checked(page, viewport, what: str) -> None:
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").count() == 1, what
+    assert axe_violations(page) == [], what
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= viewport["width"], (what, width)
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 375, "height": 740}], ids=["desktop", "phone"]
+)
+def test_a_head_prepares_a_long_list_downloads_it_and_turns_the_digest_off(live_server, browser, head, viewport):
+    context, page = _signed_in_page(browser, live_server, head, viewport)
+    page.goto(live_server.url + "/programme/my-school/")
+    assert "prepared in the background" in page.inner_text("main")
+    page.get_by_role("link", name="CSV").click()
+    page.wait_for_load_state("networkidle")
+    assert "This list has 3 participants" in page.inner_text("main")
+    _checked(page, viewport, "asking")
+
+    page.get_by_role("button", name="Prepare the CSV file").click()
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("h1") == "Your list of participants is ready"
+    _checked(page, viewport, "ready")
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Download the list").click()
+    lines = open(downloading.value.path(), encoding="utf-8").read().splitlines()  # noqa: SIM115
+    assert len(lines) == 4
+    assert lines[1].startswith("Sam Adeyemi,")
+
+    running = ListExport.objects.create(
+        requested_by=head, relation=Relation.HEAD, kind="xlsx", status="running", done=500, total=1200
+    )
+    page.goto(live_server.url + running.get_absolute_url())
+    assert "500 of 1200 rows written" in page.inner_text("main")
+    _checked(page, viewport, "running")
+    ListExport.objects.filter(pk=running.pk).update(status="expired")
+    page.goto(live_server.url + running.get_absolute_url())
+    assert page.inner_text("h1") == "This list of participants has expired"
+    _checked(page, viewport, "expired")
+
+    page.goto(live_server.url + "/coaching/emails/")
+    _checked(page, viewport, "email choices")
+    page.get_by_label(ReminderKind.WEEKLY_DIGEST.label).uncheck()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("networkidle")
+    assert ReminderPreference.objects.get(user=head).turned_off == [ReminderKind.WEEKLY_DIGEST]
+    _checked(page, viewport, "email choices saved")
+    context.close()

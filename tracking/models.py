@@ -1,0 +1,100 @@
+"""The one record tracking keeps: a programme leader's or head's download of the participants' table
+too long to make while they wait (over settings.TRACKING_EXPORT_DIRECT_MAX_ROWS rows), built by a
+Celery task (tracking.export_jobs) into private storage and theirs alone to download until it
+expires. It holds the table's filters and sort as they were asked for, never a copy of any record
+but the file itself.
+
+    queued --the task claims it--> running --written--> ready --after TRACKING_EXPORT_VALID_DAYS--> expired
+                                      |
+                                      +--an error--> failed
+"""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from files.storage import private_storage
+
+
+def _export_path(instance, filename: str) -> str:
+    """`tracking/export/person/random.ext`: in private storage, never named after anyone."""
+    return f"tracking/export/{instance.requested_by_id}/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class ListExport(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being written"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Could not be written"
+        EXPIRED = "expired", "Expired"
+
+    class Kind(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Whose table: the head's (their school's participants) or the programme leader's (everyone).
+    relation = models.CharField(max_length=20)
+    query = models.CharField(max_length=1000, blank=True, help_text="The table's filters and sort, as in its address.")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    requested_at = models.DateTimeField(default=timezone.now)
+    # The day the rows are judged on (the at-risk reasons, who is placed where).
+    requested_on = models.DateField(default=timezone.localdate)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField("rows written", default=0)
+    total = models.PositiveIntegerField("rows in all", default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(storage=private_storage, upload_to=_export_path, max_length=200, blank=True)
+    size = models.PositiveBigIntegerField("size in bytes", default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["status", "expires_at"], name="list_export_by_status_expiry")]
+
+    def __str__(self) -> str:
+        return f"Participants ({self.get_kind_display()}) of {self.requested_at:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracking:export_detail", kwargs={"pk": self.pk})
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        """Gone: expired by the clean-up, or past its expiry time and not yet cleaned up."""
+        if self.status == self.Status.EXPIRED:
+            return True
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def filename(self) -> str:
+        name = "school-participants" if self.relation == "head" else "programme-participants"
+        return f"{name}-{self.requested_on.isoformat()}.{self.kind}"
+
+    # What files.views.serve reads of a stored file.
+    @property
+    def name(self) -> str:
+        return self.filename
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.kind]
+
+
+CONTENT_TYPES = {
+    ListExport.Kind.CSV: "text/csv; charset=utf-8",
+    ListExport.Kind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
