@@ -60,11 +60,12 @@ class PhaseRow:
         return sum(self.counts.values())
 
 
-def progression(user, filters: Filters, today: datetime.date) -> list[PhaseRow]:
+def progression(user, relation: Relation, filters: Filters, today: datetime.date) -> list[PhaseRow]:
     """Participants in each phase today by their status, and a row of totals: one query. The
-    participants are the table's for the same filters (`chart_data.scoped_enrolments`), so each
-    number is the count of the table it links to."""
-    enrolments = scoped_enrolments(user, Relation.PROGRAMME_LEADER, filters, today)
+    participants are the table's for the same person and filters (`chart_data.scoped_enrolments`:
+    every school for the programme leader, a head's schools today), so each number is the count
+    of the table it links to."""
+    enrolments = scoped_enrolments(user, relation, filters, today)
     found = enrolments.order_by().values_list("current_phase__number", "status").annotate(n=Count("pk"))
     counts: dict[tuple[int, str], int] = {(phase, status): n for phase, status, n in found}
     rows = [

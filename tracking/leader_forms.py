@@ -4,23 +4,16 @@ choices is refused beside its field and not applied."""
 
 from django import forms
 
-from programme.models import Cohort, School
+from tracking.forms import LeaderFilterForm
 from tracking.leader import SESSION_DAYS
 from tracking.selectors import Filters
 from ui.widgets import QuickSelect
 
 
 class ProgressionFilterForm(forms.Form):
-    cohort = forms.ModelChoiceField(
-        label="Cohort", queryset=Cohort.objects.all(), required=False, empty_label="Any cohort", widget=QuickSelect
-    )
-    school = forms.ModelChoiceField(
-        label="School",
-        queryset=School.objects.order_by("name", "pk"),
-        required=False,
-        empty_label="Any school",
-        widget=QuickSelect,
-    )
+    # The participants' table's own fields, so the choices and their words are the same.
+    cohort = LeaderFilterForm.base_fields["cohort"]
+    school = LeaderFilterForm.base_fields["school"]
 
     def filters(self) -> Filters:
         """The filters typed correctly; a field refused is left out."""

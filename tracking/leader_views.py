@@ -16,13 +16,16 @@ from programme import access
 from programme.access import Relation
 from tracking import leader
 from tracking.leader_forms import CoachSessionsForm, ProgressionFilterForm, TutorWorkForm
+from tracking.selectors import Filters
 from ui.pagination import page_of
 
+HOMES = {Relation.PROGRAMME_LEADER: "tracking:leader_home", Relation.HEAD: "tracking:head_home"}
 
-def _participants_href(**params) -> str:
-    """The participants' table (the leader's home) filtered by `params`, leaving out empty ones."""
+
+def _participants_href(table: str = HOMES[Relation.PROGRAMME_LEADER], **params) -> str:
+    """The participants' table (the leader's home, or the head's) filtered by `params`, leaving out empty ones."""
     query = urlencode({name: value for name, value in params.items() if value not in (None, "")})
-    return reverse("tracking:leader_home") + (f"?{query}" if query else "")
+    return reverse(table) + (f"?{query}" if query else "")
 
 
 def _headers(request: HttpRequest, columns, sortable, sort: str, descending: bool) -> list[dict]:
@@ -42,32 +45,57 @@ def _headers(request: HttpRequest, columns, sortable, sort: str, descending: boo
     return headers
 
 
-@login_required
-def progression(request: HttpRequest) -> HttpResponse:
-    """How many participants are in each phase, and how many of them are active, interrupted,
-    withdrawn or completed, each number linking to those participants in the table."""
+def _people_page(request: HttpRequest, select, sortable, columns, today):
+    """A page of tutors or coaches from `select` (tracking.leader), sorted by the GET parameter,
+    with the headings that sort it. The programme leader's only."""
     access.require_relation(request.user, Relation.PROGRAMME_LEADER)
-    form = ProgressionFilterForm(request.GET)
-    filters = form.filters()
-    rows = leader.progression(request.user, filters, timezone.localdate())
+    sort, descending = leader.parse_sort(request.GET.get("sort"), sortable, "name")
+    page = page_of(select(request.user, today=today, sort=sort, descending=descending), request)
+    return page, _headers(request, columns, sortable, sort, descending)
+
+
+def _progression(request: HttpRequest, relation: Relation, form: ProgressionFilterForm | None) -> HttpResponse:
+    access.require_relation(request.user, relation)
+    filters = form.filters() if form is not None else Filters()
+    rows = leader.progression(request.user, relation, filters, timezone.localdate())
+    table = HOMES[relation]
     where = {"cohort": filters.cohort_id, "school": filters.school_id}
     for row in rows:
         row.links = [
-            (row.counts[status], status.label.lower(), _participants_href(phase=row.phase, status=status, **where))
+            (
+                row.counts[status],
+                status.label.lower(),
+                _participants_href(table, phase=row.phase, status=status, **where),
+            )
             for status in leader.STATUSES
         ]
-        row.total_href = _participants_href(phase=row.phase, **where)
+        row.total_href = _participants_href(table, phase=row.phase, **where)
     return render(
         request,
         "tracking/leader/progression.html",
         {
-            "title": "Progression by phase",
+            "title": "Progression by phase" if relation == Relation.PROGRAMME_LEADER else "Progression at my school",
+            "home": table,
             "form": form,
-            "filtered": form.filtered,
+            "filtered": form is not None and form.filtered,
             "rows": rows,
             "statuses": [status.label for status in leader.STATUSES],
         },
     )
+
+
+@login_required
+def progression(request: HttpRequest) -> HttpResponse:
+    """How many participants are in each phase, and how many of them are active, interrupted,
+    withdrawn or completed, each number linking to those participants in the table; by cohort
+    and school."""
+    return _progression(request, Relation.PROGRAMME_LEADER, ProgressionFilterForm(request.GET))
+
+
+@login_required
+def head_progression(request: HttpRequest) -> HttpResponse:
+    """The same for the participants placed at the head's school today, linking to their table."""
+    return _progression(request, Relation.HEAD, None)
 
 
 TUTOR_COLUMNS = (
@@ -83,10 +111,8 @@ TUTOR_COLUMNS = (
 @login_required
 def tutors(request: HttpRequest) -> HttpResponse:
     """Each tutor's marking: what waits, what is overdue, what is marked and how quickly."""
-    access.require_relation(request.user, Relation.PROGRAMME_LEADER)
     today = timezone.localdate()
-    sort, descending = leader.parse_sort(request.GET.get("sort"), leader.TUTOR_SORTS, "name")
-    page = page_of(leader.tutors(request.user, today=today, sort=sort, descending=descending), request)
+    page, headers = _people_page(request, leader.tutors, leader.TUTOR_SORTS, TUTOR_COLUMNS, today)
     medians = leader.median_turnaround(request.user, [tutor.pk for tutor in page.object_list])
     for tutor in page.object_list:
         tutor.median = medians.get(tutor.pk)
@@ -99,7 +125,7 @@ def tutors(request: HttpRequest) -> HttpResponse:
         {
             "title": "Tutors' marking",
             "page": page,
-            "headers": _headers(request, TUTOR_COLUMNS, leader.TUTOR_SORTS, sort, descending),
+            "headers": headers,
         },
     )
 
@@ -146,10 +172,8 @@ COACH_COLUMNS = (
 @login_required
 def coaches(request: HttpRequest) -> HttpResponse:
     """Each coach's caseload and how often they hold agreed sessions; never what a session said."""
-    access.require_relation(request.user, Relation.PROGRAMME_LEADER)
     today = timezone.localdate()
-    sort, descending = leader.parse_sort(request.GET.get("sort"), leader.COACH_SORTS, "name")
-    page = page_of(leader.coaches(request.user, today=today, sort=sort, descending=descending), request)
+    page, headers = _people_page(request, leader.coaches, leader.COACH_SORTS, COACH_COLUMNS, today)
     for coach in page.object_list:
         coach.days_since = (today - coach.last_session_on).days if coach.last_session_on else None
         sessions = reverse("tracking:coach_sessions", args=[coach.pk])
@@ -161,7 +185,7 @@ def coaches(request: HttpRequest) -> HttpResponse:
         {
             "title": "Coaches' caseloads",
             "page": page,
-            "headers": _headers(request, COACH_COLUMNS, leader.COACH_SORTS, sort, descending),
+            "headers": headers,
         },
     )
 

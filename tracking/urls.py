@@ -21,6 +21,7 @@ urlpatterns = [
 # The programme leader's views of progression, marking and coaching across the programme (tracking.leader).
 urlpatterns += [
     path("overview/progression/", leader_views.progression, name="progression"),
+    path("my-school/progression/", leader_views.head_progression, name="head_progression"),
     path("overview/tutors/", leader_views.tutors, name="tutors"),
     path("overview/tutors/<int:tutor_id>/", leader_views.tutor_work, name="tutor_work"),
     path("overview/coaches/", leader_views.coaches, name="coaches"),

@@ -1,6 +1,6 @@
 """The programme leader's progression, tutors' marking and coaches' caseloads in Chromium: a number
 followed to the list behind it without JavaScript, and axe-core finds no WCAG 2.2 A/AA violation
-on any of the five pages, at desktop and phone widths."""
+on any of the five pages nor on the head's progression, at desktop and phone widths."""
 
 import datetime
 
@@ -43,6 +43,7 @@ def world():
                 state=State.MARKED,
                 marked_at=submission.submitted_at + datetime.timedelta(days=6),
             )
+    staff(Role.HEAD, school, first_name="Grace", last_name="Mensah")
     leader = with_totp(UserFactory(roles=[Role.PROGRAMME_LEADER], first_name="Amara", last_name="Osei"))
     return {"leader": leader, "coach": coach, "tutor": tutor}
 
@@ -78,6 +79,17 @@ def test_the_leaders_progression_tutors_and_coaches_pages_work_without_javascrip
         assert axe_violations(page) == [], path
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= viewport["width"], (path, width)
+    context.close()
+
+    # The head's progression, their school only.
+    from accounts.models import User
+
+    head = User.objects.get(last_name="Mensah")
+    context, page = _signed_in_page(browser, live_server, head, viewport)
+    page.goto(live_server.url + "/programme/my-school/progression/")
+    page.wait_for_load_state("networkidle")
+    assert "Progression at my school" in page.inner_text("h1")
+    assert axe_violations(page) == []
     context.close()
 
     # Without JavaScript: the tutor's numbers lead to their work.

@@ -114,6 +114,32 @@ def test_a_progression_filter_that_is_not_a_choice_is_refused_beside_its_field(c
     assert response.context["rows"][-1].total == 1  # not applied
 
 
+def test_a_head_sees_progression_at_their_school_only_linking_to_their_table(client, school):
+    S = Enrolment.Status
+    for phase, status in [(1, S.ACTIVE), (2, S.INTERRUPTED), (2, S.ACTIVE)]:
+        _in(phase, status, school)
+    _in(1, S.ACTIVE, SchoolFactory(name="Hillside School"))
+    client.force_login(staff(Role.HEAD, school))
+    response = client.get(reverse("tracking:head_progression"))
+    assert response.status_code == 200
+    rows = {row.phase: row for row in response.context["rows"]}
+    assert rows[1].counts[S.ACTIVE] == 1
+    assert rows[2].counts == {S.ACTIVE: 1, S.INTERRUPTED: 1, S.WITHDRAWN: 0, S.COMPLETED: 0}
+    assert rows[None].total == 3
+    head_table = reverse("tracking:head_home")
+    for row in response.context["rows"]:
+        for n, _, href in row.links:
+            assert href.startswith(head_table)
+            assert _count_behind(client, href) == n
+    assert "Hillside" not in response.content.decode()
+    assert reverse("tracking:head_progression") in client.get(head_table).content.decode()
+
+
+def test_the_leader_cannot_open_the_heads_progression(client, leader):
+    client.force_login(leader)
+    assert client.get(reverse("tracking:head_progression")).status_code == 404
+
+
 @pytest.mark.parametrize("name", ["progression", "tutors", "coaches"])
 def test_only_the_programme_leader_opens_these_pages(client, school, name):
     for user in (staff(Role.HEAD, school), staff(Role.COACH, school), UserFactory(roles=[Role.TUTOR])):
@@ -313,6 +339,7 @@ def test_each_page_costs_the_same_queries_for_few_and_many(client, leader, schoo
     coach = staff(Role.COACH, school)
     pages = [
         PROGRESSION,
+        f"{PROGRESSION}?cohort=999999",
         f"{PROGRESSION}?school={school.pk}",
         TUTORS,
         f"{TUTORS}?sort=-overdue",
