@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import ActionStep, DialogueLog
+from files.jobs import PreparedFile
 from files.models import PrivateFile
 from files.registry import downloadable
 from files.storage import private_storage
@@ -342,7 +343,7 @@ def _export_path(instance, filename: str) -> str:
     return f"portfolio/export/{instance.enrolment_id}/{uuid.uuid4().hex}.zip"
 
 
-class ExportRequest(models.Model):
+class ExportRequest(PreparedFile, models.Model):
     """A participant's request for a copy of their whole portfolio (portfolio.export): built by a
     Celery task into one zip in private storage (a PDF with a contents page, the original files,
     `leap2a.xml` and a README), then downloadable by the participant alone until it expires.
@@ -393,17 +394,3 @@ class ExportRequest(models.Model):
     @property
     def access_date(self) -> datetime.date:
         return self.requested_on
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
-
-    def is_expired(self, now: datetime.datetime | None = None) -> bool:
-        """Gone: expired by the clean-up, or past its expiry time and not yet cleaned up."""
-        if self.status == self.Status.EXPIRED:
-            return True
-        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
-
-    @property
-    def percent(self) -> int:
-        return min(100, round(100 * self.done / self.total)) if self.total else 0

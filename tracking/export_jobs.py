@@ -6,21 +6,16 @@ settings.TRACKING_EXPORT_VALID_DAYS.
 The file holds exactly the rows the table shows for the same filters and sort on the day it was
 asked for: the task reads them through the same selector (`selectors.participants`, started from
 `access.enrolments_for` for the person who asked) and writes them with the same columns
-(`tracking.exports`). Each step is safe to run twice: writing claims the export with one
-conditional UPDATE (queued to running, or a running one left by a worker that died for
-STALE_AFTER), and the email is claimed the same way (`emailed_at`) in the transaction that sends it.
+(`tracking.exports`). Each step is safe to run twice, as every file prepared in the background is
+(files.jobs: claimed with one conditional UPDATE, emailed once, deleted after its days).
 """
 
 import csv
 import datetime
-import logging
-import tempfile
 
 from django.conf import settings
-from django.core.files import File
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,6 +24,7 @@ from openpyxl import Workbook
 
 from accounts.models import User
 from audit import trail
+from files import jobs
 from programme import access
 from programme.access import Relation
 from tracking import exports, selectors
@@ -37,10 +33,8 @@ from tracking.models import ListExport
 from tracking.risks import Thresholds
 from ui.errors import RuleError
 
-logger = logging.getLogger(__name__)
 Status = ListExport.Status
 
-STALE_AFTER = datetime.timedelta(minutes=15)
 # Progress is written every this many rows, and the rows are read from the database this many at a time.
 PROGRESS_EVERY = 500
 FORMS = {Relation.HEAD: HeadFilterForm, Relation.PROGRAMME_LEADER: LeaderFilterForm}
@@ -102,18 +96,11 @@ def list_export_request(*, by: User, relation: Relation, query: QueryDict, kind:
     return export
 
 
-def _claim(export_id: int, now: datetime.datetime) -> bool:
-    waiting = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=now - STALE_AFTER)
-    return bool(
-        ListExport.objects.filter(waiting, pk=export_id).update(status=Status.RUNNING, started_at=now, done=0, total=0)
-    )
-
-
 def list_export_build(*, export_id: int) -> ListExport | None:
     """Write the export if it is waiting (or was left running), then email its person once it is
     ready. Returns the export, or None if there is no such one."""
     now = timezone.now()
-    if _claim(export_id, now):
+    if jobs.claim(ListExport, export_id, now):
         _build(export_id, now)
     export = ListExport.objects.filter(pk=export_id).select_related("requested_by").first()
     if export is not None and export.status == Status.READY:
@@ -123,42 +110,23 @@ def list_export_build(*, export_id: int) -> ListExport | None:
 
 def _build(export_id: int, now: datetime.datetime) -> None:
     export = ListExport.objects.select_related("requested_by").get(pk=export_id)
-    try:
+
+    def fill(out) -> int:
         found, t = found_rows(
             export.requested_by, Relation(export.relation), QueryDict(export.query), export.requested_on
         )
         total = found.count()
-        ListExport.objects.filter(pk=export_id).update(total=total)
+        jobs.progress(ListExport, export_id, total=total)
 
         def progress(done: int) -> None:
             if done == total or done % PROGRESS_EVERY == 0:
-                ListExport.objects.filter(pk=export_id, status=Status.RUNNING).update(done=done)
+                jobs.progress(ListExport, export_id, done=done)
 
         rows = selectors.iter_rows(found.iterator(chunk_size=PROGRESS_EVERY), t)
-        with tempfile.TemporaryFile() as out:
-            (_write_csv if export.kind == ListExport.Kind.CSV else _write_xlsx)(rows, out, progress)
-            progress(total)
-            size = out.tell()
-            out.seek(0)
-            export.file.save(f"{export_id}.{export.kind}", File(out), save=False)
-        finished = timezone.now()
-        updated = ListExport.objects.filter(pk=export_id, status=Status.RUNNING, started_at=now).update(
-            status=Status.READY,
-            file=export.file.name,
-            size=size,
-            done=total,
-            finished_at=finished,
-            expires_at=finished + datetime.timedelta(days=valid_days()),
-        )
-        if not updated:  # another run took it over meanwhile: keep theirs, not this copy
-            export.file.delete(save=False)
-    except Exception:
-        logger.exception("The participants' export %s could not be written.", export_id)
-        if export.file:
-            export.file.delete(save=False)
-        ListExport.objects.filter(pk=export_id, status=Status.RUNNING, started_at=now).update(
-            status=Status.FAILED, finished_at=timezone.now()
-        )
+        (_write_csv if export.kind == ListExport.Kind.CSV else _write_xlsx)(rows, out, progress)
+        return total
+
+    jobs.write(export, now, name=f"{export_id}.{export.kind}", fill=fill, valid_days=valid_days())
 
 
 class _Text:
@@ -190,11 +158,9 @@ def _write_xlsx(rows, out, progress) -> None:
 
 
 def list_export_notify(*, export: ListExport) -> bool:
-    """Email the person that their file is ready, once: the claim and the send commit together, so a
-    failed send is tried again by the next run."""
-    with transaction.atomic():
-        if not ListExport.objects.filter(pk=export.pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
-            return False
+    """Email the person that their file is ready, once (files.jobs.notify_once)."""
+
+    def send() -> None:
         export.refresh_from_db(fields=["expires_at", "total"])
         person = export.requested_by
         body = render_to_string(
@@ -211,24 +177,10 @@ def list_export_notify(*, export: ListExport) -> bool:
             body=body,
             to=[person.email],
         ).send()
-    return True
+
+    return jobs.notify_once(export, send)
 
 
 def list_exports_expire(*, now: datetime.datetime | None = None) -> int:
-    """Delete the files of exports past their expiry and mark them expired. Safe to run twice: the
-    second run finds nothing to do. Returns how many expired."""
-    now = now or timezone.now()
-    expired = 0
-    due = ListExport.objects.filter(status=Status.READY, expires_at__lte=now).values_list("pk", flat=True)
-    for export_id in list(due):
-        with transaction.atomic():
-            export = ListExport.objects.select_for_update().filter(pk=export_id, status=Status.READY).first()
-            if export is None:
-                continue
-            if export.file:
-                export.file.delete(save=False)
-            export.status = Status.EXPIRED
-            export.file = ""
-            export.save(update_fields=["status", "file"])
-            expired += 1
-    return expired
+    """Delete the files of exports past their expiry and mark them expired (safe to run twice)."""
+    return jobs.expire_due(ListExport, now)

@@ -9,7 +9,6 @@ but the file itself.
                                       +--an error--> failed
 """
 
-import datetime
 import uuid
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from files.jobs import PreparedFile
 from files.storage import private_storage
 
 
@@ -25,7 +25,7 @@ def _export_path(instance, filename: str) -> str:
     return f"tracking/export/{instance.requested_by_id}/{uuid.uuid4().hex}.{instance.kind}"
 
 
-class ListExport(models.Model):
+class ListExport(PreparedFile, models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
         RUNNING = "running", "Being written"
@@ -64,20 +64,6 @@ class ListExport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tracking:export_detail", kwargs={"pk": self.pk})
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
-
-    def is_expired(self, now: datetime.datetime | None = None) -> bool:
-        """Gone: expired by the clean-up, or past its expiry time and not yet cleaned up."""
-        if self.status == self.Status.EXPIRED:
-            return True
-        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
-
-    @property
-    def percent(self) -> int:
-        return min(100, round(100 * self.done / self.total)) if self.total else 0
 
     @property
     def filename(self) -> str:
