@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.roles import Role
 from programme.models import ContentArea, Enrolment, Standard
 from tests.coaching.factories import SESSION_DAY, DialogueLogFactory, agreed_log
@@ -153,3 +154,13 @@ def test_the_list_is_what_the_policy_lets_the_tutor_read_in_full_and_reads_no_te
     assert {row.participant for row in rows} == {str(world.participant), str(second.participant)}
     assert all(row.content_areas for row in rows)
     assert not [q for q in queries if "discussed" in q["sql"]]
+
+
+def test_the_rows_escape_what_people_typed(client, world):
+    second, second_coach = _second_participant(world)
+    User.objects.filter(pk=second.participant_id).update(first_name="<b>Bold</b>", last_name="<i>Name</i>")
+    agreed_log(enrolment=second, coach=second_coach)
+    body = _page(client, world.tutor)
+    assert "&lt;b&gt;Bold&lt;/b&gt; &lt;i&gt;Name&lt;/i&gt;" in body
+    assert "<b>Bold" not in body
+    assert "with &lt;b&gt;Bold&lt;/b&gt;" in body  # the link's hidden text names them too, escaped
