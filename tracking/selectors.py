@@ -12,13 +12,13 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
-from assessment.models import AssessmentTask, PriorLearningClaim
 from assessment.rules.marks import Outcome
+from assessment.selectors.credits import credits_so_far
 from assessment.selectors.marking import released_results
 from coaching.models import ActionStep, AgreementStatus, DialogueLog
 from programme import access
@@ -88,30 +88,6 @@ def _agreed_logs(user) -> QuerySet[DialogueLog]:
     return DialogueLog.objects.filter(readable, enrolment=OuterRef("pk"), status=AgreementStatus.AGREED)
 
 
-def _credits() -> Coalesce:
-    """Credits so far: tasks passed (a released pass) and prior learning approved, as the ledger counts them."""
-    passed = released_results().filter(  # an agreed mark from moderation replaces the first marks
-        submission__enrolment=OuterRef(OuterRef("pk")),
-        submission__task=OuterRef("pk"),
-        outcome=Outcome.PASS,
-    )
-    task_credits = (
-        AssessmentTask.objects.filter(Exists(passed), cohort=OuterRef("cohort"))
-        .order_by()
-        .values("cohort")
-        .annotate(s=Sum("credits"))
-        .values("s")
-    )
-    prior = (
-        PriorLearningClaim.objects.filter(enrolment=OuterRef("pk"), status=PriorLearningClaim.Status.APPROVED)
-        .order_by()
-        .values("enrolment")
-        .annotate(s=Sum("credits"))
-        .values("s")
-    )
-    return Coalesce(Subquery(task_credits[:1]), 0) + Coalesce(Subquery(prior[:1]), 0)
-
-
 def participants(user, relation: Relation, *, filters: Filters, sort: str, descending: bool, t: Thresholds):
     """The participants this person tracks in `relation` today (access.enrolments_for), filtered and
     sorted, each annotated with every column and reason: a queryset, so a page of it is one query."""
@@ -163,7 +139,7 @@ def participants(user, relation: Relation, *, filters: Filters, sort: str, desce
         steps_overdue=_count(steps.filter(due_on__lt=today)),
         outcome=Subquery(released.values("outcome")[:1]),
         outcome_task=Subquery(released.values("submission__task__title")[:1]),
-        credits=_credits(),
+        credits=credits_so_far(),
     )
     column = SORTABLE[sort]
     ordering = [

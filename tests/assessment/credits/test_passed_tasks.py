@@ -1,11 +1,14 @@
 """Credits and progression read passed tasks from released results, through real marking: a pass
-counts once released, never before; a referral counts for nothing."""
+counts once released, never before; a referral counts for nothing; and a table of many
+participants (credits_so_far) counts credits as the ledger does."""
 
 import pytest
 
-from assessment.selectors.credits import passed_tasks
+from assessment.models import PriorLearningClaim
+from assessment.selectors.credits import credits_so_far, ledger, passed_tasks
 from assessment.services import marking as services
 from assessment.workflow import Move
+from programme.models import Enrolment
 from tests.assessment.marking.helpers import marking_world
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +37,25 @@ def test_another_participants_pass_is_not_theirs():
     world.released(mark=64)
     other = marking_world()
     assert list(passed_tasks(other.submission.enrolment_id)) == []
+
+
+def _credits_in_a_table(enrolment_id: int) -> int:
+    """Credits as a table of many participants reads them: one subquery of an enrolment query."""
+    return Enrolment.objects.annotate(credits=credits_so_far()).get(pk=enrolment_id).credits
+
+
+def test_a_table_of_participants_counts_credits_as_the_ledger_does():
+    world = marking_world()
+    enrolment = world.submission.enrolment
+    assert _credits_in_a_table(enrolment.pk) == ledger(enrolment).credits == 0
+
+    world.released(mark=64)
+    waiting, approved = (
+        PriorLearningClaim.objects.create(enrolment=enrolment, studied=title, institution="A university", credits=n)
+        for title, n in (("Waiting", 5), ("Approved", 10))
+    )
+    PriorLearningClaim.objects.filter(pk=approved.pk).update(status=PriorLearningClaim.Status.APPROVED)
+    assert world.task.credits > 0
+    assert _credits_in_a_table(enrolment.pk) == ledger(enrolment).credits == world.task.credits + 10
+    assert waiting.status == PriorLearningClaim.Status.CLAIMED  # waiting for the tutor: not counted
+    assert _credits_in_a_table(marking_world().submission.enrolment_id) == 0  # another's pass is not theirs
