@@ -74,6 +74,11 @@ class AuditAction(models.TextChoices):
     # A head's or programme leader's participants' table written in the background (tracking.export_jobs).
     LIST_EXPORT_REQUEST = "list_export_request", "Participants' table export asked for"
     LIST_EXPORT_DOWNLOAD = "list_export_download", "Participants' table export downloaded"
+    # Data protection (privacy): a subject access export asked for, built and downloaded; a former
+    # participant's records erased after the retention period (counts per kind in the detail).
+    SUBJECT_ACCESS_REQUEST = "subject_access_request", "Subject access export asked for"
+    SUBJECT_ACCESS_DOWNLOAD = "subject_access_download", "Subject access export downloaded"
+    ERASURE = "erasure", "Personal data erased after the retention period"
     # Submissions (assessment.services.submissions).
     SUBMISSION_SAVE = "submission_save", "Submission draft saved"
     SUBMISSION_SUBMIT = "submission_submit", "Work submitted (frozen)"

@@ -31,6 +31,7 @@ urlpatterns = [
     path("marking/", include("assessment.marking_urls")),
     path("examiner/", include("assessment.examiner_urls")),
     path("assessment/", include("assessment.credit_urls")),
+    path("privacy/", include("privacy.urls")),
 ]
 
 if settings.DEBUG:

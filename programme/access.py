@@ -947,3 +947,22 @@ def list_export_actions(user, *, requested_by_id: int, relation: str) -> frozens
     if relation not in _TRACKING or user.pk != requested_by_id or not holds(user, Relation(relation)):
         return _NOTHING
     return frozenset({A.VIEW})
+
+
+# --- Data protection: a subject access export is about a person, not a record of one participant.
+
+
+def subject_access_actions(user) -> frozenset[Action]:
+    """What this person may do with subject access exports (privacy): the programme leader, who
+    answers such requests for the provider, asks for them (CHANGE) and reads them (VIEW); nobody
+    else sees them, not even the person they are about, who asks the provider and is sent theirs
+    once the provider has checked who is asking."""
+    if R.PROGRAMME_LEADER in held_relations(user):
+        return frozenset({A.VIEW, A.CHANGE})
+    return frozenset()
+
+
+def require_subject_access(user, action: Action) -> None:
+    """For the subject access pages: a 404 for anyone the policy does not let do `action`."""
+    if action not in subject_access_actions(user):
+        raise Http404("This page is not part of your role.")

@@ -227,6 +227,9 @@ class Enrolment(models.Model):
     post = models.CharField(max_length=30, choices=Post.choices, default=Post.CLASS_TEACHER)
     current_phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    # The day it was last withdrawn or completed (services.enrolment_status_change); empty while active
+    # or interrupted. The retention period runs from it (programme.rules.retention).
+    ended_on = models.DateField("withdrew or completed on", null=True, blank=True)
     # Set when the start was more than 30 days before the enrolment was made (programme.rules.timing).
     backdated_reason = models.TextField(
         "why the start is backdated",
@@ -404,6 +407,18 @@ class ProgrammeSettings(BaseGenericSetting):
         help_text=(
             "A participant whose latest start (not yet begun) or completion deadline is this many months away "
             "or less shows as at risk."
+        ),
+    )
+
+    # How long a former participant's personal data is kept (privacy.erasure, programme.rules.retention).
+    retention_years = models.PositiveSmallIntegerField(
+        "years personal data is kept after a participant leaves",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=(
+            "After a participant withdraws or completes, their names, written records and files are erased once "
+            "this many years have passed. Results, credits and the award are kept. Six years is the time within "
+            "which a claim about the programme could be brought."
         ),
     )
 

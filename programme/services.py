@@ -438,9 +438,14 @@ def enrolment_status_change(*, enrolment: Enrolment, status: str, status_was: st
     cannot silently overwrite each other. Periods and phase are left alone."""
     if status == Enrolment.Status.ACTIVE and _other_active(enrolment).exists():
         raise _already_active(enrolment)
+    # A participant who leaves (withdraws or completes) starts the retention period; returning clears it.
+    ended = status in (Enrolment.Status.WITHDRAWN, Enrolment.Status.COMPLETED)
+    ended_on = timezone.localdate() if ended else None
     try:
         with transaction.atomic():
-            changed = Enrolment.objects.filter(pk=enrolment.pk, status=status_was).update(status=status)
+            changed = Enrolment.objects.filter(pk=enrolment.pk, status=status_was).update(
+                status=status, ended_on=ended_on
+            )
     except IntegrityError:
         # Another enrolment was made active meanwhile; the database's constraint refused this one.
         raise _already_active(enrolment) from None
@@ -452,7 +457,7 @@ def enrolment_status_change(*, enrolment: Enrolment, status: str, status_was: st
             rule="stale_edit",
             field="status",
         )
-    enrolment.status = status
+    enrolment.status, enrolment.ended_on = status, ended_on
     trail.record(trail.Action.ENROLMENT_STATUS, record=enrolment, detail={"from": status_was, "to": status})
     return enrolment
 

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "assessment",
     "tracking",
     "audit",
+    "privacy",
     "handbook",
     "ui",
     "wagtail.contrib.forms",
@@ -200,6 +201,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Portfolio exports past their PORTFOLIO_EXPORT_VALID_DAYS: files deleted (portfolio.services.exports).
     "portfolio-expire-exports": {"task": "portfolio.tasks.expire_exports", "schedule": crontab(hour=3, minute=0)},
+    # Subject access exports past their SUBJECT_ACCESS_VALID_DAYS: files deleted (privacy.services).
+    "privacy-expire-subject-access": {
+        "task": "privacy.tasks.expire_subject_access",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    # Former participants past the retention period (ProgrammeSettings.retention_years): erased (privacy.services).
+    "privacy-erase-due": {"task": "privacy.tasks.erase_due", "schedule": crontab(hour=2, minute=30)},
     # Programme leaders told of tasks whose marks-due date passed with work unmarked (assessment.notices).
     "assessment-marks-overdue": {
         "task": "assessment.tasks.remind_marks_overdue",
@@ -219,6 +227,8 @@ PORTFOLIO_EXPORT_VALID_DAYS = env_int("PORTFOLIO_EXPORT_VALID_DAYS", 7)
 # and can be downloaded for this many days (tracking.export_jobs).
 TRACKING_EXPORT_DIRECT_MAX_ROWS = 500
 TRACKING_EXPORT_VALID_DAYS = 7
+# How long a subject access export can be downloaded by programme leaders before it is deleted.
+SUBJECT_ACCESS_VALID_DAYS = env_int("SUBJECT_ACCESS_VALID_DAYS", 7)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
