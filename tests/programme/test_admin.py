@@ -759,6 +759,7 @@ def settings_data(**overrides):
         "summer_term_starts_day": "15",
         "risk_weeks_without_session": "6",
         "risk_months_before_limit": "6",
+        "retention_years": "6",
         **overrides,
     }
 
@@ -797,6 +798,16 @@ def test_the_at_risk_thresholds_are_edited_in_the_cms_and_refused_out_of_range(l
     assert response.status_code == 200
     assert response.context["form"].errors["risk_weeks_without_session"]
     assert ProgrammeSettings.load().risk_weeks_without_session == 4
+
+
+def test_the_retention_period_is_edited_in_the_cms_and_refused_out_of_range(leader_client):
+    assert ProgrammeSettings.load().retention_years == 6
+    assert leader_client.post(settings_url(), settings_data(retention_years="7")).status_code == 302
+    assert ProgrammeSettings.load().retention_years == 7
+    response = leader_client.post(settings_url(), settings_data(retention_years="0"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["retention_years"]
+    assert ProgrammeSettings.load().retention_years == 7
 
 
 def test_making_an_enrolment_active_racing_another_is_refused_by_the_database(monkeypatch):
