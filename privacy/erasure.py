@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import models
 
+from portfolio.models import Enquiry
+
 
 # Blanked: (model, the lookup from it to the enrolment, the fields erased).
 @dataclass(frozen=True)
@@ -54,24 +56,8 @@ ERASED: tuple[Erase, ...] = (
     Erase("portfolio.Evidence", "enrolment", ("title", "description", "body", "url")),
     Erase("portfolio.EvidenceFile", "evidence__enrolment", ("file", "name")),
     Erase("portfolio.Reflection", "enrolment", ("title", "body")),
-    Erase(
-        "portfolio.Enquiry",
-        "enrolment",
-        (
-            "title",
-            "question",
-            "rationale",
-            "reading",
-            "method",
-            "ethics",
-            "consent_record",
-            "data",
-            "analysis",
-            "findings",
-            "impact",
-            "next_steps",
-        ),
-    ),
+    # An enquiry's title, its ten sections (Enquiry.SECTION_NAMES) and how consent was recorded.
+    Erase("portfolio.Enquiry", "enrolment", ("title", *Enquiry.SECTION_NAMES, "consent_record")),
     Erase("portfolio.LibrarySummary", "enrolment", ("title", "summary", "findings", "implications", "tutor_comment")),
     Erase("portfolio.ExportRequest", "enrolment", ("file",)),
     Erase("assessment.PriorLearningClaim", "enrolment", ("studied", "institution", "impact", "tutor_note")),
