@@ -140,6 +140,14 @@ def erase(person, enrolment_ids: list[int]) -> tuple[dict[str, int], list[tuple[
     delete once the transaction has committed (storage is not rolled back with it)."""
     counts: dict[str, int] = {}
     files: list[tuple[object, str]] = []
+    # A research summary they published is taken off the public library and deleted with its
+    # revisions (it carries their name as its author); the summary's own text is blanked below.
+    pages = apps.get_model("handbook", "LibraryPage")._default_manager.filter(
+        library_summary__enrolment__in=enrolment_ids
+    )
+    for page in pages:
+        page.delete()
+        counts["handbook.LibraryPage"] = counts.get("handbook.LibraryPage", 0) + 1
     for item in ERASED:
         model = item.model
         rows = model._default_manager.filter(**{f"{item.enrolment}__in": enrolment_ids})

@@ -81,6 +81,28 @@ def test_names_text_and_files_go_the_history_stays_and_it_is_audited_as_counts(
     assert world.other_participant.first_name not in ("", "Former participant")
 
 
+def test_a_published_research_summary_is_taken_off_the_library_and_deleted_with_its_revisions(
+    world, django_capture_on_commit_callbacks
+):
+    from wagtail.models import Revision
+
+    from handbook.models import LibraryPage
+    from portfolio.models import LibrarySummary
+    from tests.portfolio.test_library import published
+
+    summary = published(world)
+    page = LibraryPage.objects.get(pk=summary.page_id)
+    assert Revision.page_revisions.filter(object_id=str(page.pk)).exists()
+    left_long_ago(world.enrolment)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.erasures_run(today=TODAY) == 1
+    assert not LibraryPage.objects.filter(pk=page.pk).exists()
+    assert not Revision.page_revisions.filter(object_id=str(page.pk)).exists()
+    summary = LibrarySummary.objects.get(pk=summary.pk)
+    assert (summary.title, summary.findings, summary.page_id) == ("", "", None)
+    assert AuditEvent.objects.get(action="erasure").detail["counts"]["handbook.LibraryPage"] == 1
+
+
 def test_a_second_run_changes_nothing(world, records, django_capture_on_commit_callbacks):
     left_long_ago(world.enrolment)
     with django_capture_on_commit_callbacks(execute=True):
