@@ -159,6 +159,14 @@ def erase(person, enrolment_ids: list[int]) -> tuple[dict[str, int], list[tuple[
         changed = rows.update(**{name: _blank(model, name) for name in item.fields})
         if changed:
             counts[item.label] = changed
+    # A subject access export about them holds everything above: its file goes now, not in its days.
+    exports = apps.get_model("privacy", "SubjectAccessRequest")._default_manager.filter(person=person).exclude(file="")
+    files.extend(
+        (exports.model._meta.get_field("file").storage, name) for name in exports.values_list("file", flat=True)
+    )
+    changed = exports.update(file="", status="expired")
+    if changed:
+        counts["privacy.SubjectAccessRequest"] = changed
     for label, lookup, fields in ACCOUNT:
         model = apps.get_model(label)
         changed = model._default_manager.filter(**{lookup: person.pk}).update(**{f: _blank(model, f) for f in fields})

@@ -103,6 +103,25 @@ def test_a_published_research_summary_is_taken_off_the_library_and_deleted_with_
     assert AuditEvent.objects.get(action="erasure").detail["counts"]["handbook.LibraryPage"] == 1
 
 
+def test_a_subject_access_export_about_them_is_deleted_with_the_rest(
+    world, records, private_root, django_capture_on_commit_callbacks
+):
+    from privacy.models import SubjectAccessRequest
+
+    with django_capture_on_commit_callbacks(execute=True):
+        export = services.subject_access_request(
+            person=world.participant, by=world.leader, received_on=TODAY.replace(year=2025)
+        )
+    export.refresh_from_db()
+    assert export.status == SubjectAccessRequest.Status.READY
+    left_long_ago(world.enrolment)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.erasures_run(today=TODAY) == 1
+    export.refresh_from_db()
+    assert (export.status, export.file.name) == (SubjectAccessRequest.Status.EXPIRED, "")
+    assert stored(private_root) == []
+
+
 def test_a_second_run_changes_nothing(world, records, django_capture_on_commit_callbacks):
     left_long_ago(world.enrolment)
     with django_capture_on_commit_callbacks(execute=True):
