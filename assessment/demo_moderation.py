@@ -33,7 +33,7 @@ def moderate(first: Marking, *, leader: User, second_marker: User | None) -> boo
     if second_marker is None or page.waiting or first.submission_id not in ids:
         return False
     services.moderation_confirm(by=leader, task=task, chosen={first.submission_id: second_marker}, seen=ids)
-    second = services.second_marking_start(by=second_marker, submission=first.submission)
+    second = services.marker_marking_start(by=second_marker, submission=first.submission)
     logs = [c.key for c in citable(second_marker, first.submission) if c.kind == "log"]
     for number, criterion in enumerate(second.rubric.criteria.order_by("sort_order", "pk")):
         second.refresh_from_db()

@@ -156,7 +156,7 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
                 if role == Marking.Role.FIRST:
                     services.marking_start(by=request.user, submission=submission)
                 else:
-                    moderation_services.second_marking_start(by=request.user, submission=submission)
+                    moderation_services.marker_marking_start(by=request.user, submission=submission)
                 messages.success(request, "Marking started.")
                 return redirect(here)
             if ws.marking is None:

@@ -92,6 +92,13 @@ class AgreeForm(forms.Form):
     note = _note("How the mark was reached", "This note is kept in the moderation record the external examiner reads.")
 
 
+class DecideForm(forms.Form):
+    """The third marker's decision: their completed marking, with a note on how they judged it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    note = _note("How you judged the work", "This note is kept in the moderation record the external examiner reads.")
+
+
 class NotAgreedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     note = _note("Where you differ", "For the third marker the programme leader will ask.")

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from assessment.models import AssessmentTask, ModerationSample
-from assessment.moderation_forms import AgreeForm, NotAgreedForm, SelectionForm, ThirdMarkerForm
+from assessment.moderation_forms import AgreeForm, DecideForm, NotAgreedForm, SelectionForm, ThirdMarkerForm
 from assessment.selectors import moderation as selectors
 from assessment.services import moderation as services
 from audit import trail
@@ -60,6 +60,7 @@ def _post(request, moderation, view):
     tutors = selectors.tutors()
     forms = {
         "agree": AgreeForm(request.POST if what == "agree" else None, initial=version, prefix="agree"),
+        "decide": DecideForm(request.POST if what == "decide" else None, initial=version, prefix="decide"),
         "not_agreed": NotAgreedForm(request.POST if what == "not_agreed" else None, initial=version, prefix="differ"),
         "third": ThirdMarkerForm(
             request.POST if what == "third" else None, initial=version, prefix="third", tutors=tutors
@@ -80,6 +81,11 @@ def _post(request, moderation, view):
                 note=data["note"],
             )
             messages.success(request, "The mark that stands is recorded.")
+        elif what == "decide":
+            services.third_marking_decide(
+                by=request.user, moderation=moderation, version=data["version"], note=data["note"]
+            )
+            messages.success(request, "Your decision is recorded: it is the mark that stands.")
         elif what == "not_agreed":
             services.moderation_not_agreed(
                 by=request.user, moderation=moderation, version=data["version"], note=data["note"]
@@ -106,7 +112,7 @@ def moderation(request: HttpRequest, pk: int) -> HttpResponse:
     """One piece of work's moderation: the first and second marks (the first hidden from a blind
     second marker until their marking is complete), the moderation record, and what this person may
     do now: agree a mark or say they cannot (the two markers), assign a third marker (the leader),
-    decide (the third marker)."""
+    decide with their completed third marking (the third marker)."""
     found = selectors.moderation_for(pk)
     if found is None:
         raise Http404("No such moderation.")
@@ -116,7 +122,7 @@ def moderation(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(reverse("marking:moderation", kwargs={"pk": found.pk}))
     participant_id = found.submission.enrolment.participant_id
     trail.read(found, participant_id=participant_id)
-    for shown in (view.first, view.second):
+    for shown in (view.first, view.second, view.third):
         if shown is not None:
             trail.read(shown, participant_id=participant_id)
     stage = found.stage
@@ -128,8 +134,8 @@ def moderation(request: HttpRequest, pk: int) -> HttpResponse:
             "view": view,
             "moderation": found,
             "submission": found.submission,
-            "may_agree": (stage == S.RECONCILING and view.role in ("first", "second"))
-            or (stage == S.THIRD_MARKING and view.role == "third"),
+            "may_agree": stage == S.RECONCILING and view.role in ("first", "second"),
+            "may_decide": stage == S.THIRD_MARKING and view.role == "third",
             "may_differ": stage == S.RECONCILING and view.role in ("first", "second"),
             "may_assign": stage == S.RECONCILING and selectors.holds_leader(request.user),
             "forms": forms,

@@ -12,6 +12,7 @@ from django.http import Http404
 from accounts.models import User
 from accounts.roles import Role
 from assessment.models import AssessmentTask, Marking, Moderation, ModerationNote, ModerationSample, Submission
+from assessment.models.moderation import MARKER_ROLES
 from assessment.rules.marks import band_for, capped
 from assessment.rules.moderation import first_marks_shown
 from assessment.rules.sampling import Candidate, Rule, Sample, draw_sample
@@ -115,14 +116,17 @@ def moderations_of(task: AssessmentTask) -> QuerySet[Moderation]:
 
 def marking_role(user, submission: Submission) -> str:
     """The marking this person does on this submission in the workspace: the first (the
-    participant's tutor, who may assess it) or the second (the second marker the leader assigned).
-    Anyone else: a 404, as the access policy answers a refused read."""
+    participant's tutor, who may assess it), the second or the third (the marker the leader
+    assigned). Anyone else: a 404, as the access policy answers a refused read."""
     if access.can(user, Action.ASSESS, submission):
         return Marking.Role.FIRST
-    if Moderation.objects.filter(submission=submission, second_marker=user).exists() and access.can(
-        user, Action.VIEW, submission
-    ):
-        return Marking.Role.SECOND
+    role = (
+        Marking.objects.filter(submission=submission, marker=user, role__in=MARKER_ROLES)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role is not None and access.can(user, Action.VIEW, submission):
+        return role
     access.require(user, Action.ASSESS, submission)  # raises: a 404 or a 403 with the reason
     raise Http404("No such submission.")
 
@@ -135,6 +139,7 @@ class ModerationView:
     moderation: Moderation
     first: Marking | None  # None: not shown to this person (blind second marking)
     second: Marking | None  # None: not shown yet
+    third: Marking | None  # None: no third marker, or not shown yet
     notes: list[ModerationNote]
     role: str  # "first", "second", "third", "leader"
     first_hidden: bool = False
@@ -162,6 +167,7 @@ def moderation_view(user, moderation: Moderation) -> ModerationView:
         .prefetch_related(_criterion_marks())
     }
     first, second = markings.get(Marking.Role.FIRST), markings.get(Marking.Role.SECOND)
+    third = markings.get(Marking.Role.THIRD)
     second_complete = second is not None and second.state == State.MARKED
     if first is not None and user.pk == first.marker_id:
         role = "first"
@@ -178,6 +184,8 @@ def moderation_view(user, moderation: Moderation) -> ModerationView:
         moderation=moderation,
         first=None if hidden else first,
         second=second if (second_complete or role in ("second", "leader")) else None,
+        # The first and second markers see the third marks once the decision is recorded.
+        third=third if (moderation.is_settled or role in ("third", "leader")) else None,
         notes=moderation_record(moderation.submission),
         role=role,
         first_hidden=hidden,

@@ -24,6 +24,7 @@ from assessment.models import (
     ModerationSample,
     Submission,
 )
+from assessment.models.moderation import MARKER_ROLES
 from assessment.rules.marks import Outcome
 from assessment.rules.moderation import check_agreed, must_reconcile
 from assessment.rules.sampling import Reason
@@ -171,20 +172,21 @@ def moderation_confirm(
     return sample
 
 
-# --- The second marker.
+# --- The second and third markers.
 
 
 @transaction.atomic
-def second_marking_start(*, by: User, submission: Submission) -> Marking:
-    """The second marker begins their marking (blind or not, as the task says)."""
+def marker_marking_start(*, by: User, submission: Submission) -> Marking:
+    """The second marker (blind or not, as the task says) or the third marker begins their marking,
+    criterion by criterion in the same workspace and through the same services as the first."""
     marking = (
         Marking.objects.select_for_update()
         .select_related("rubric")
-        .filter(submission=submission, role=Marking.Role.SECOND, marker=by)
+        .filter(submission=submission, role__in=MARKER_ROLES, marker=by)
         .first()
     )
     if marking is None:
-        raise RuleError("You are not this work's second marker.", rule="workflow_who")
+        raise RuleError("You are not this work's second or third marker.", rule="workflow_who")
     if marking.state != State.NOT_MARKED:
         return marking
     access.require(by, Action.CHANGE, marking)
@@ -197,15 +199,20 @@ def second_marking_start(*, by: User, submission: Submission) -> Marking:
 
 
 def check_marker_move(marking: Marking, move: Move) -> None:
-    """A second marker reopens their marks only while the moderation waits for them."""
-    if move == Move.REOPEN and marking.role == Marking.Role.SECOND:
-        moderation = Moderation.objects.filter(submission_id=marking.submission_id).first()
-        if moderation is not None and moderation.stage != Stage.SECOND_MARKING:
-            raise RuleError(
-                "The second marking has been compared with the first, so it is not reopened: record what "
-                "you and the first marker agree on the moderation page.",
-                rule="workflow_state",
-            )
+    """A second or third marker reopens their marks only while the moderation waits for them."""
+    if move != Move.REOPEN or marking.role not in MARKER_ROLES:
+        return
+    moderation = Moderation.objects.filter(submission_id=marking.submission_id).first()
+    if moderation is None:
+        return
+    if marking.role == Marking.Role.SECOND and moderation.stage != Stage.SECOND_MARKING:
+        raise RuleError(
+            "The second marking has been compared with the first, so it is not reopened: record what "
+            "you and the first marker agree on the moderation page.",
+            rule="workflow_state",
+        )
+    if marking.role == Marking.Role.THIRD and moderation.stage != Stage.THIRD_MARKING:
+        raise RuleError("Your decision is recorded, so your marking is not reopened.", rule="workflow_state")
 
 
 def second_marking_complete(*, by: User, marking: Marking) -> Moderation:
@@ -264,24 +271,20 @@ def _first(moderation: Moderation) -> Marking:
 def moderation_agree(
     *, by: User, moderation: Moderation, version: int | None, mark: int | None, outcome: str, note: str
 ) -> Moderation:
-    """Record the mark that stands, with a note saying how it was reached: agreed by the two markers
-    (either records it) while reconciling, or the third marker's decision, which is final. It becomes
-    the agreed result the participant sees once the task's results are released."""
+    """Record the mark the first and second markers agree (either records it) while reconciling,
+    with a note saying how they reached it. It becomes the agreed result the participant sees once
+    the task's results are released: the first marker's criterion feedback and citations, with the
+    mark and outcome agreed."""
     moderation = _locked(moderation, version)
     first = _first(moderation)
-    if moderation.stage == Stage.RECONCILING:
-        if by.pk not in (first.marker_id, moderation.second_marker_id):
-            raise RuleError("Only the first and second markers agree the mark.", rule="workflow_who")
-        kind, settled, mover = ModerationNote.Kind.AGREED, Moderation.Settled.AGREED, Relation.MARKER
-    elif moderation.stage == Stage.THIRD_MARKING:
-        if by.pk != moderation.third_marker_id:
-            raise RuleError("Only the third marker decides the mark.", rule="workflow_who")
-        kind, settled, mover = ModerationNote.Kind.THIRD_DECISION, Moderation.Settled.THIRD_MARKER, Relation.MARKER
-    else:
+    if moderation.stage != Stage.RECONCILING:
         raise RuleError(
-            f"This moderation is “{moderation.get_stage_display().lower()}”: no mark is agreed now.",
+            f"This moderation is “{moderation.get_stage_display().lower()}”: no mark is agreed now."
+            + (" The third marker decides it by marking the work." if moderation.stage == Stage.THIRD_MARKING else ""),
             rule="workflow_state",
         )
+    if by.pk not in (first.marker_id, moderation.second_marker_id):
+        raise RuleError("Only the first and second markers agree the mark.", rule="workflow_who")
     access.require(by, Action.CHANGE, moderation)
     broken = []
     try:
@@ -294,36 +297,89 @@ def moderation_agree(
         broken.append(RuleError(f"Keep the note to {SHORT_TEXT_MAX:,} characters.", rule="too_long", field="note"))
     if broken:
         raise RuleError.together(broken)
-    agreed = _agreed_marking(first, by=by, mark=mark, outcome=outcome, note=note)
-    _move(agreed, Move.MODERATED, {mover}, by)
-    _move(first, Move.MODERATED, {mover}, by)
-    moderation.stage, moderation.settled, moderation.mark = Stage.SETTLED, settled, mark
-    _note(moderation, kind, by, mark=mark, text=note)
-    _bump(moderation)
+    _settle(moderation, first, source=first, by=by, mark=mark, outcome=outcome, note=note)
     return moderation
 
 
-def _agreed_marking(first: Marking, *, by: User, mark: int, outcome: str, note: str) -> Marking:
-    """The agreed result: the first marker's criterion marks, feedback and citations (what the
-    participant reads), with the overall mark and outcome that stand, each change recorded."""
+@transaction.atomic
+def third_marking_decide(*, by: User, moderation: Moderation, version: int | None, note: str) -> Moderation:
+    """The third marker's decision, which is final: their own marking, made criterion by criterion in
+    the workspace and completed, with a note on how they judged it. It becomes the agreed result the
+    participant sees once the task's results are released: the third marker's criterion marks,
+    feedback and citations, overall mark and outcome (and feed-forward, or the first marker's if they
+    wrote none)."""
+    moderation = _locked(moderation, version)
+    if moderation.stage != Stage.THIRD_MARKING:
+        raise RuleError(
+            f"This moderation is “{moderation.get_stage_display().lower()}”: no third marker decides it now.",
+            rule="workflow_state",
+        )
+    if by.pk != moderation.third_marker_id:
+        raise RuleError("Only the third marker decides the mark.", rule="workflow_who")
+    access.require(by, Action.CHANGE, moderation)
+    third = (
+        Marking.objects.select_for_update()
+        .select_related("rubric", "submission__task")
+        .filter(submission_id=moderation.submission_id, role=Marking.Role.THIRD, marker=by)
+        .first()
+    )
+    if third is None or third.state != State.MARKED:
+        raise RuleError(
+            "Mark every criterion, choose an outcome and mark your marking as complete in the marking "
+            "workspace first: your decision is that marking.",
+            rule="third_not_marked",
+        )
+    if not note.strip():
+        raise RuleError("Say how you judged the work: the note is the moderation record.", rule="note", field="note")
+    if len(note) > SHORT_TEXT_MAX:
+        raise RuleError(f"Keep the note to {SHORT_TEXT_MAX:,} characters.", rule="too_long", field="note")
+    _settle(moderation, _first(moderation), source=third, by=by, mark=third.mark, outcome=third.outcome, note=note)
+    return moderation
+
+
+def _settle(
+    moderation: Moderation, first: Marking, *, source: Marking, by: User, mark: int, outcome: str, note: str
+) -> None:
+    """The mark that stands, agreed or decided: the agreed result is made from `source`'s criteria,
+    and it and the first marking go forward for release."""
+    third = source.role == Marking.Role.THIRD
+    agreed = _agreed_marking(first, source=source, by=by, mark=mark, outcome=outcome, note=note)
+    _move(agreed, Move.MODERATED, {Relation.MARKER}, by)
+    _move(first, Move.MODERATED, {Relation.MARKER}, by)
+    moderation.stage, moderation.mark = Stage.SETTLED, mark
+    moderation.settled = Moderation.Settled.THIRD_MARKER if third else Moderation.Settled.AGREED
+    _note(
+        moderation,
+        ModerationNote.Kind.THIRD_DECISION if third else ModerationNote.Kind.AGREED,
+        by,
+        mark=mark,
+        text=note,
+    )
+    _bump(moderation)
+
+
+def _agreed_marking(first: Marking, *, source: Marking, by: User, mark: int, outcome: str, note: str) -> Marking:
+    """The agreed result: `source`'s criterion marks, feedback and citations (the first marker's
+    when the two markers agree, the third marker's when they decide), with the overall mark and
+    outcome that stand, each change from the first marks recorded."""
     from assessment.services.marking import _record_changes
 
     reason = f"Agreed in moderation: {note.strip()}"[:SHORT_TEXT_MAX]
-    adjusted = None if mark == first.mark else mark
+    adjusted = None if mark == source.mark else mark
     agreed = Marking.objects.create(
         submission_id=first.submission_id,
         marker=by,
         role=Marking.Role.AGREED,
         state=State.IN_MODERATION,
         rubric=first.rubric,
-        overall_mark=first.uncapped_mark,
+        overall_mark=source.uncapped_mark,
         resubmission_cap=first.resubmission_cap,
         adjusted_mark=adjusted,
         adjustment_reason=reason if adjusted is not None else "",
         outcome=outcome,
-        feed_forward=first.feed_forward,
+        feed_forward=source.feed_forward or first.feed_forward,
     )
-    for row in first.criterion_marks.prefetch_related("citations"):
+    for row in source.criterion_marks.prefetch_related("citations"):
         copy = CriterionMark.objects.create(
             marking=agreed,
             criterion_id=row.criterion_id,
@@ -385,6 +441,13 @@ def moderation_third_marker_assign(
     first = _first(moderation)
     _check_marker(marker, not_ids=[first.marker_id, moderation.second_marker_id], field="marker", what="third marker")
     moderation.third_marker, moderation.stage = marker, Stage.THIRD_MARKING
+    Marking.objects.create(
+        submission_id=moderation.submission_id,
+        marker=marker,
+        role=Marking.Role.THIRD,
+        state=State.NOT_MARKED,
+        rubric=first.rubric,
+    )
     _note(moderation, ModerationNote.Kind.THIRD_ASSIGNED, by, text=f"Third marker: {marker}.")
     _bump(moderation)
     return moderation

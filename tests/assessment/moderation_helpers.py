@@ -24,10 +24,19 @@ def confirm(world: MarkingWorld, marker=None, *, chosen: bool = True):
     )
 
 
-def second_marked(world: MarkingWorld, mark: int, marker=None, *, complete: bool = True) -> Marking:
-    """The second marker marks every criterion at `mark`, citing nothing, and completes."""
+def second_marked(
+    world: MarkingWorld,
+    mark: int,
+    marker=None,
+    *,
+    complete: bool = True,
+    words: str = "SECOND-MARKER",
+    citations: tuple[str, ...] = (),
+    outcome: str = "pass",
+) -> Marking:
+    """The second (or third) marker marks every criterion at `mark`, citing `citations`, and completes."""
     marker = marker or world.other_tutor
-    marking = services.second_marking_start(by=marker, submission=world.submission)
+    marking = services.marker_marking_start(by=marker, submission=world.submission)
     for criterion in marking.rubric.criteria.all():
         marking.refresh_from_db()
         marking_services.criterion_mark_save(
@@ -36,12 +45,12 @@ def second_marked(world: MarkingWorld, mark: int, marker=None, *, complete: bool
             criterion_id=criterion.pk,
             version=marking.version,
             content=CriterionContent(
-                mark=mark, strengths="SECOND-MARKER-STRENGTHS", development="SECOND-MARKER-DEVELOPMENT"
+                mark=mark, strengths=f"{words}-STRENGTHS", development=f"{words}-DEVELOPMENT", citations=citations
             ),
         )
     marking.refresh_from_db()
     marking = marking_services.marking_overall_save(
-        by=marker, marking=marking, version=marking.version, content=OverallContent(outcome="pass")
+        by=marker, marking=marking, version=marking.version, content=OverallContent(outcome=outcome)
     )
     if complete:
         marking = marking_services.marking_move(by=marker, marking=marking, move=Move.COMPLETE, version=marking.version)

@@ -143,7 +143,7 @@ def test_second_marker_marks_blind_and_cannot_read_the_first_marks():
 def test_second_marker_may_cite_the_participants_agreed_logs():
     world = moderated_world()
     marker = world.other_tutor
-    marking = services.second_marking_start(by=marker, submission=world.submission)
+    marking = services.marker_marking_start(by=marker, submission=world.submission)
     criterion = marking.rubric.criteria.first()
     key = world.log_key()
     assert key in {c.key for c in marking_selectors.citable(fresh(marker), world.submission)}
@@ -170,7 +170,7 @@ def test_not_blind_the_second_marker_sees_the_first_marks():
 
 def test_the_first_marker_cannot_change_or_complete_the_second_marking():
     world = moderated_world()
-    second = services.second_marking_start(by=world.other_tutor, submission=world.submission)
+    second = services.marker_marking_start(by=world.other_tutor, submission=world.submission)
     with pytest.raises((PermissionDenied, RuleError)):
         marking_services.criterion_mark_save(
             by=fresh(world.tutor),
@@ -186,7 +186,7 @@ def test_the_first_marker_cannot_change_or_complete_the_second_marking():
 def test_someone_else_cannot_start_the_second_marking():
     world = moderated_world()
     with pytest.raises(RuleError):
-        services.second_marking_start(by=world.tutor, submission=world.submission)
+        services.marker_marking_start(by=world.tutor, submission=world.submission)
 
 
 # --- Reconciling.
@@ -318,30 +318,49 @@ def test_the_second_marking_is_not_reopened_once_compared():
 # --- The third marker.
 
 
-def test_markers_who_cannot_agree_go_to_a_third_marker_whose_decision_is_final():
-    world = moderated_world(64)
+def _to_third_marker(world):
     second_marked(world, 40)
     moderation = Moderation.objects.get()
     services.moderation_not_agreed(
         by=fresh(world.other_tutor), moderation=moderation, version=None, note="I read the evaluation as weak."
     )
     third = UserFactory(roles=[Role.TUTOR])
+    services.moderation_third_marker_assign(by=world.leader, moderation=moderation, version=None, marker=third)
+    moderation.refresh_from_db()
+    return moderation, third
+
+
+def test_only_the_leader_assigns_a_third_marker_who_has_not_marked_the_work():
+    world = moderated_world(64)
+    second_marked(world, 40)
+    moderation = Moderation.objects.get()
+    services.moderation_not_agreed(by=fresh(world.other_tutor), moderation=moderation, version=None, note="Apart.")
+    third = UserFactory(roles=[Role.TUTOR])
     for wrong in (world.tutor, world.other_tutor, world.coach):
         with pytest.raises(RuleError):
             services.moderation_third_marker_assign(by=world.leader, moderation=moderation, version=None, marker=wrong)
     with pytest.raises(RuleError):
         services.moderation_third_marker_assign(by=world.tutor, moderation=moderation, version=None, marker=third)
-    services.moderation_third_marker_assign(by=world.leader, moderation=moderation, version=None, marker=third)
-    moderation.refresh_from_db()
+    assert not Marking.objects.filter(role=Marking.Role.THIRD).exists()
+
+
+def test_the_third_marker_marks_criterion_by_criterion_and_their_decision_is_final():
+    world = moderated_world(64)
+    moderation, third = _to_third_marker(world)
     assert moderation.stage == Moderation.Stage.THIRD_MARKING
-    # The third marker reads the work and the second marks; the markers no longer agree it themselves.
+    # The third marker reads the work; the first and second markers no longer agree it themselves.
     assert access.can(fresh(third), Action.VIEW, world.submission)
+    assert selectors.marking_role(fresh(third), world.submission) == Marking.Role.THIRD
     with pytest.raises(RuleError):
         services.moderation_agree(
             by=fresh(world.tutor), moderation=moderation, version=None, mark=60, outcome="pass", note="Us."
         )
-    services.moderation_agree(
-        by=fresh(third), moderation=moderation, version=None, mark=52, outcome="pass", note="A pass: weak evaluation."
+    # Marked with the same services as the first marking, criterion by criterion, citing the log.
+    third_marking = second_marked(world, 52, fresh(third), words="THIRD-MARKER", citations=(world.log_key(),))
+    assert third_marking.role == Marking.Role.THIRD
+    assert third_marking.criterion_marks.filter(mark=52).count() == third_marking.rubric.criteria.count()
+    services.third_marking_decide(
+        by=fresh(third), moderation=moderation, version=None, note="A pass: the evaluation is weak."
     )
     moderation.refresh_from_db()
     assert moderation.settled == Moderation.Settled.THIRD_MARKER
@@ -352,7 +371,46 @@ def test_markers_who_cannot_agree_go_to_a_third_marker_whose_decision_is_final()
         N.THIRD_DECISION,
     ]
     marking_services.results_release(task=world.task, by=world.leader)
-    assert marking_selectors.result_of(world.submission).mark == 52
+    result = marking_selectors.result_of(world.submission)
+    assert (result.role, result.mark, result.outcome) == (Marking.Role.AGREED, 52, "pass")
+    # What the participant reads is the third marker's judgement, criterion by criterion, as cited.
+    rows = list(result.criterion_marks.all())
+    assert {row.strengths for row in rows} == {"THIRD-MARKER-STRENGTHS"}
+    assert {row.mark for row in rows} == {52}
+    assert all(row.citations.filter(kind="log").exists() for row in rows)
+
+
+def test_the_third_marker_decides_only_once_their_marking_is_complete_and_with_a_note():
+    world = moderated_world(64)
+    moderation, third = _to_third_marker(world)
+    with pytest.raises(RuleError) as refused:
+        services.third_marking_decide(by=fresh(third), moderation=moderation, version=None, note="Decided.")
+    assert refused.value.rule == "third_not_marked"
+    second_marked(world, 52, fresh(third), words="THIRD-MARKER", complete=False)
+    with pytest.raises(RuleError):
+        services.third_marking_decide(by=fresh(third), moderation=moderation, version=None, note="Decided.")
+    marking = Marking.objects.get(role=Marking.Role.THIRD)
+    marking_services.marking_move(by=fresh(third), marking=marking, move=Move.COMPLETE, version=None)
+    with pytest.raises(RuleError) as refused:
+        services.third_marking_decide(by=fresh(third), moderation=moderation, version=None, note="  ")
+    assert refused.value.rule == "note"
+    for other in (world.tutor, world.other_tutor, world.leader):
+        with pytest.raises((RuleError, PermissionDenied, Http404)):
+            services.third_marking_decide(by=fresh(other), moderation=moderation, version=None, note="Mine.")
+    moderation.refresh_from_db()
+    assert moderation.stage == Moderation.Stage.THIRD_MARKING
+    assert not Marking.objects.filter(role=Marking.Role.AGREED).exists()
+
+
+def test_the_third_marking_is_not_reopened_once_decided():
+    world = moderated_world(64)
+    moderation, third = _to_third_marker(world)
+    marking = second_marked(world, 52, fresh(third), words="THIRD-MARKER")
+    marking = marking_services.marking_move(by=fresh(third), marking=marking, move=Move.REOPEN, version=None)
+    marking = marking_services.marking_move(by=fresh(third), marking=marking, move=Move.COMPLETE, version=None)
+    services.third_marking_decide(by=fresh(third), moderation=moderation, version=None, note="Decided.")
+    with pytest.raises(RuleError):
+        marking_services.marking_move(by=fresh(third), marking=marking, move=Move.REOPEN, version=None)
 
 
 # --- Who sees what.

@@ -172,6 +172,52 @@ def test_the_leader_assigns_a_third_marker_on_the_page(client):
     assert world.task.title in client.get(reverse("marking:moderation_for_me")).content.decode()
 
 
+def test_the_third_marker_marks_in_the_workspace_then_records_their_decision_on_the_page(client):
+    from assessment.services import moderation as services
+
+    world = moderated_world(64)
+    second_marked(world, 40)
+    moderation = Moderation.objects.get()
+    services.moderation_not_agreed(by=world.other_tutor, moderation=moderation, version=None, note="Apart.")
+    third = UserFactory(roles=[Role.TUTOR])
+    services.moderation_third_marker_assign(by=world.leader, moderation=moderation, version=None, marker=third)
+    client.force_login(third)
+    workspace = reverse("marking:workspace", kwargs={"pk": world.submission.pk})
+    assert "You are the third marker" in client.get(workspace).content.decode()
+    client.post(workspace, {"form": "start"})
+    marking = Marking.objects.get(submission=world.submission, role="third")
+    assert marking.state == State.IN_MARKING
+    criterion = marking.rubric.criteria.order_by("sort_order", "pk").first()
+    client.post(
+        workspace,
+        {
+            "form": f"criterion-{criterion.pk}",
+            f"c{criterion.pk}-version": marking.version,
+            f"c{criterion.pk}-mark": "52",
+            f"c{criterion.pk}-strengths": "THIRD-MARKER-ON-THE-PAGE",
+            f"c{criterion.pk}-development": "Weigh it.",
+            f"c{criterion.pk}-citations": [world.log_key()],
+        },
+    )
+    row = marking.criterion_marks.get(criterion=criterion)
+    assert (row.mark, row.strengths, row.citations.count()) == (52, "THIRD-MARKER-ON-THE-PAGE", 1)
+    url = _moderation(moderation)
+    moderation.refresh_from_db()
+    # Not yet complete: the decision is refused with the reason, the note typed kept.
+    response = client.post(url, {"form": "decide", "decide-version": moderation.version, "decide-note": "KEPT-NOTE"})
+    body = response.content.decode()
+    assert "Finish your marking first" in body or "mark your marking as complete" in body
+    assert "KEPT-NOTE" in body
+    marking.refresh_from_db()
+    second_marked(world, 52, third, words="THIRD-MARKER")  # the remaining criteria, and complete
+    moderation.refresh_from_db()
+    client.post(url, {"form": "decide", "decide-version": moderation.version, "decide-note": "Weak evaluation."})
+    moderation.refresh_from_db()
+    assert (moderation.stage, moderation.mark) == (Moderation.Stage.SETTLED, 52)
+    client.force_login(world.tutor)
+    assert "Third marks" in client.get(url).content.decode()
+
+
 def test_release_is_refused_on_the_page_while_moderation_is_unsettled(client):
     world = moderated_world(64)
     second_marked(world, 40)
