@@ -178,6 +178,7 @@ class AssessmentTaskForm(WagtailAdminModelForm):
             "blind_second_marking",
             "reconcile_threshold",
             "resubmission_cap",
+            "resubmission_weeks",
         ]
         widgets = {
             "content_areas": forms.CheckboxSelectMultiple,

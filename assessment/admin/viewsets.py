@@ -102,7 +102,7 @@ class AssessmentTaskViewSet(ModelViewSet):
                     FieldPanel("include_distinctions"),
                     FieldPanel("blind_second_marking"),
                     FieldPanel("reconcile_threshold"),
-                    FieldPanel("resubmission_cap"),
+                    FieldRowPanel([FieldPanel("resubmission_cap"), FieldPanel("resubmission_weeks")]),
                 ],
                 heading="Second marking and resubmission",
             ),

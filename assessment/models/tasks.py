@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from assessment.rules.deadlines import DEFAULT_RESUBMISSION_WEEKS, RESUBMISSION_WEEKS_MAX
 from programme.models import Cohort, ContentArea, Enrolment, Phase
 from ui.limits import RICH_TEXT_MAX, SHORT_TEXT_MAX
 
@@ -61,6 +62,12 @@ class AssessmentTask(models.Model):
     )
     resubmission_cap = models.PositiveSmallIntegerField(
         default=50, validators=_PERCENT, help_text="The highest mark a resubmission can receive."
+    )
+    resubmission_weeks = models.PositiveSmallIntegerField(
+        "weeks to resubmit",
+        default=DEFAULT_RESUBMISSION_WEEKS,
+        validators=[MinValueValidator(1), MaxValueValidator(RESUBMISSION_WEEKS_MAX)],
+        help_text="After a referral is released, how many weeks the participant has to resubmit.",
     )
     release_on = models.DateField("results released on", null=True, blank=True)
 

@@ -3,9 +3,11 @@
 Every page, service and email asks here. Dates are inclusive: work is on time up to and including
 the due day (or the extension's date), late from the next day up to and including the cut-off.
 
-A resubmission (after a referral is released) has its own due date: RESUBMISSION_WEEKS weeks after
-the day the referral was released, inclusive, with no late period (a resubmission is the second
-chance already). It is fixed when the participant starts the resubmission."""
+A resubmission (after a referral is released) has its own due date: the task's resubmission window
+(`AssessmentTask.resubmission_weeks`, DEFAULT_RESUBMISSION_WEEKS unless the programme leader sets
+another) in weeks after the day the referral was released, inclusive, with no late period (a
+resubmission is the second chance already). It is fixed when the participant starts the
+resubmission, so a later change to the task moves no date already given."""
 
 import datetime
 import enum
@@ -50,12 +52,13 @@ def submission_window(*, task: _Task, extension: _Extension | None = None, on: d
     return Window.CLOSED
 
 
-RESUBMISSION_WEEKS = 6
+DEFAULT_RESUBMISSION_WEEKS = 6
+RESUBMISSION_WEEKS_MAX = 52
 
 
-def resubmission_due_on(*, released_on: datetime.date) -> datetime.date:
-    """The last day for a resubmission: six weeks after the referral was released."""
-    return released_on + datetime.timedelta(weeks=RESUBMISSION_WEEKS)
+def resubmission_due_on(*, released_on: datetime.date, weeks: int) -> datetime.date:
+    """The last day for a resubmission: the task's window in weeks after the referral was released."""
+    return released_on + datetime.timedelta(weeks=weeks)
 
 
 def resubmission_window(*, due_on: datetime.date, on: datetime.date) -> Window:

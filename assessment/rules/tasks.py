@@ -4,6 +4,7 @@ rule that can be followed. Each check returns every broken rule, so the leader f
 import datetime
 from dataclasses import dataclass
 
+from assessment.rules.deadlines import RESUBMISSION_WEEKS_MAX
 from ui.errors import RuleError
 
 # The dates of a task, in the order they must fall, with how each is named in a message.
@@ -45,6 +46,19 @@ def check_credits(credits: int | None) -> list[RuleError]:
     if credits is None or credits <= 0:
         message = "Enter the credits the task is worth, a whole number above 0."
         return [RuleError(message, rule="task_credits", field="credits")]
+    return []
+
+
+def check_resubmission_weeks(weeks: int | None) -> list[RuleError]:
+    """The resubmission window is whole weeks, at least one and at most RESUBMISSION_WEEKS_MAX."""
+    if weeks is None or not 1 <= weeks <= RESUBMISSION_WEEKS_MAX:
+        return [
+            RuleError(
+                f"Enter the weeks to resubmit as a whole number from 1 to {RESUBMISSION_WEEKS_MAX}.",
+                rule="task_resubmission_weeks",
+                field="resubmission_weeks",
+            )
+        ]
     return []
 
 

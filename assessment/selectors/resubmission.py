@@ -46,7 +46,7 @@ def offer_for(submission: Submission, *, today: datetime.date) -> Offer | None:
     referral = result_of(submission)
     if referral is None or not referral.is_released or referral.outcome != Outcome.REFER:
         return None
-    due = resubmission_due_on(released_on=released_on(referral))
+    due = resubmission_due_on(released_on=released_on(referral), weeks=submission.task.resubmission_weeks)
     latest = Submission.objects.filter(resubmission_of=submission).order_by("-attempt").first()
     return Offer(
         referred=submission,

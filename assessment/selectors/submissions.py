@@ -98,14 +98,18 @@ class TaskRow:
 def tasks_for(enrolment: Enrolment, *, today: datetime.date) -> list[TaskRow]:
     """The tasks of the participant's cohort, in phase and date order, each with their own due date
     (an extension's where they have one), whether it is open today and their latest attempt."""
-    tasks = AssessmentTask.objects.filter(cohort_id=enrolment.cohort_id).select_related("phase")
+    tasks = list(
+        AssessmentTask.objects.filter(cohort_id=enrolment.cohort_id)
+        .select_related("phase")
+        .order_by("phase__number", "due_on", "pk")
+    )
     extensions = {e.task_id: e for e in Extension.objects.filter(enrolment=enrolment)}
     latest: dict[int, Submission] = {}
     for submission in Submission.objects.filter(enrolment=enrolment).order_by("task_id", "-attempt"):
         latest.setdefault(submission.task_id, submission)
-    referred = _referred(latest.values())
+    referred = _referred(latest.values(), weeks={task.pk: task.resubmission_weeks for task in tasks})
     rows = []
-    for task in tasks.order_by("phase__number", "due_on", "pk"):
+    for task in tasks:
         extension = extensions.get(task.pk)
         mine = latest.get(task.pk)
         if mine is not None and mine.resubmission_of_id is not None:  # a resubmission's own due date
@@ -127,11 +131,12 @@ def tasks_for(enrolment: Enrolment, *, today: datetime.date) -> list[TaskRow]:
     return rows
 
 
-def _referred(latest) -> dict[int, datetime.date]:
+def _referred(latest, *, weeks: dict[int, int]) -> dict[int, datetime.date]:
     """Of these latest attempts, the first attempts whose released result is a referral, each with
     the last day to resubmit it (one query: the deciding marks are the agreed ones where moderation
     agreed them, as assessment.selectors.marking.result_of reads them)."""
     ids = [s.pk for s in latest if s.state == Submission.State.SUBMITTED and not s.is_resubmission]
+    task_of = {s.pk: s.task_id for s in latest}
     deciding: dict[int, Marking] = {}
     markings = Marking.objects.filter(submission_id__in=ids, role__in=[Marking.Role.FIRST, Marking.Role.AGREED]).only(
         "submission_id", "role", "state", "outcome", "released_at"
@@ -140,7 +145,7 @@ def _referred(latest) -> dict[int, datetime.date]:
         if marking.role == Marking.Role.AGREED or marking.submission_id not in deciding:
             deciding[marking.submission_id] = marking
     return {
-        pk: resubmission_due_on(released_on=timezone.localdate(m.released_at))
+        pk: resubmission_due_on(released_on=timezone.localdate(m.released_at), weeks=weeks[task_of[pk]])
         for pk, m in deciding.items()
         if m.state == State.RELEASED and m.outcome == Outcome.REFER
     }

@@ -9,6 +9,7 @@ from django.db import transaction
 from accounts.models import User
 from assessment.models import AssessmentTask, Extension, Rubric
 from assessment.rules import tasks as rules
+from assessment.rules.deadlines import DEFAULT_RESUBMISSION_WEEKS
 from audit import trail
 from coaching import richtext
 from programme.models import Cohort, ContentArea, Phase
@@ -44,6 +45,7 @@ class TaskContent:
     blind_second_marking: bool = True
     reconcile_threshold: int = 10
     resubmission_cap: int = 50
+    resubmission_weeks: int = DEFAULT_RESUBMISSION_WEEKS
     release_on: datetime.date | None = None
 
 
@@ -83,6 +85,7 @@ def _check(content: TaskContent, *, task: AssessmentTask | None = None) -> None:
     dates = rules.TaskDates(content.opens_on, content.due_on, content.late_cutoff_on, content.marks_due_on)
     broken += rules.check_dates(dates)
     broken += rules.check_credits(content.credits)
+    broken += rules.check_resubmission_weeks(content.resubmission_weeks)
     broken += rules.check_second_marking(
         sample_min=content.sample_min,
         sample_max=content.sample_max,

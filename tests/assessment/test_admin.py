@@ -208,6 +208,7 @@ def task_data(**overrides) -> dict:
         "blind_second_marking": "on",
         "reconcile_threshold": "10",
         "resubmission_cap": "50",
+        "resubmission_weeks": "6",
     }
     return {**data, **overrides}
 
@@ -219,6 +220,16 @@ def test_a_leader_sets_a_task(leader_client):
     assert (task.phase.number, task.due_on, task.credits) == (2, datetime.date(2026, 3, 20), 30)
     assert task.brief == "<p>Report your enquiry.</p>"
     assert list(task.content_areas.values_list("number", flat=True)) == [1]
+
+
+def test_a_leader_sets_the_weeks_to_resubmit_and_zero_is_refused_beside_the_field(leader_client):
+    response = leader_client.post(reverse("assessment_tasks:add"), task_data(resubmission_weeks="0"))
+    assert response.status_code == 200
+    assert errors(response, "resubmission_weeks")
+    assert not AssessmentTask.objects.exists()
+    response = leader_client.post(reverse("assessment_tasks:add"), task_data(resubmission_weeks="4"))
+    assert response.status_code == 302
+    assert AssessmentTask.objects.get().resubmission_weeks == 4
 
 
 def test_task_dates_out_of_order_are_shown_beside_each_date_and_nothing_is_saved(leader_client):

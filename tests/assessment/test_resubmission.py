@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from assessment.models import Marking, Submission
-from assessment.rules.deadlines import RESUBMISSION_WEEKS, Window, resubmission_due_on, resubmission_window
+from assessment.rules.deadlines import DEFAULT_RESUBMISSION_WEEKS, Window, resubmission_due_on, resubmission_window
 from assessment.rules.marks import Outcome, cap_for, outcome_refusal
 from assessment.selectors.resubmission import changes_between, commentary_diff, offer_for
 from assessment.services import marking as marking_services
@@ -38,9 +38,24 @@ def world() -> ReferralWorld:
 # --- The rules.
 
 
-def test_a_resubmission_is_due_six_weeks_after_the_referral_is_released():
-    assert RESUBMISSION_WEEKS == 6
-    assert resubmission_due_on(released_on=RELEASED) == datetime.date(2026, 4, 13)
+def test_a_resubmission_is_due_the_tasks_weeks_after_the_referral_is_released_six_unless_set():
+    assert DEFAULT_RESUBMISSION_WEEKS == 6
+    assert resubmission_due_on(released_on=RELEASED, weeks=6) == datetime.date(2026, 4, 13)
+    assert resubmission_due_on(released_on=RELEASED, weeks=4) == datetime.date(2026, 3, 30)
+
+
+def test_a_task_with_a_shorter_window_gives_a_resubmission_its_own_due_date(world):
+    type(world.task).objects.filter(pk=world.task.pk).update(resubmission_weeks=3)
+    world.submission.refresh_from_db()
+    world.task.refresh_from_db()
+    offer = offer_for(world.submission, today=timezone.localdate())
+    assert offer.due_on == timezone.localdate(world.referral.released_at) + datetime.timedelta(weeks=3)
+    draft = resubmission_start(by=world.participant, submission=world.submission)
+    assert draft.resubmission_due_on == offer.due_on
+    # Fixed when started: a later change to the task moves no date already given.
+    type(world.task).objects.filter(pk=world.task.pk).update(resubmission_weeks=8)
+    draft.refresh_from_db()
+    assert draft.resubmission_due_on == offer.due_on
 
 
 def test_a_resubmission_is_open_up_to_and_including_its_due_day_and_never_late():

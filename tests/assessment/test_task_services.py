@@ -45,6 +45,16 @@ def test_a_task_is_set_with_its_dates_rubric_and_content_areas_and_its_brief_cle
     assert AuditEvent.objects.filter(action="task_create", record_id=str(task.pk)).exists()
 
 
+def test_a_task_gives_six_weeks_to_resubmit_unless_set_and_the_weeks_must_be_from_1_to_52():
+    assert services.task_create(content=_content(), by=None).resubmission_weeks == 6
+    assert services.task_create(content=_content(resubmission_weeks=10), by=None).resubmission_weeks == 10
+    for weeks in (0, 53):
+        with pytest.raises(RuleError) as refused:
+            services.task_create(content=_content(resubmission_weeks=weeks, title="Refused"), by=None)
+        assert refused.value.errors["resubmission_weeks"]
+    assert not AssessmentTask.objects.filter(title="Refused").exists()
+
+
 def test_dates_on_the_same_day_are_in_order():
     day = D(2026, 3, 20)
     task = services.task_create(
