@@ -37,9 +37,12 @@ class NeedsYou:
     waiting: list[Need] = field(default_factory=list)  # records waiting for your agreement or response
     overdue: list[Need] = field(default_factory=list)  # your action steps past their due date
     sessions: list[Need] = field(default_factory=list)  # your sessions in the next 7 days
+    # What another part of the portal asks of this person (the examiner's samples), each list under
+    # its heading: added by the home that shows it.
+    more: list[tuple[str, list[Need]]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.waiting or self.overdue or self.sessions)
+        return bool(self.waiting or self.overdue or self.sessions or any(needs for _, needs in self.more))
 
 
 def needs_you(user, *, today: datetime.date | None = None) -> NeedsYou:

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from assessment.selectors.credits import ledger
+from assessment.selectors.examiner import needs_of as examiner_needs
 from assessment.selectors.examiner import samples_for as examiner_samples
 from coaching.needs_you import needs_you
 from programme import access, selectors
@@ -90,4 +91,6 @@ def tutor_home(request: HttpRequest) -> HttpResponse:
 def examiner_home(request: HttpRequest) -> HttpResponse:
     access.require_relation(request.user, Relation.EXTERNAL_EXAMINER)
     page = page_of(examiner_samples(request.user), request)
-    return render(request, "programme/examiner_home.html", {"needs": needs_you(request.user), "page": page})
+    needs = needs_you(request.user)
+    needs.more = examiner_needs(request.user)
+    return render(request, "programme/examiner_home.html", {"needs": needs, "page": page})

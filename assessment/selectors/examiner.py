@@ -9,6 +9,8 @@ Whether the examiner may read a record is the access policy's answer (through
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from assessment.models import (
     Citation,
@@ -41,6 +43,33 @@ def samples_for(examiner) -> QuerySet[ExaminerSample]:
         )
         .order_by("-confirmed_at", "-pk")
     )
+
+
+def needs_of(examiner) -> list[tuple[str, list]]:
+    """What the examiner's home asks of them (coaching.needs_you's "What needs you"): each confirmed
+    sample with work they have not yet commented on, and each whose overall report they have not yet
+    written, oldest first. Two queries however many samples or pieces of work."""
+    from coaching.needs_you import Need
+
+    samples = list(
+        samples_for(examiner)
+        .annotate(
+            reported=Exists(ExaminerComment.objects.filter(sample=OuterRef("pk"), submission=None, author=examiner))
+        )
+        .order_by("confirmed_at", "pk")
+    )
+    comments, reports = [], []
+    for sample in samples:
+        url = reverse("examiner:sample", kwargs={"pk": sample.pk})
+        who = f"{sample.task.cohort}, {sample.task.phase}"
+        on = timezone.localdate(sample.confirmed_at)
+        left = sample.size - sample.commented
+        if left > 0:
+            pieces = f"{left} piece{'s' if left != 1 else ''} of work"
+            comments.append(Need(f"Comment on {pieces} in the sample of {sample.task.title}", who, on, url))
+        if not sample.reported:
+            reports.append(Need(f"Write your overall report on {sample.task.title}", who, on, f"{url}#report"))
+    return [("Sampled work waiting for your comments", comments), ("Overall reports due from you", reports)]
 
 
 def sample_for_examiner(examiner, pk: int) -> ExaminerSample | None:

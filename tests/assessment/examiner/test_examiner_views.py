@@ -35,6 +35,36 @@ def test_the_examiners_home_lists_their_confirmed_samples_only(client, world):
     assert "Nothing has been sampled for you yet." in body
 
 
+def test_the_examiners_home_says_what_needs_them_until_each_comment_and_the_report_are_written(client, world):
+    from assessment.services import examiner as services
+
+    sample = world.sample_of(world.submission, *world.others)
+    client.force_login(world.examiner)
+    url = reverse("programme:examiner_home")
+    body = client.get(url).content.decode()
+    assert "What needs you" in body
+    assert f"Comment on 2 pieces of work in the sample of {world.task.title}" in body
+    assert f"Write your overall report on {world.task.title}" in body
+    services.examiner_comment_save(
+        by=world.examiner, sample=sample, submission=world.submission, text="Specific.", version=None
+    )
+    body = client.get(url).content.decode()
+    assert f"Comment on 1 piece of work in the sample of {world.task.title}" in body
+    services.examiner_comment_save(
+        by=world.examiner, sample=sample, submission=world.others[0], text="Fair.", version=None
+    )
+    services.examiner_comment_save(by=world.examiner, sample=sample, submission=None, text="Sound.", version=None)
+    body = client.get(url).content.decode()
+    assert "Comment on" not in body
+    assert "Write your overall report" not in body
+    assert "Nothing needs you right now." in body
+    # Another examiner's words are theirs: this examiner's own comments are still to write.
+    sample.examiners.add(world.other_examiner)
+    client.force_login(world.other_examiner)
+    body = client.get(url).content.decode()
+    assert f"Comment on 2 pieces of work in the sample of {world.task.title}" in body
+
+
 def test_a_draft_sample_is_not_the_examiners_yet(client, world):
     sample = world.sample_of(world.submission, confirm=False)
     client.force_login(world.examiner)
@@ -268,7 +298,7 @@ def test_the_examiners_home_costs_the_same_with_few_and_many_samples(client, wor
         )
         sample.examiners.add(world.examiner)
     body = client.get(url).content.decode()
-    assert len(re.findall(r'href="/examiner/samples/\d+/"', body)) == 6
+    assert len(set(re.findall(r'href="/examiner/samples/\d+/"', body))) == 6
     assert _count(client, url) == few
 
 
