@@ -45,7 +45,7 @@ def send_result_notice(*, marking_id: int, amended: bool, today: datetime.date |
     if marking is None or not marking.is_released:
         return False
     participant = marking.submission.enrolment.participant
-    kind = ReminderKind.RESULTS.value
+    kind = (ReminderKind.RESULTS_AMENDED if amended else ReminderKind.RESULTS).value
     if not reminders.wants(participant, kind):
         return False
     task = marking.submission.task

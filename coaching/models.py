@@ -528,7 +528,9 @@ class ReminderKind(models.TextChoices):
     DRAFT_WAITING = "draft_waiting", "A session record waiting a week for you to agree it"
     LOG_SENT = "log_sent", "A session record sent to you to agree"
     DIAGNOSIS_SENT = "diagnosis_sent", "Your initial diagnosis sent to you to agree"
-    RESULTS = "results", "Your assessment results, when they are released or amended"
+    RESULTS = "results", "Your assessment results, when they are released"
+    # Its own kind, so an amendment made on the day of the release is not taken for the release's email.
+    RESULTS_AMENDED = "results_amended", "Your assessment results, when they are amended after release"
     # Assessment emails to staff (assessment.notices): each person sees them on the same page.
     SUBMISSION_ARRIVED = "submission_arrived", "Tutors: work submitted or resubmitted by a participant you assess"
     STATEMENT_INVITED = "statement_invited", "Coaches: work submitted by a participant you coach, for your statement"

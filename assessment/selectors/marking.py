@@ -131,12 +131,17 @@ def _criterion_marks() -> Prefetch:
 
 
 def marking_for(submission: Submission, role: str = Marking.Role.FIRST) -> Marking | None:
-    return (
-        Marking.objects.filter(submission=submission, role=role)
+    """The marking of `role` on the submission. For the first marker's workspace, the agreed result
+    once moderation has agreed or decided one: that is the result the participant sees, so it is the
+    one amended after release (the first marks it replaced stay as they were)."""
+    roles = [Marking.Role.FIRST, Marking.Role.AGREED] if role == Marking.Role.FIRST else [role]
+    found = {
+        m.role: m
+        for m in Marking.objects.filter(submission=submission, role__in=roles)
         .select_related("rubric", "marker", "submission__task")
         .prefetch_related(_criterion_marks(), "rubric__bands")
-        .first()
-    )
+    }
+    return found.get(Marking.Role.AGREED) or found.get(role)
 
 
 def submission_for_marking(pk: int) -> Submission | None:

@@ -153,6 +153,52 @@ def test_agreeing_a_mark_on_the_page_refuses_a_missing_note_and_keeps_the_mark_t
     assert "We met and agreed." in client.get(url).content.decode()
 
 
+def test_after_a_moderated_release_the_tutor_amends_the_agreed_result_the_participant_sees(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from assessment.selectors.marking import result_of
+    from assessment.services import marking as marking_services
+    from assessment.services import moderation as services
+
+    world = moderated_world(64)
+    second_marked(world, 40)
+    moderation = Moderation.objects.get()
+    services.moderation_agree(
+        by=world.tutor, moderation=moderation, version=None, mark=57, outcome="pass", note="We met and agreed."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        marking_services.results_release(task=world.task, by=world.leader)
+    assert [m.to for m in mailoutbox] == [[world.participant.email]]
+    mailoutbox.clear()
+    agreed = Marking.objects.get(role="agreed")
+    first_before = Marking.objects.get(role="first").criterion_marks.order_by("criterion__sort_order").first().mark
+    client.force_login(world.tutor)
+    url = reverse("marking:workspace", kwargs={"pk": world.submission.pk})
+    assert "Agreed result (moderation)" in client.get(url).content.decode()
+    criterion = agreed.rubric.criteria.order_by("sort_order", "pk").first()
+    data = {
+        "form": f"criterion-{criterion.pk}",
+        f"c{criterion.pk}-version": agreed.version,
+        f"c{criterion.pk}-mark": "70",
+        f"c{criterion.pk}-strengths": "Clear account of how questioning changed.",
+        f"c{criterion.pk}-development": "Weigh the evidence against other explanations.",
+    }
+    # Without a reason the change is refused beside the field, nothing saved.
+    body = client.post(url, data).content.decode()
+    assert "say why it is being made" in body
+    assert agreed.criterion_marks.get(criterion=criterion).mark == 64
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**data, f"c{criterion.pk}-reason": "A criterion was added up wrongly."})
+    result = result_of(world.submission)
+    assert result.pk == agreed.pk
+    assert result.criterion_marks.get(criterion=criterion).mark == 70
+    assert result.changes.filter(is_amendment=True, reason="A criterion was added up wrongly.").exists()
+    first = Marking.objects.get(role="first").criterion_marks.order_by("criterion__sort_order").first()
+    assert first.mark == first_before  # the first marks it replaced stay as they were
+    # Amended on the day of the release: told of the amendment too, not taken for the release's email.
+    assert [(m.to, "amended" in m.subject) for m in mailoutbox] == [([world.participant.email], True)]
+
+
 def test_the_leader_assigns_a_third_marker_on_the_page(client):
     world = moderated_world(64)
     second_marked(world, 40)
