@@ -221,6 +221,91 @@ def test_the_queue_costs_the_same_with_few_and_many_submissions(client, world):
     assert _count(client, url) == few
 
 
+def test_the_workspace_costs_the_same_with_few_and_many_evidence_items_logs_and_citations(client, world):
+    """Two pieces of work by one participant, marked alike: the second holds six times the evidence,
+    rests on many more agreed sessions and action steps, and cites every one of them."""
+    from assessment.selectors.marking import citable
+    from assessment.services.marking import CriterionContent
+    from assessment.services.marking import criterion_mark_save as save
+    from assessment.services.submissions import SubmissionContent, submission_submit
+    from portfolio import services as portfolio
+    from portfolio.models import Evidence
+    from tests.assessment.submissions.helpers import evidence_content, open_task
+    from tests.coaching.factories import action_step
+
+    world.mark_all(world.start())
+    client.force_login(world.tutor)
+    few = _count(client, _workspace(world))
+    written = [
+        portfolio.evidence_create(
+            by=world.participant,
+            enrolment=world.enrolment,
+            content=evidence_content(kind=Evidence.Kind.WRITTEN, title=f"Exit tickets {n}", body="Noted.", upload=None),
+        ).pk
+        for n in range(10)
+    ]
+    logs = [agreed_log(enrolment=world.enrolment, coach=world.coach) for _ in range(5)]
+    for log in logs:
+        action_step(log)
+    world.task = open_task(world.enrolment)
+    world.submission = submission_submit(
+        by=world.participant,
+        enrolment=world.enrolment,
+        task=world.task,
+        version=None,
+        content=SubmissionContent(
+            commentary="Waiting longer after questions changed who answered.",
+            evidence_ids=(world.evidence.pk, world.written.pk, *written),
+            reflection_ids=(world.reflection.pk,),
+            log_ids=(world.log.pk, *(log.pk for log in logs)),
+        ),
+    )
+    marking = world.mark_all(world.start())
+    keys = [c.key for c in citable(world.tutor, world.submission)]
+    assert len(keys) > 20
+    for criterion in marking.rubric.criteria.all():
+        marking.refresh_from_db()
+        save(
+            by=world.tutor,
+            marking=marking,
+            criterion_id=criterion.pk,
+            version=marking.version,
+            content=CriterionContent(mark=64, strengths="Clear.", development="Go further.", citations=tuple(keys)),
+        )
+    assert _count(client, _workspace(world)) == few
+
+
+def test_the_queue_costs_the_same_with_work_from_few_and_many_participants(client, world):
+    from assessment.services.submissions import SubmissionContent, submission_submit
+    from portfolio import services as portfolio
+    from portfolio.models import Evidence
+    from tests.assessment.submissions.helpers import evidence_content
+    from tests.factories import assign_tutor, enrol
+
+    client.force_login(world.tutor)
+    url = reverse("marking:queue")
+    world.start()
+    few = _count(client, url)
+    for _ in range(4):
+        enrolment = enrol(world.school, cohort=world.enrolment.cohort)
+        assign_tutor(enrolment, world.tutor)
+        written = portfolio.evidence_create(
+            by=enrolment.participant,
+            enrolment=enrolment,
+            content=evidence_content(kind=Evidence.Kind.WRITTEN, title="Question plans", body="Noted.", upload=None),
+        )
+        submission_submit(
+            by=enrolment.participant,
+            enrolment=enrolment,
+            task=world.task,
+            version=None,
+            content=SubmissionContent(commentary="What changed.", evidence_ids=(written.pk,)),
+        )
+    body = client.get(url).content.decode()
+    assert body.count(f"> {world.task.title} by ") == 5  # each participant's work, with its link to mark it
+    assert _count(client, url) == few
+
+
 def test_after_release_the_workspace_amends_only_with_a_reason_and_the_participant_sees_why(client, world):
     marking = world.released()
     criterion = marking.rubric.criteria.order_by("sort_order").first()
