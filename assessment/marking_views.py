@@ -322,6 +322,7 @@ def comment_bank(request: HttpRequest) -> HttpResponse:
 @require_POST
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_relation(request.user, Relation.TUTOR)
-    services.comment_delete(by=request.user, entry_id=pk)
+    if not services.comment_delete(by=request.user, entry_id=pk):
+        raise Http404("No such comment in your bank.")  # someone else's, or already removed
     messages.success(request, "Comment removed.")
     return redirect("marking:comment_bank")

@@ -471,5 +471,7 @@ def comment_save(*, by: User, title: str, text: str) -> CommentBankEntry:
 
 
 @transaction.atomic
-def comment_delete(*, by: User, entry_id: int) -> None:
-    CommentBankEntry.objects.filter(tutor=by, pk=entry_id).delete()
+def comment_delete(*, by: User, entry_id: int) -> bool:
+    """Remove one of the tutor's own saved comments; False if they have no such comment."""
+    deleted, _ = CommentBankEntry.objects.filter(tutor=by, pk=entry_id).delete()
+    return bool(deleted)

@@ -6,9 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.roles import Role
 from assessment.models import CommentBankEntry, MarkChange
 from audit.models import AuditAction, AuditEvent
 from tests.coaching.factories import agreed_log
+from tests.factories import UserFactory
 
 
 def _workspace(world):
@@ -325,3 +327,15 @@ def test_after_release_the_workspace_amends_only_with_a_reason_and_the_participa
     assert MarkChange.objects.get(field="mark", is_amendment=True).new == "70"
     client.force_login(world.participant)
     assert "The mark of the first criterion was added up wrongly." in client.get(_result(world)).content.decode()
+
+
+def test_a_tutor_cannot_remove_another_tutors_saved_comment_and_is_told_there_is_none(client, world):
+    # Found by tests/test_url_access.py: the removal was a silent no-op that still said "Comment removed."
+    entry = CommentBankEntry.objects.create(tutor=world.tutor, title="Sources", text="Cite your reading.")
+    other = UserFactory(roles=[Role.TUTOR])
+    client.force_login(other)
+    assert client.post(reverse("marking:comment_delete", args=[entry.pk])).status_code == 404
+    assert CommentBankEntry.objects.filter(pk=entry.pk).exists()
+    client.force_login(world.tutor)
+    assert client.post(reverse("marking:comment_delete", args=[entry.pk])).status_code == 302
+    assert not CommentBankEntry.objects.filter(pk=entry.pk).exists()
