@@ -96,7 +96,8 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
         raise RuleError("This invitation has already been accepted.", rule="invitation_accepted")
     invitation.nonce = Invitation._meta.get_field("nonce").default()
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
-    invitation.save(update_fields=["nonce", "expires_at"])
+    invitation.sent_at = None  # the fresh link is unsent until the task claims and sends it
+    invitation.save(update_fields=["nonce", "expires_at", "sent_at"])
     trail.record(trail.Action.INVITATION_RESEND, record=invitation)
     transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
     return invitation

@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Callable
 from typing import IO
 
+from django.conf import settings
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models import Q
@@ -28,9 +29,6 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 QUEUED, RUNNING, READY, FAILED, EXPIRED = "queued", "running", "ready", "failed", "expired"
-# A file still "running" this long after it started was left by a worker that stopped (tasks are
-# acknowledged late, so the broker gives the task to another worker, which claims it again).
-STALE_AFTER = datetime.timedelta(minutes=15)
 
 
 class PreparedFile:
@@ -56,10 +54,17 @@ class PreparedFile:
         return min(100, round(100 * self.done / self.total)) if self.total else 0
 
 
+def stale_after() -> datetime.timedelta:
+    """A file still "running" this long after it started was left by a worker that stopped (tasks
+    are acknowledged late, so the broker gives the task to another worker after its visibility
+    timeout, which is longer, and that worker claims it again): settings.PREPARED_FILE_STALE_SECONDS."""
+    return datetime.timedelta(seconds=settings.PREPARED_FILE_STALE_SECONDS)
+
+
 def claim(model: type[models.Model], pk: int, now: datetime.datetime) -> bool:
     """Take the file to write, with one conditional UPDATE: True if it was waiting (or left running
     by a worker that stopped), False if another run has it or it is done."""
-    waiting = Q(status=QUEUED) | Q(status=RUNNING, started_at__lt=now - STALE_AFTER)
+    waiting = Q(status=QUEUED) | Q(status=RUNNING, started_at__lt=now - stale_after())
     return bool(model._default_manager.filter(waiting, pk=pk).update(status=RUNNING, started_at=now, done=0, total=0))
 
 

@@ -175,6 +175,11 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
+# A task taken by a worker that dies (killed, out of memory, host lost) is never acknowledged, so
+# Redis gives it to another worker once this many seconds have passed since it was taken. Longer
+# than any task runs, and longer than PREPARED_FILE_STALE_SECONDS, so the export that worker left
+# "running" is stale by then and built again (tests/test_celery_faults.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
@@ -229,6 +234,9 @@ TRACKING_EXPORT_DIRECT_MAX_ROWS = 500
 TRACKING_EXPORT_VALID_DAYS = 7
 # How long a subject access export can be downloaded by programme leaders before it is deleted.
 SUBJECT_ACCESS_VALID_DAYS = env_int("SUBJECT_ACCESS_VALID_DAYS", 7)
+# A prepared file (a portfolio export, a long list) still "running" this long after it started was
+# left by a worker that stopped; the task, given again by the broker, writes it again (files.jobs).
+PREPARED_FILE_STALE_SECONDS = 15 * 60
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -4,9 +4,10 @@ Celery task in portfolio.tasks), telling the participant it is ready, and cleari
 Each step is safe to run twice, as for every file prepared in the background (files.jobs):
 building claims the request with one conditional UPDATE (queued to running), so a second run of
 the task, or a run while another is building, builds nothing; a request left running by a worker
-that died is claimed again once it is STALE_AFTER old (the task is acknowledged late, so the broker
-gives it to another worker). The email is claimed the same way (`emailed_at`), in the transaction
-that sends it. Expired files are deleted by `exports_expire`, which celery beat runs daily.
+that died is claimed again once it is settings.PREPARED_FILE_STALE_SECONDS old (the task is
+acknowledged late, so the broker gives it to another worker). The email is claimed the same way
+(`emailed_at`), in the transaction that sends it. Expired files are deleted by `exports_expire`,
+which celery beat runs daily.
 """
 
 import datetime
@@ -29,7 +30,7 @@ from programme.models import Enrolment
 Status = ExportRequest.Status
 
 # A request still "running" this long after it started was left by a worker that stopped.
-STALE_AFTER = jobs.STALE_AFTER
+stale_after = jobs.stale_after
 # How often the progress is written while files are copied: every this many records.
 PROGRESS_EVERY = 10
 

@@ -359,3 +359,30 @@ def test_open_sign_up_is_closed(client):
     )
     assert not User.objects.filter(email="walk-in@example.org").exists()
     assert not EmailAddress.objects.filter(email="walk-in@example.org").exists()
+
+
+def test_the_invitation_task_run_twice_sends_one_email_and_a_resend_sends_one_more(
+    leader, django_capture_on_commit_callbacks
+):
+    # A task is acknowledged late, so a worker that dies after sending gets it given again: the
+    # claim of sent_at in the sending transaction makes that second run send nothing.
+    from accounts import emails
+    from accounts.tasks import send_invitation
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invitation_create(
+            email="ada@example.org", first_name="Ada", last_name="Lovelace", roles=[Role.TUTOR], invited_by=leader
+        )
+    assert len(mail.outbox) == 1
+    send_invitation.apply(args=[invitation.pk])
+    assert emails.send_invitation_email(invitation_id=invitation.pk) is False
+    assert len(mail.outbox) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_resend(invitation=invitation)
+    send_invitation.apply(args=[invitation.pk])
+    assert len(mail.outbox) == 2  # the fresh link, once
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None
+    _, data = _emailed_link(mail.outbox[1])
+    assert data["n"] == invitation.nonce

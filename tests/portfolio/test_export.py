@@ -151,7 +151,7 @@ def test_a_request_left_running_by_a_lost_worker_is_built_by_the_next_run(world,
     ExportRequest.objects.filter(pk=export.pk).update(status=Status.RUNNING, started_at=timezone.now())
     tasks.build_export(export.pk)
     assert ExportRequest.objects.get(pk=export.pk).status == Status.RUNNING  # still someone else's
-    ExportRequest.objects.filter(pk=export.pk).update(started_at=timezone.now() - exports.STALE_AFTER * 2)
+    ExportRequest.objects.filter(pk=export.pk).update(started_at=timezone.now() - exports.stale_after() * 2)
     tasks.build_export(export.pk)
     assert ExportRequest.objects.get(pk=export.pk).status == Status.READY
 
