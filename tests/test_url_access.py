@@ -53,6 +53,7 @@ from programme.models import Enrolment
 from tests.coaching.factories import DialogueLogFactory, action_step, agreed_log
 from tests.factories import SchoolFactory, UserFactory, assign_coach, assign_tutor, enrol, staff
 from tests.portfolio.factories import EvidenceFactory
+from tracking.models import ListExport
 
 ASIDE = ("cms/", "django-admin/")
 
@@ -146,6 +147,10 @@ OWN: dict[str, frozenset[str]] = {
     "marking:comment_bank": frozenset({Role.TUTOR}),
     "marking:moderation_for_me": frozenset({Role.TUTOR}),
     "examiner:commented": frozenset({Role.TUTOR}),
+    "tracking:head_progression": frozenset({Role.HEAD}),
+    "tracking:progression": frozenset({Role.PROGRAMME_LEADER}),
+    "tracking:tutors": frozenset({Role.PROGRAMME_LEADER}),
+    "tracking:coaches": frozenset({Role.PROGRAMME_LEADER}),
 }
 # Addresses with a value that is not a record's id.
 OWN_KWARGS = {
@@ -269,6 +274,11 @@ RECORDS: dict[str, Case] = {
     "credits:claim_create": case(enrolment_kw, {P}),
     "credits:claim_detail": case(pk("claim"), {P, C, T, H, L, E}),
     "credits:claim_decide": case(pk("claim"), NOBODY, posts={T}),
+    # The programme leader's pages of one tutor's or coach's work; the head's long list of participants.
+    "tracking:tutor_work": case(lambda w: {"tutor_id": w.people[T].pk}, {L}),
+    "tracking:coach_sessions": case(lambda w: {"coach_id": w.people[C].pk}, {L}),
+    "tracking:export_detail": case(pk("list_export"), {H}),  # the asker alone
+    "tracking:export_download": case(pk("list_export"), NOBODY),  # still queued: 404 for the asker too
     "files:download": case(lambda w: {"kind": "portfolio-evidence", "pk": 0}, NOBODY),
 }
 
@@ -399,6 +409,7 @@ def _build_world() -> World:
             dated_on=timezone.localdate(),
         ),
         "export": ExportRequest.objects.create(enrolment=enrolment, requested_by=people[P]),
+        "list_export": ListExport.objects.create(requested_by=people[H], relation="head", kind="csv"),
         "submission": submission,
         "task": submission.task,
         "moderation": Moderation.objects.filter(submission=submission).first(),
