@@ -48,6 +48,7 @@ from assessment.models import (
 )
 from coaching.models import AgreementStatus, DialogueLog, LearningOpportunity, PrivateNote
 from portfolio.models import Enquiry, ExportRequest, LibrarySummary, Reflection
+from privacy.models import SubjectAccessRequest
 from programme import demo
 from programme.models import Enrolment
 from tests.coaching.factories import DialogueLogFactory, action_step, agreed_log
@@ -151,6 +152,7 @@ OWN: dict[str, frozenset[str]] = {
     "tracking:progression": frozenset({Role.PROGRAMME_LEADER}),
     "tracking:tutors": frozenset({Role.PROGRAMME_LEADER}),
     "tracking:coaches": frozenset({Role.PROGRAMME_LEADER}),
+    "privacy:subject_access": frozenset({Role.PROGRAMME_LEADER}),
 }
 # Addresses with a value that is not a record's id.
 OWN_KWARGS = {
@@ -279,6 +281,9 @@ RECORDS: dict[str, Case] = {
     "tracking:coach_sessions": case(lambda w: {"coach_id": w.people[C].pk}, {L}),
     "tracking:export_detail": case(pk("list_export"), {H}),  # the asker alone
     "tracking:export_download": case(pk("list_export"), NOBODY),  # still queued: 404 for the asker too
+    # A programme leader's subject access export of the participant's data (queued: no file yet).
+    "privacy:subject_access_detail": case(pk("subject_access"), {L}),
+    "privacy:subject_access_download": case(pk("subject_access"), NOBODY),
     "files:download": case(lambda w: {"kind": "portfolio-evidence", "pk": 0}, NOBODY),
 }
 
@@ -409,6 +414,7 @@ def _build_world() -> World:
             dated_on=timezone.localdate(),
         ),
         "export": ExportRequest.objects.create(enrolment=enrolment, requested_by=people[P]),
+        "subject_access": SubjectAccessRequest.objects.create(person=people[P], requested_by=people[L]),
         "list_export": ListExport.objects.create(requested_by=people[H], relation="head", kind="csv"),
         "submission": submission,
         "task": submission.task,
