@@ -241,9 +241,10 @@ def parts(enrolment: Enrolment, participant: User) -> dict[str, float]:
 def main() -> None:
     participant = User.objects.get(email=demo_email("participant"))
     enrolment = Enrolment.objects.filter(participant=participant).order_by("-pk").first()
-    started = time.perf_counter()
-    seed(enrolment)
-    print(f"Seeded in {time.perf_counter() - started:.1f} s.")
+    if Evidence.objects.filter(enrolment=enrolment).count() < EVIDENCE:  # not seeded by an earlier KEEP run
+        started = time.perf_counter()
+        seed(enrolment)
+        print(f"Seeded in {time.perf_counter() - started:.1f} s.")
     found = contents.gather(enrolment, by=participant, today=timezone.localdate())
     print(
         f"Portfolio: {len(found.evidence)} evidence, {len(found.reflections)} reflections, "
