@@ -78,7 +78,9 @@ def write(contents: Contents, *, fetcher: OwnDataOnly | None = None) -> bytes:
     """The PDF of the whole portfolio."""
     fetcher = fetcher or OwnDataOnly()
     css = weasyprint.CSS(string=render_to_string(_STYLESHEET), url_fetcher=fetcher)
+    defaults = weasyprint.CSS(string=render_to_string(_USER_AGENT), url_fetcher=fetcher)
     try:
-        return weasyprint.HTML(string=html(contents), url_fetcher=fetcher, base_url=None).write_pdf(stylesheets=[css])
+        document = _Document(string=html(contents), url_fetcher=fetcher, base_url=None, user_agent=defaults)
+        return document.write_pdf(stylesheets=[css])
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = False
