@@ -1,0 +1,178 @@
+"""Coaching histories for the provider-sized demo (`manage.py seed_scale`): for every participant of
+the demo cohort who has none yet, an agreed session every three to six weeks from their start until
+now, each with its agreed version, one or two content areas and one or two action steps.
+
+Made with `bulk_create`, not the services (which write one log at a time with its notices and audit
+events); the stored release-time totals are then recounted from the logs, as after any bulk load.
+Some participants are left behind on purpose, so the dashboards have someone to flag: about one in
+ten has had no session for two to four months, and the last session's action steps are open, so
+once their due date passes they are overdue.
+
+Everything is derived from each enrolment's id, so the same database always gets the same history.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from coaching.models import ActionStep, AgreementStatus, DialogueLog, DialogueLogVersion, SessionKind, SessionSetting
+from coaching.services import release_time_recount
+from programme.models import CoachAssignment, ContentArea, Enrolment
+
+_BATCH = 2000
+_DAY = datetime.timedelta(days=1)
+KINDS = [
+    SessionKind.COACHING_CONVERSATION,
+    SessionKind.LESSON_OBSERVATION,
+    SessionKind.JOINT_PLANNING,
+    SessionKind.COACHING_CONVERSATION,
+    SessionKind.THREE_WAY_REVIEW,
+]
+FOCI = [
+    "Questioning that makes every pupil think",
+    "Feedback pupils act on",
+    "Planning a sequence for a mixed-attainment class",
+    "Behaviour routines at the start of lessons",
+    "Reading across the curriculum",
+    "Supporting pupils with special educational needs in the main lesson",
+]
+DISCUSSED = "<p>We looked at the lesson together and agreed what to try next.</p>"
+STEPS = [
+    "Try the new routine with one class for two weeks and note what changes",
+    "Observe a colleague's lesson with this focus and bring one idea back",
+    "Collect three pieces of pupils' work that show the change",
+    "Read the chapter we discussed and pick one strategy to try",
+]
+
+
+@dataclass
+class _Session:
+    log: DialogueLog
+    participant_id: int
+    areas: list[int]
+    steps: list[ActionStep]
+
+
+def _coach_on(periods: list[CoachAssignment], day: datetime.date) -> int | None:
+    for period in periods:
+        if period.covers(day):
+            return period.coach_id
+    return None
+
+
+def _history(enrolment: Enrolment, periods: list[CoachAssignment], areas: list[int], today: datetime.date):
+    rng = random.Random(enrolment.pk)
+    behind = rng.random() < 0.1
+    stop = today - (rng.randint(60, 120) if behind else rng.randint(0, 14)) * _DAY
+    day = enrolment.programme_started_on + rng.randint(7, 21) * _DAY
+    sessions: list[_Session] = []
+    while day <= stop:
+        coach_id = _coach_on(periods, day)
+        if coach_id is not None:
+            agreed_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 30)))
+            log = DialogueLog(
+                enrolment_id=enrolment.pk,
+                coach_id=coach_id,
+                session_on=day,
+                duration_minutes=rng.choice([45, 60, 60, 90]),
+                kind=KINDS[len(sessions) % len(KINDS)],
+                setting=SessionSetting.OWN_SCHOOL,
+                focus=rng.choice(FOCI),
+                discussed=DISCUSSED,
+                strengths="<p>Clear routines; pupils knew what to do.</p>",
+                status=AgreementStatus.AGREED,
+                coach_agreed_at=agreed_at,
+                participant_agreed_at=agreed_at + _DAY,
+                agreed_version=1,
+                updated_at=agreed_at,
+                updated_by_id=coach_id,
+            )
+            steps = [
+                ActionStep(
+                    enrolment_id=enrolment.pk,
+                    owner_id=enrolment.participant_id,
+                    description=rng.choice(STEPS),
+                    due_on=day + rng.randint(14, 35) * _DAY,
+                )
+                for _ in range(rng.randint(1, 2))
+            ]
+            sessions.append(
+                _Session(
+                    log=log,
+                    participant_id=enrolment.participant_id,
+                    areas=rng.sample(areas, rng.randint(1, 2)),
+                    steps=steps,
+                )
+            )
+        day += rng.randint(21, 42) * _DAY
+    # Steps are done by the next session, except the latest session's, which are still open.
+    for session in sessions[:-1]:
+        for step in session.steps:
+            step.status = ActionStep.Status.DONE
+            step.closed_at = timezone.make_aware(datetime.datetime.combine(step.due_on, datetime.time(17)))
+            step.closed_by_id = enrolment.participant_id
+    return sessions
+
+
+def seed_scale_coaching(*, cohort_id: int, today: datetime.date) -> int:
+    """Histories for the cohort's participants who have no dialogue log yet. Returns the logs made."""
+    enrolments = list(
+        Enrolment.objects.filter(cohort_id=cohort_id)
+        .exclude(dialogue_logs__isnull=False)
+        .only("pk", "participant_id", "programme_started_on")
+        .order_by("pk")
+    )
+    periods: dict[int, list[CoachAssignment]] = defaultdict(list)
+    for period in CoachAssignment.objects.filter(enrolment__in=[e.pk for e in enrolments]).only(
+        "enrolment_id", "coach_id", "starts_on", "ends_on"
+    ):
+        periods[period.enrolment_id].append(period)
+    areas = list(ContentArea.objects.order_by("number").values_list("pk", flat=True))
+    sessions = [s for e in enrolments for s in _history(e, periods[e.pk], areas, today)]
+
+    logs = DialogueLog.objects.bulk_create([s.log for s in sessions], batch_size=_BATCH)
+    Through = DialogueLog.content_areas.through
+    Through.objects.bulk_create(
+        [Through(dialoguelog_id=s.log.pk, contentarea_id=area) for s in sessions for area in s.areas],
+        batch_size=_BATCH,
+    )
+    for session in sessions:
+        for step in session.steps:
+            step.log_id = session.log.pk
+    ActionStep.objects.bulk_create([step for s in sessions for step in s.steps], batch_size=_BATCH)
+    labels = dict(ContentArea.objects.values_list("pk", "name"))
+    DialogueLogVersion.objects.bulk_create(
+        [
+            DialogueLogVersion(
+                log_id=s.log.pk,
+                number=1,
+                **s.log.record_values(),
+                tags={
+                    "content_areas": [{"id": a, "label": labels[a]} for a in s.areas],
+                    "topics": [],
+                    "standards": [],
+                },
+                action_steps=[
+                    {
+                        "description": step.description,
+                        "owner": "",
+                        "due_on": step.due_on.isoformat(),
+                        "success_criteria": "",
+                    }
+                    for step in s.steps
+                ],
+                created_by_id=s.participant_id,
+                created_at=s.log.participant_agreed_at,
+                reason="Agreed by the coach and the participant.",
+            )
+            for s in sessions
+        ],
+        batch_size=_BATCH,
+    )
+    release_time_recount()
+    return len(logs)

@@ -1,0 +1,105 @@
+"""The provider-sized demo (`seed_scale`): schools each with a head and a coach, every participant
+placed, coached and tutored, with a coaching history that keeps the programme's dates, evidence and
+released results; and a second run that changes nothing."""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+from accounts.roles import Role
+from assessment.models import Marking, Submission
+from assessment.workflow import State
+from coaching import demo_scale as coaching_scale
+from coaching.models import ActionStep, AgreementStatus, DialogueLog, ReleaseTimeTotal
+from portfolio.models import Evidence
+from programme import demo_scale
+from programme.models import CoachAssignment, Enrolment, School, StaffMembership, TutorAssignment
+
+pytestmark = pytest.mark.django_db
+
+PARTICIPANTS, SCHOOLS = 75, 14
+
+
+@pytest.fixture(autouse=True)
+def _debug_on(settings):
+    settings.DEBUG = True  # like seed_demo, it refuses otherwise
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_scale", participants=PARTICIPANTS, schools=SCHOOLS, stdout=out)
+    return out.getvalue()
+
+
+def model_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def test_the_scale_demo_is_a_whole_provider_whose_records_keep_the_programmes_rules():
+    """One seed, checked as a whole: seeding takes about a minute even at this size."""
+    output = seed()
+    today = timezone.localdate()
+
+    assert Enrolment.objects.count() == PARTICIPANTS
+    assert School.objects.count() == SCHOOLS
+    for school in School.objects.filter(urn__gte=str(demo_scale.SCALE_URN_FROM)):
+        roles = set(StaffMembership.objects.filter(school=school).values_list("role", flat=True))
+        assert roles == {Role.HEAD, Role.COACH}, school
+    assert "took" in output
+
+    for enrolment in Enrolment.objects.all():
+        assert enrolment.school_placements.covering(today).count() == 1, enrolment
+        assert CoachAssignment.objects.filter(enrolment=enrolment).covering(today).count() == 1, enrolment
+        assert TutorAssignment.objects.filter(enrolment=enrolment).covering(today).count() == 1, enrolment
+
+    scale_logs = DialogueLog.objects.filter(discussed=coaching_scale.DISCUSSED)
+
+    assert scale_logs.count() > PARTICIPANTS  # several sessions each
+    for log in scale_logs.select_related("enrolment"):
+        assert log.status == AgreementStatus.AGREED
+        assert log.versions.get().number == log.agreed_version == 1
+        assert log.enrolment.programme_started_on <= log.session_on <= today
+        coach_then = CoachAssignment.objects.filter(enrolment=log.enrolment).covering(log.session_on).get()
+        assert log.coach_id == coach_then.coach_id
+    counted = scale_logs.annotate(
+        areas=Count("content_areas", distinct=True), steps=Count("action_steps", distinct=True)
+    )
+    assert all(1 <= log.areas <= 2 and 1 <= log.steps <= 2 for log in counted)
+    assert ReleaseTimeTotal.objects.exists()  # recounted from the logs loaded in bulk
+
+    for enrolment_id in ActionStep.objects.values_list("enrolment_id", flat=True).distinct():
+        steps = ActionStep.objects.filter(enrolment_id=enrolment_id)
+        latest = steps.aggregate(day=Max("log__session_on"))["day"]
+        if not DialogueLog.objects.filter(enrolment_id=enrolment_id, discussed=coaching_scale.DISCUSSED).exists():
+            continue  # the ordinary demo's own stories
+        assert not steps.filter(status=ActionStep.Status.OPEN).exclude(log__session_on=latest).exists()
+
+    first = Evidence.objects.values("enrolment_id").annotate(first=Min("relates_to"))
+    starts = dict(Enrolment.objects.values_list("pk", "programme_started_on"))
+    assert first
+    assert all(row["first"] >= starts[row["enrolment_id"]] for row in first)
+    released = Marking.objects.filter(state=State.RELEASED, role=Marking.Role.FIRST)
+    assert released.count() >= PARTICIPANTS // 2
+    for marking in released.select_related("submission"):
+        assert marking.submission.state == Submission.State.SUBMITTED
+        assert marking.outcome in {"pass", "refer", "fail"}
+
+
+def test_running_it_again_changes_nothing():
+    seed()
+    before = model_counts()
+
+    seed()
+
+    assert model_counts() == before
+
+
+def test_refused_without_debug(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        seed()
