@@ -91,6 +91,10 @@ def _name(number: int) -> tuple[str, str]:
     )
 
 
+def is_seeded() -> bool:
+    return School.objects.filter(urn__gte=str(SCALE_URN_FROM)).exists()
+
+
 def seed_scale(*, participants: int, schools: int, today: datetime.date) -> ScaleResult:
     """Add schools (a head and one or two coaches each), tutors and participants to the demo cohort
     until it holds `participants` participants across `schools` schools. Runs after
@@ -99,7 +103,7 @@ def seed_scale(*, participants: int, schools: int, today: datetime.date) -> Scal
     cohort = Cohort.objects.filter(name=demo.COHORT_NAME).first()
     if cohort is None:
         raise ScaleError("Run seed_demo first: the scale demo adds to the demo cohort.")
-    if School.objects.filter(urn__gte=str(SCALE_URN_FROM)).exists():
+    if is_seeded():
         return ScaleResult(schools=0, participants=0, tutors=0)
     base_schools = list(School.objects.filter(urn__in=[s.urn for s in demo.SCHOOLS]).order_by("urn"))
     if schools < len(base_schools):

@@ -32,6 +32,9 @@ class Command(BaseCommand):
     def handle(self, *args, participants: int, schools: int, **options):
         if not settings.DEBUG:
             raise CommandError("seed_scale only runs with DEBUG on: demo accounts share a published password.")
+        if demo_scale.is_seeded():
+            self.stdout.write("The scale demo is already there; nothing to do.")
+            return
         started = time.perf_counter()
         call_command("seed_demo", participants=min(participants, demo.DEFAULT_PARTICIPANTS), stdout=self.stdout)
         self._done("seed_demo", started)
@@ -55,8 +58,9 @@ class Command(BaseCommand):
         step = time.perf_counter()
         with connection.cursor() as cursor:
             # What autovacuum would do soon after: statistics for the planner, and on PostgreSQL the
-            # visibility map that lets an index answer alone.
-            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+            # visibility map that lets an index answer alone (VACUUM cannot run inside a transaction).
+            vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         self._done("statistics", step)
         self.stdout.write(f"seed_scale took {time.perf_counter() - started:.1f} s in all")
 
