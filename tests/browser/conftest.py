@@ -1,6 +1,7 @@
 """Real Chromium (Debian's package) driven by Playwright against Django's live server."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,23 @@ def axe_violations(page) -> list[dict]:
     return [
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]
     ]
+
+
+def axe_violations_without_javascript(page) -> list[dict]:
+    """axe-core on the page that `page`, a context with JavaScript off, shows. There axe.run would
+    never finish (it waits on timers, and with JavaScript off no timer fires, so page.evaluate waits
+    for ever): the same address is opened again in a context with JavaScript on, the same cookies
+    and every script the site serves refused, and axe runs on that. Only for a GET whose page does
+    not change between the two loads."""
+    context = page.context.browser.new_context(viewport=page.viewport_size)
+    try:
+        context.add_cookies(page.context.cookies())
+        context.route(re.compile(r"\.m?js(\?.*)?$"), lambda route: route.abort())
+        copy = context.new_page()
+        copy.goto(page.url)
+        return axe_violations(copy)
+    finally:
+        context.close()
 
 
 @pytest.fixture(autouse=True)
