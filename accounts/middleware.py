@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from accounts.roles import MFA_REQUIRED_ROLES
 
-# Pages that must stay open so the person can set up MFA or leave.
-_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/invitations/")
+# Pages that must stay open so the person can set up MFA or leave, and the accessibility statement,
+# which says how to report a problem (setting up two-factor sign-in among them).
+_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/invitations/", "/handbook/accessibility/")
 
 
 class RequireMfaMiddleware:

@@ -1,5 +1,6 @@
 """Read settings from the environment; refuse a value that cannot be right, loudly."""
 
+import datetime
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -44,3 +45,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_date(name: str, default: datetime.date) -> datetime.date:
+    """A date written as YYYY-MM-DD."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a date written YYYY-MM-DD, not {value!r}.") from exc

@@ -32,6 +32,7 @@ urlpatterns = [
     path("examiner/", include("assessment.examiner_urls")),
     path("assessment/", include("assessment.credit_urls")),
     path("privacy/", include("privacy.urls")),
+    path("handbook/", include("handbook.urls")),
 ]
 
 if settings.DEBUG:

@@ -104,6 +104,7 @@ PUBLIC = {
     "account_confirm_reauthentication_code": "allauth's reauthentication by code (not turned on)",
     "mfa_authenticate": "the second step of signing in",
     "accounts:invitation_accept": "a signed invitation link",
+    "handbook:accessibility": "the accessibility statement: how to report a problem, for anyone",
 }
 # Only with DEBUG on (development): CMS images and documents. Private files never live there.
 DEBUG_ONLY = {"^media/(?P<path>.*)$": "development's media files"}

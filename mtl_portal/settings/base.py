@@ -1,12 +1,13 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
-from mtl_portal.env import env_bool, env_int, env_list, env_str
+from mtl_portal.env import env_bool, env_date, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -173,6 +174,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MTL Portal <no-reply@mtl-por
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in emails sent from tasks, where there is no request.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# The accessibility statement (/handbook/accessibility/): where people report a problem, and the day
+# the statement was last reviewed (a provider reviewing it after a change sets the new date).
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "accessibility@mtl-portal.localhost")
+ACCESSIBILITY_STATEMENT_DATE = env_date("ACCESSIBILITY_STATEMENT_DATE", datetime.date(2026, 12, 5))
 
 # --- Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")

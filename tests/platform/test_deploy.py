@@ -156,7 +156,7 @@ def test_every_variable_production_reads_is_documented():
     read = set()
     for source in sources:
         text = source.read_text()
-        read |= set(re.findall(r"env_(?:str|int|bool|list)\(\s*\"([A-Z0-9_]+)\"", text))
+        read |= set(re.findall(r"env_(?:str|int|bool|list|date)\(\s*\"([A-Z0-9_]+)\"", text))
         read |= set(re.findall(r"os\.environ(?:\.get\(|\[)\s*\"([A-Z0-9_]+)\"", text))
     assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "GUNICORN_WORKERS"} <= read
     missing = read - _documented_variables()
