@@ -1,9 +1,12 @@
 """Journey 2 in Chromium: the coach signs in and records a session as a draft (without
 JavaScript; axe-core checks the coach's pages in the second test), adds an action step and
 sends it; the participant signs in, adds their reflection and agrees it. axe-core finds no
-WCAG 2.2 AA violation on any coaching page on the way."""
+WCAG 2.2 AA violation on any coaching page on the way. Without JavaScript too, the participant
+agrees a record and the coach closes its action step."""
 
 import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from coaching.models import AgreementStatus, DialogueLog
@@ -110,3 +113,46 @@ def test_coaching_pages_for_the_coach_have_no_wcag_violations(live_server, page)
     page.get_by_role("button", name="Save as draft").click()
     assert "There is a problem" in page.content()
     _no_violations(page, "the session form with errors")
+
+
+def test_without_javascript_the_participant_agrees_the_record_and_the_coach_closes_the_step(live_server, browser):
+    """The rest of journey 2's core task with JavaScript off (the coach's recording is above): the
+    participant reflects on and agrees the record; the coach reviews the action step and closes it."""
+    school = SchoolFactory()
+    coach = staff(Role.COACH, school, email="nojs-coach@example.org")
+    participant = UserFactory(email="nojs-pat@example.org", roles=[Role.PARTICIPANT])
+    enrolment = enrol(school, participant=participant)
+    assign_coach(enrolment, coach)
+    log = DialogueLogFactory(
+        enrolment=enrolment,
+        coach=coach,
+        status=AgreementStatus.AWAITING_PARTICIPANT,
+        coach_agreed_at=timezone.now(),
+    )
+    step = action_step(log, description="Plan three hinge questions for Thursday")
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server.url, "nojs-pat@example.org")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My programme")
+    page.get_by_role("link", name="Agree the record of a session").click()
+    page.get_by_label("Your reflection").fill("I will plan my questions before the lesson.")
+    page.get_by_role("button", name="Agree the record").click()
+    expect(page.locator("body")).to_contain_text("You have agreed the record of this session.")
+    log.refresh_from_db()
+    assert log.status == AgreementStatus.AGREED
+    context.close()
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server.url, "nojs-coach@example.org")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My coachees")
+    page.goto(f"{live_server.url}/coaching/participants/{enrolment.pk}/action-steps/")
+    page.get_by_role("link", name="Close the step: Plan three hinge questions for Thursday").click()
+    page.get_by_label("Outcome").select_option(label="Done")
+    page.get_by_label("Note (optional)").fill("Tried on Thursday; two of the three worked.")
+    page.get_by_role("button", name="Close the step").click()
+    expect(page.locator("body")).to_contain_text("Action step closed.")
+    step.refresh_from_db()
+    assert step.status == "done"
+    context.close()

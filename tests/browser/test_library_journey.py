@@ -2,7 +2,8 @@
 (refused beside the field when the findings are missing, what they typed kept), sends it to their
 tutor, who returns it once with a comment and then approves it; the participant publishes it with
 their consent, anyone finds it by searching the public library, and once the participant withdraws
-it its address answers 404. axe-core finds no WCAG 2.2 A/AA violation on any page on the way."""
+it its address answers 404. axe-core finds no WCAG 2.2 A/AA violation on any page on the way. The
+same summary is sent, approved, published and found with JavaScript off."""
 
 import pytest
 from django.conf import settings as django_settings
@@ -142,4 +143,52 @@ def test_participant_publishes_an_approved_summary_and_withdraws_it(live_server,
     assert tutor_refused == []
     assert reader_refused == []
     for context in (participant_context, tutor_context, reader_context):
+        context.close()
+
+
+def test_without_javascript_a_summary_is_approved_published_and_found(live_server, browser, wagtail_tree):
+    """Journey 7's core task with JavaScript off: summarise, send, approve, publish, find."""
+    _public_site(live_server)
+    world = coaching_world()
+    with_totp(world.tutor)
+    enquiry = EnquiryFactory(
+        enrolment=world.enrolment, title="Wait time in Year 8 maths", findings="<p>Hands went up later.</p>"
+    )
+    contexts = [
+        _context_for(browser, live_server, user, java_script_enabled=False)
+        for user in (world.participant, world.tutor, None)
+    ]
+    participant, tutor, reader = (context.new_page() for context in contexts)
+
+    participant.goto(live_server.url + enquiry.get_absolute_url())
+    participant.get_by_role("link", name="summarise this enquiry for the research library").click()
+    participant.get_by_label("Title").fill("Waiting before choosing who answers")
+    participant.get_by_label("Summary", exact=True).fill("Whether a pause after a question widens who answers.")
+    participant.get_by_label("Implications for practice").fill("Plan the pause and tell the class why.")
+    participant.locator("input[name=content_areas]").first.check()
+    participant.get_by_role("button", name="Save").click()
+    expect(participant.get_by_role("heading", level=1)).to_have_text("Waiting before choosing who answers")
+    participant.get_by_role("button", name="Send to your tutor to approve").click()
+    expect(participant.locator("body")).to_contain_text("Sent")
+
+    tutor.goto(live_server.url + "/portfolio/library-summaries/awaiting/")
+    tutor.get_by_role("link", name="Waiting before choosing who answers").click()
+    tutor.get_by_label("Approve it for publishing").check()
+    tutor.get_by_role("button", name="Save your decision").click()
+    expect(tutor.locator("body")).to_contain_text("Approved")
+
+    participant.reload()
+    participant.get_by_label("I confirm the summary names no pupil").check()
+    participant.get_by_label("I agree to this summary being published").check()
+    participant.get_by_role("button", name="Publish the summary").click()
+    published = participant.get_by_role("link", name="Read it in the research library")
+    expect(published).to_be_visible()
+    public_path = published.get_attribute("href")
+
+    reader.goto(live_server.url + public_path.rstrip("/").rsplit("/", 1)[0] + "/")
+    reader.get_by_label("Search the summaries").fill("pause")
+    reader.get_by_role("button", name="Search").click()
+    reader.get_by_role("link", name="Waiting before choosing who answers").click()
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Waiting before choosing who answers")
+    for context in contexts:
         context.close()

@@ -223,7 +223,9 @@ def test_every_portfolio_page_in_its_other_states_has_no_wcag_violations(live_se
     _no_violations(page, "the link sent back with a bad address")
 
 
-def test_without_javascript_the_participant_adds_evidence_and_a_reflection(live_server, page_without_js):
+def test_without_javascript_the_participant_adds_evidence_a_reflection_and_an_enquiry_and_sees_the_gaps(
+    live_server, page_without_js
+):
     page = page_without_js
     participant = UserFactory(email="noscript@example.org", roles=[Role.PARTICIPANT])
     enrolment = enrol(SchoolFactory(), participant=participant)
@@ -249,6 +251,26 @@ def test_without_javascript_the_participant_adds_evidence_and_a_reflection(live_
     page.get_by_role("button", name="Save the reflection").click()
     _shows(page, "Reflection added to your journal.")
     assert list(Reflection.objects.get(enrolment=enrolment).evidence.all()) == [evidence]
+
+    page.get_by_role("link", name="Back to the portfolio").click()
+    page.get_by_role("link", name="Start an enquiry").click()
+    page.get_by_label("Title").fill("Does lesson study sharpen questions?")
+    page.get_by_label("1. Teaching, learning and assessment").check()
+    page.get_by_role("button", name="Start the enquiry").click()
+    _shows(page, "Enquiry started.")
+    page.get_by_role("link", name="Write the section question").click()
+    page.get_by_label("Question (optional)").fill("Do questions planned together get fuller answers?")
+    page.get_by_label("Lesson study write-up", exact=False).check()
+    page.get_by_role("button", name="Save this section").click()
+    _shows(page, "Question saved.")
+    assert Enquiry.objects.get(enrolment=enrolment).citations.filter(evidence=evidence, section="question").exists()
+
+    page.get_by_role("link", name="Back to the portfolio").click()
+    page.get_by_role("link", name="Coverage", exact=False).click()
+    table = page.get_by_role("table", name="Records by content area and phase")
+    area_one = table.get_by_role("row", name="1. Teaching, learning and assessment", exact=False)
+    expect(area_one).to_contain_text("Enquiry sections: 1")
+    assert "2. Subject and curriculum" in page.locator("main").inner_text().split("What to look at next")[1]
 
 
 def test_portfolio_pages_reflow_to_a_320_pixel_screen_without_scrolling_sideways(live_server, browser):
