@@ -1,15 +1,16 @@
 """Journey 2 in Chromium: the coach signs in and records a session as a draft (without
 JavaScript; axe-core checks the coach's pages in the second test), adds an action step and
 sends it; the participant signs in, adds their reflection and agrees it. axe-core finds no
-WCAG 2.2 AA violation on any coaching page on the way. Without JavaScript too, the participant
-agrees a record and the coach closes its action step."""
+WCAG 2.2 AA violation on any coaching page on the way. Without JavaScript too, the coach records
+the initial diagnosis and a goal of the learning plan and the participant agrees them; the
+participant agrees a record and the coach closes its action step."""
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from coaching.models import AgreementStatus, DialogueLog
+from coaching.models import AgreementStatus, DialogueLog, InitialDiagnosis
 from tests.browser.conftest import axe_violations
 from tests.browser.test_sign_in_journey import sign_in
 from tests.coaching.factories import DialogueLogFactory, action_step
@@ -155,4 +156,51 @@ def test_without_javascript_the_participant_agrees_the_record_and_the_coach_clos
     expect(page.locator("body")).to_contain_text("Action step closed.")
     step.refresh_from_db()
     assert step.status == "done"
+    context.close()
+
+
+def test_without_javascript_the_coach_records_the_diagnosis_and_plan_and_the_participant_agrees(live_server, browser):
+    """Journey 2's first step with JavaScript off: an initial diagnosis with needs by content area,
+    a goal in the learning plan, sent to the participant, who agrees it."""
+    school = SchoolFactory()
+    coach = staff(Role.COACH, school, email="diag-coach@example.org")
+    participant = UserFactory(
+        email="diag-pat@example.org", first_name="Pat", last_name="Learner", roles=[Role.PARTICIPANT]
+    )
+    enrolment = enrol(school, participant=participant)
+    assign_coach(enrolment, coach)
+    diagnosis_page = f"{live_server.url}/coaching/participants/{enrolment.pk}/diagnosis/"
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server.url, "diag-coach@example.org")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My coachees")
+    page.goto(diagnosis_page)
+    page.get_by_role("link", name="Record the initial diagnosis").click()
+    page.get_by_label("Date of the diagnosis meeting").fill("2025-05-06")
+    page.get_by_label("Summary of needs").fill("Start with questioning and behaviour for learning.")
+    page.get_by_label("Needs in 1. Teaching, learning and assessment").fill("Use hinge questions to check.")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.locator("body")).to_contain_text("Initial diagnosis saved.")
+    page.get_by_role("link", name="Add a goal").click()
+    page.get_by_label("Content area").select_option(label="1. Teaching, learning and assessment")
+    page.get_by_label("Goal", exact=True).fill("Plan hinge questions for every lesson")
+    page.get_by_label("Target date").fill("2025-12-19")
+    page.get_by_role("button", name="Add the goal").click()
+    expect(page.locator("body")).to_contain_text("Goal added to the learning plan.")
+    page.get_by_role("link", name="Change the diagnosis").click()
+    page.get_by_role("button", name="Save and send to Pat Learner to agree").click()
+    expect(page.locator("body")).to_contain_text("Initial diagnosis saved.")
+    context.close()
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server.url, "diag-pat@example.org")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My programme")
+    page.goto(diagnosis_page)
+    page.get_by_role("link", name="Respond to the diagnosis").first.click()
+    expect(page.locator("main")).to_contain_text("Plan hinge questions for every lesson")
+    page.get_by_role("button", name="Agree the diagnosis and plan").click()
+    expect(page.locator("body")).to_contain_text("You have agreed your initial diagnosis and learning plan.")
+    assert InitialDiagnosis.objects.get(enrolment=enrolment).status == AgreementStatus.AGREED
     context.close()
