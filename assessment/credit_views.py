@@ -36,6 +36,9 @@ def _ledger_page(request: HttpRequest, enrolment: Enrolment, *, phase_form=None)
     current = enrolment.current_phase
     open_phase = current if current.number not in found.standing.phases_complete else None
     claims = access.readable(request.user, found.claims)
+    # The tutor sees which core tasks the open phase waits on before trying to confirm it.
+    passed = {task.pk for task in found.passed}
+    core = selectors.core_tasks(enrolment, open_phase) if may_confirm and open_phase else []
     return render(
         request,
         "assessment/credits/ledger.html",
@@ -48,6 +51,7 @@ def _ledger_page(request: HttpRequest, enrolment: Enrolment, *, phase_form=None)
             "may_claim": access.can(request.user, Action.CHANGE, PriorLearningClaim(enrolment=enrolment)),
             "may_confirm": may_confirm and open_phase is not None,
             "open_phase": open_phase,
+            "core_rows": [(task, task.pk in passed) for task in core],
             "phase_form": phase_form or PhaseCompleteForm(initial={"phase": open_phase.number if open_phase else None}),
         },
     )

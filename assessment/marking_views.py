@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from assessment.marking_forms import CommentForm, CriterionForm, FilterForm, MoveForm, OverallForm
 from assessment.models import AssessmentTask, CommentBankEntry, Marking, Submission
+from assessment.models.credits import LedgerRecord
 from assessment.selectors import marking as selectors
 from assessment.selectors import moderation as moderation_selectors
 from assessment.selectors.feed_forward import responses_of as feed_forward_responses
@@ -258,6 +259,8 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     trail.read(marking, participant_id=submission.enrolment.participant_id, summary=summary)
     own = submission.enrolment.participant_id == request.user.pk
     offer = offer_for(submission, today=timezone.localdate()) if own and marking.is_released else None
+    # Where the result counts: the ledger, where the tutor confirms the phase once its core work is passed.
+    ledger_readable = bool(access.allowed_actions(request.user, LedgerRecord(submission.enrolment)) & _READS)
     return render(
         request,
         "assessment/marking/result.html",
@@ -267,6 +270,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": summary,
             "changes": [] if summary else list(selectors.changes(marking).filter(is_amendment=True)),
             "offer": offer,
+            "ledger_readable": ledger_readable,
         },
     )
 

@@ -27,7 +27,7 @@ class Need:
 
     what: str
     who: str
-    on: datetime.date
+    on: datetime.date | None  # None: nothing worth dating (a phase waiting to be confirmed)
     url: str
     at: datetime.time | None = None
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessment.selectors.credits import ledger
 from assessment.selectors.examiner import needs_of as examiner_needs
 from assessment.selectors.examiner import samples_for as examiner_samples
+from assessment.selectors.tutor import needs_of as tutor_needs
 from coaching.needs_you import needs_you
 from programme import access, selectors
 from programme.access import Relation
@@ -18,15 +19,6 @@ from programme.rules import timing
 from ui.pagination import page_of
 
 PAGE_SIZE = 50
-
-
-def _list_page(request: HttpRequest, relation: Relation, template: str, title: str) -> HttpResponse:
-    access.require_relation(request.user, relation)
-    enrolments = selectors.enrolments_for_home(request.user, relation)
-    page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, template, {"page": page, "title": title, "relation": relation, "needs": needs_you(request.user)}
-    )
 
 
 @login_required
@@ -84,7 +76,15 @@ def coach_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tutor_home(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, Relation.TUTOR, "programme/tutor_home.html", "My participants")
+    """My participants, each with a link to their credits and progress (where the tutor confirms a
+    phase complete), under what needs the tutor: work to mark, moderation, phases to confirm."""
+    access.require_relation(request.user, Relation.TUTOR)
+    enrolments = selectors.enrolments_for_home(request.user, Relation.TUTOR)
+    page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
+    needs = needs_you(request.user)
+    needs.more = tutor_needs(request.user)
+    context = {"page": page, "title": "My participants", "relation": Relation.TUTOR, "needs": needs}
+    return render(request, "programme/tutor_home.html", context)
 
 
 @login_required

@@ -11,7 +11,7 @@ from assessment.rules.rubrics import BandContent, CriterionContent, RubricConten
 from assessment.rules.tasks import DATE_ORDER, TaskDates, check_dates
 from assessment.selectors.rubrics import current_rubrics
 from assessment.services.tasks import TaskContent
-from programme.models import Enrolment
+from programme.models import Enrolment, ProgrammeSettings
 from ui.limits import NOTE_MAX, SHORT_TEXT_MAX
 
 # A rubric is edited on one page: a row per band and a section per criterion, with a descriptor
@@ -194,6 +194,8 @@ class AssessmentTaskForm(WagtailAdminModelForm):
         if self.instance.pk and self.instance.rubric_id:
             rubrics = rubrics | Rubric.objects.filter(pk=self.instance.rubric_id)
         self.fields["rubric"].queryset = rubrics.distinct()
+        if not self.instance.pk:  # a new task's cap starts at the programme's pass mark
+            self.initial.setdefault("resubmission_cap", ProgrammeSettings.load().pass_mark)
         self.fields["rubric"].help_text = "Only the latest version of each rubric is offered for a new choice."
         self.fields[
             "brief"

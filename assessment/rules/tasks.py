@@ -62,6 +62,21 @@ def check_resubmission_weeks(weeks: int | None) -> list[RuleError]:
     return []
 
 
+def check_resubmission_cap(cap: int | None, *, pass_mark: int) -> list[RuleError]:
+    """The highest mark a resubmission can receive: from the pass mark to 100. Below the pass mark a
+    resubmission could never pass, whatever its merits."""
+    if cap is None or not pass_mark <= cap <= 100:
+        return [
+            RuleError(
+                f"Enter the highest mark a resubmission can receive, from the pass mark ({pass_mark}) to 100: "
+                "below the pass mark no resubmission could pass.",
+                rule="task_resubmission_cap",
+                field="resubmission_cap",
+            )
+        ]
+    return []
+
+
 def check_second_marking(
     *, sample_min: int, sample_max: int | None, borderline_from: int, borderline_to: int
 ) -> list[RuleError]:

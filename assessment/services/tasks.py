@@ -12,7 +12,7 @@ from assessment.rules import tasks as rules
 from assessment.rules.deadlines import DEFAULT_RESUBMISSION_WEEKS
 from audit import trail
 from coaching import richtext
-from programme.models import Cohort, ContentArea, Phase
+from programme.models import Cohort, ContentArea, Phase, ProgrammeSettings
 from ui.errors import RuleError
 from ui.limits import RICH_TEXT_MAX
 
@@ -86,6 +86,7 @@ def _check(content: TaskContent, *, task: AssessmentTask | None = None) -> None:
     broken += rules.check_dates(dates)
     broken += rules.check_credits(content.credits)
     broken += rules.check_resubmission_weeks(content.resubmission_weeks)
+    broken += rules.check_resubmission_cap(content.resubmission_cap, pass_mark=ProgrammeSettings.load().pass_mark)
     broken += rules.check_second_marking(
         sample_min=content.sample_min,
         sample_max=content.sample_max,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from assessment.models import AssessmentTask, Extension, Rubric, Submission
 from assessment.services import rubrics as rubric_services
-from programme.models import ContentArea, Phase
+from programme.models import ContentArea, Phase, ProgrammeSettings
 from tests.assessment.factories import AssessmentTaskFactory, RubricFactory
 from tests.factories import CohortFactory, EnrolmentFactory, UserFactory
 from tests.programme.admin_factories import programme_leader, with_totp
@@ -230,6 +230,18 @@ def test_a_leader_sets_the_weeks_to_resubmit_and_zero_is_refused_beside_the_fiel
     response = leader_client.post(reverse("assessment_tasks:add"), task_data(resubmission_weeks="4"))
     assert response.status_code == 302
     assert AssessmentTask.objects.get().resubmission_weeks == 4
+
+
+def test_a_new_tasks_cap_starts_at_the_pass_mark_and_a_cap_below_it_is_refused_beside_the_field(leader_client):
+    settings = ProgrammeSettings.load()
+    settings.pass_mark = 55
+    settings.save()
+    form = leader_client.get(reverse("assessment_tasks:add")).context["form"]
+    assert form["resubmission_cap"].value() == 55
+    response = leader_client.post(reverse("assessment_tasks:add"), task_data(resubmission_cap="50"))
+    assert response.status_code == 200
+    assert "from the pass mark (55) to 100" in errors(response, "resubmission_cap")[0]
+    assert not AssessmentTask.objects.exists()
 
 
 def test_task_dates_out_of_order_are_shown_beside_each_date_and_nothing_is_saved(leader_client):

@@ -9,7 +9,7 @@ import pytest
 from assessment.models import AssessmentTask, Submission
 from assessment.services import tasks as services
 from audit.models import AuditEvent
-from programme.models import ContentArea, Phase
+from programme.models import ContentArea, Phase, ProgrammeSettings
 from tests.assessment.factories import AssessmentTaskFactory, ExtensionFactory, RubricFactory
 from tests.factories import CohortFactory, EnrolmentFactory
 from ui.errors import RuleError
@@ -53,6 +53,25 @@ def test_a_task_gives_six_weeks_to_resubmit_unless_set_and_the_weeks_must_be_fro
             services.task_create(content=_content(resubmission_weeks=weeks, title="Refused"), by=None)
         assert refused.value.errors["resubmission_weeks"]
     assert not AssessmentTask.objects.filter(title="Refused").exists()
+
+
+def test_a_resubmission_is_capped_at_the_pass_mark_unless_set_and_never_below_it():
+    assert services.task_create(content=_content(), by=None).resubmission_cap == 50
+    assert services.task_create(content=_content(resubmission_cap=60), by=None).resubmission_cap == 60
+    for cap in (49, 101):
+        with pytest.raises(RuleError) as refused:
+            services.task_create(content=_content(resubmission_cap=cap, title="Refused"), by=None)
+        assert "from the pass mark (50) to 100" in refused.value.errors["resubmission_cap"][0]
+    assert not AssessmentTask.objects.filter(title="Refused").exists()
+
+
+def test_the_cap_follows_the_programmes_pass_mark():
+    settings = ProgrammeSettings.load()
+    settings.pass_mark = 40
+    settings.save()
+    assert services.task_create(content=_content(resubmission_cap=40), by=None).resubmission_cap == 40
+    with pytest.raises(RuleError):
+        services.task_create(content=_content(resubmission_cap=39), by=None)
 
 
 def test_dates_on_the_same_day_are_in_order():

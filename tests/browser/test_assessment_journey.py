@@ -6,16 +6,19 @@ with a note; the leader draws and confirms the external examiner's sample; the e
 their home what needs them, comments on the work, and the second marker reads the comment; the
 leader releases the results; the participant reads the agreed result with what was cited and is
 emailed; the tutor amends the released result with a reason; the participant is emailed again and
-reads the amendment; their credits count the passed task. axe-core finds no WCAG 2.2 A/AA violation
-on any page on the way."""
+reads the amendment; their credits count the passed task. The tutor decides on progression: from
+their home, confirming phase 1 complete is refused while its core task is not passed (before
+release), and once it is released as a pass the home asks them to confirm it, which moves the
+participant on to phase 2. axe-core finds no WCAG 2.2 A/AA violation on any page on the way."""
 
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from assessment.models import ExaminerComment, Marking, Moderation
+from assessment.models import ExaminerComment, Marking, Moderation, PhaseCompletion
 from assessment.services.statements import StatementContent, statement_save
 from assessment.workflow import State
+from programme.models import PhaseChange
 from tests.assessment.marking.helpers import marking_world
 from tests.assessment.moderation_helpers import second_marked
 from tests.browser.conftest import watch_csp
@@ -144,6 +147,17 @@ def test_journey_4_from_submission_to_amended_result_and_credits(live_server, br
     _shows(second, COMMENT)
     _no_violations(second, "the examiner's comments, for the second marker")
 
+    # Before release the phase cannot be confirmed: its core task is not passed (the ledger says which).
+    tutor.goto(f"{live_server.url}/programme/my-participants/")
+    tutor.get_by_role("link", name=f"Credits and progress of {world.participant}").click()
+    _shows(tutor, f"{world.task.title}: Not passed yet")
+    tutor.get_by_label("Note (optional)", exact=False).fill("Ready to move on.")
+    tutor.get_by_role("button", name="Confirm phase 1 complete").click()
+    _shows(tutor, f"the core task “{world.task.title}” has not been passed")
+    expect(tutor.get_by_label("Note (optional)", exact=False)).to_have_value("Ready to move on.")
+    _no_violations(tutor, "the ledger refusing to confirm the phase")
+    assert not PhaseCompletion.objects.exists()
+
     # The leader releases the task's results; the participant is emailed and reads the agreed result.
     leader.goto(f"{live_server.url}/marking/tasks/{world.task.pk}/release/")
     leader.get_by_role("button", name="Release 1 result now").click()
@@ -190,4 +204,21 @@ def test_journey_4_from_submission_to_amended_result_and_credits(live_server, br
     participant.goto(f"{live_server.url}/assessment/participants/{world.enrolment.pk}/credits/")
     _shows(participant, f"{world.task.credits} of")
     _no_violations(participant, "the participant's credits")
+
+    # The tutor's home now asks them to confirm the phase; they do, and the participant moves on.
+    tutor.goto(f"{live_server.url}/programme/my-participants/")
+    _no_violations(tutor, "the tutor's home, a phase to confirm")
+    tutor.get_by_role("link", name="Confirm phase 1 complete").click()
+    _shows(tutor, f"{world.task.title}: Passed")
+    tutor.get_by_label("Note (optional)", exact=False).fill("The enquiry is passed: on to phase 2.")
+    tutor.get_by_role("button", name="Confirm phase 1 complete").click()
+    _shows(tutor, "Phase 1 confirmed complete.")
+    _no_violations(tutor, "the ledger with phase 1 confirmed")
+    world.enrolment.refresh_from_db()
+    assert world.enrolment.current_phase.number == 2
+    change = PhaseChange.objects.get(enrolment=world.enrolment)
+    assert (change.decided_by, change.note) == (world.tutor, "The enquiry is passed: on to phase 2.")
+    assert PhaseCompletion.objects.get(enrolment=world.enrolment).phase_change == change
+    participant.goto(f"{live_server.url}/programme/my-programme/")
+    _shows(participant, "Phase 1: Complete")
     assert refused == []
