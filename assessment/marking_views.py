@@ -38,7 +38,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     labels = dict(State.choices)
     for submission in page.object_list:
         submission.marking_label = labels.get(submission.marking_state or State.NOT_MARKED)
-    return render(request, "assessment/marking/queue.html", {"page": page})
+    # Work whose first marking is done is opened (to read, confirm or amend), not marked.
+    marking_open = [State.MARKED, State.IN_MODERATION, State.READY_FOR_RELEASE, State.RELEASED]
+    return render(request, "assessment/marking/queue.html", {"page": page, "marking_open": marking_open})
 
 
 def _fresh_version(form, version: int):

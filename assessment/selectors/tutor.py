@@ -59,7 +59,7 @@ def needs_of(tutor) -> list[tuple[str, list]]:
     waiting = Q(marking_state__isnull=True) | Q(marking_state__in=[State.NOT_MARKED, State.IN_MARKING, State.MARKED])
     to_mark = [
         Need(
-            f"{_TO_DO[s.marking_state]} {s.task.title}",
+            f"{_TO_DO[s.marking_state]} {s.task.title}{' (resubmission)' if s.resubmission_of_id else ''}",
             str(s.enrolment.participant),
             timezone.localdate(s.submitted_at),
             reverse("marking:workspace", args=[s.pk]),

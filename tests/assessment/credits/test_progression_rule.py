@@ -48,6 +48,12 @@ def test_only_the_current_phase_can_be_confirmed_and_only_once():
     assert refused.value.rule == "phase_complete_once"
 
 
+def test_the_current_phase_can_be_confirmed_when_the_participant_reached_it_without_a_confirmation():
+    """Moved on by the programme leader (or enrolled into phase 2): phase 1 was never confirmed here,
+    and phase 2 must not be stuck behind it."""
+    check(phase=2, current_phase=2, completed=[], passed_task_ids=[1, 2])
+
+
 def standing(**overrides):
     kwargs = {
         "phases_complete": [1, 2, 3],
