@@ -59,3 +59,19 @@ def test_a_table_of_participants_counts_credits_as_the_ledger_does():
     assert _credits_in_a_table(enrolment.pk) == ledger(enrolment).credits == world.task.credits + 10
     assert waiting.status == PriorLearningClaim.Status.CLAIMED  # waiting for the tutor: not counted
     assert _credits_in_a_table(marking_world().submission.enrolment_id) == 0  # another's pass is not theirs
+
+
+def test_progression_is_refused_while_the_core_task_is_referred_or_unreleased_and_allowed_once_passed():
+    """Through real marking, not a stand-in: the phase waits for a released pass of its core task."""
+    from assessment.services.progression import phase_complete
+    from programme.models import Phase
+    from ui.errors import RuleError
+
+    world = marking_world()
+    phase = Phase.objects.get(number=world.enrolment.current_phase.number)
+    world.ready(mark=64)  # a pass, not yet released
+    with pytest.raises(RuleError) as refused:
+        phase_complete(by=world.tutor, enrolment=world.enrolment, phase=phase)
+    assert f"“{world.task.title}” has not been passed" in refused.value.message
+    services.results_release(task=world.task, by=world.leader)
+    assert phase_complete(by=world.tutor, enrolment=world.enrolment, phase=phase).phase == phase
