@@ -139,7 +139,7 @@ def digest_for(person: User, relation: Relation, week: Week, today: datetime.dat
     )
     listed = [
         AtRisk(name=row.name, school=row.school, reasons=row.reasons)
-        for row in selectors.iter_rows(found[:LISTED_AT_RISK], t)
+        for row in selectors.iter_rows(person, found[:LISTED_AT_RISK], t)
     ]
     return Digest(
         person=person,

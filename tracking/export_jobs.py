@@ -122,7 +122,7 @@ def _build(export_id: int, now: datetime.datetime) -> None:
             if done == total or done % PROGRESS_EVERY == 0:
                 jobs.progress(ListExport, export_id, done=done)
 
-        rows = selectors.iter_rows(found.iterator(chunk_size=PROGRESS_EVERY), t)
+        rows = selectors.iter_rows(export.requested_by, found, t)
         (_write_csv if export.kind == ListExport.Kind.CSV else _write_xlsx)(rows, out, progress)
         return total
 

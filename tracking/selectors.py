@@ -1,6 +1,8 @@
 """The participants' table the head (their school) and the programme leader (every school) track:
-one query for a page of rows with every column and at-risk reason worked out by the database, one
-to count them, three for the people around each, however many participants, sessions or results.
+the list is filtered, sorted and paged first (one query for the page's ids and the list's length),
+then one query works out every column, at-risk reason and the people around each for that page's
+rows alone, however many participants, sessions or results. Only a sort by a computed column works
+that column out for every participant. An export reads the same rows a chunk at a time.
 
 What it reads of each participant is what a head may know (PRODUCT.md, "who sees what"): dates and
 content areas of agreed sessions (only those the reader's periods let them see, through
@@ -90,7 +92,9 @@ def _agreed_logs(user) -> QuerySet[DialogueLog]:
 
 def participants(user, relation: Relation, *, filters: Filters, sort: str, descending: bool, t: Thresholds):
     """The participants this person tracks in `relation` today (access.enrolments_for), filtered and
-    sorted, each annotated with every column and reason: a queryset, so a page of it is one query."""
+    sorted: a queryset of enrolments to page (`ui.pagination.page_of_ids`), whose rows `rows` then
+    reads for that page alone. Only the sorted column's values are worked out for every participant,
+    and only when it is a computed one: the other columns and reasons cost a page, not the list."""
     today = t.today
     enrolments = access.enrolments_for(user, relation, today)
     if filters.phase is not None:
@@ -116,6 +120,23 @@ def participants(user, relation: Relation, *, filters: Filters, sort: str, desce
     elif filters.at_risk is False:
         enrolments = enrolments.exclude(risks.at_risk(t))
 
+    column = SORTABLE[sort]
+    if sort == "risk":
+        enrolments = risks.with_risks(enrolments, t)
+    else:
+        computed = _computed(user, t)
+        enrolments = enrolments.annotate(**{name: computed[name] for name in column.order if name in computed})
+    ordering = [
+        (F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)) for name in column.order
+    ]
+    if sort != "name":
+        ordering += [F("participant__last_name").asc(), F("participant__first_name").asc()]
+    return enrolments.order_by(*ordering, "pk")
+
+
+def _computed(user, t: Thresholds) -> dict:
+    """Every computed column of a row, as expressions over the enrolment (subqueries of one query)."""
+    today = t.today
     logs = _agreed_logs(user).filter(session_on__lte=today)
     steps = ActionStep.objects.filter(
         enrolment=OuterRef("pk"), log__status=AgreementStatus.AGREED, status=ActionStep.Status.OPEN
@@ -124,30 +145,41 @@ def participants(user, relation: Relation, *, filters: Filters, sort: str, desce
     phase_change = PhaseChange.objects.filter(enrolment=OuterRef("pk"), to_phase=OuterRef("current_phase")).order_by(
         "-decided_at"
     )
-    annotated = risks.with_risks(enrolments, t).annotate(
-        phase_changed_at=Subquery(phase_change.values("decided_at")[:1]),
-        next_due_on=Subquery(
+    return {
+        "phase_changed_at": Subquery(phase_change.values("decided_at")[:1]),
+        "next_due_on": Subquery(
             risks.unsubmitted_tasks()
             .filter(participant_due_on__gte=today)
             .order_by("participant_due_on")
             .values("participant_due_on")[:1]
         ),
-        sessions_30=_count(logs.filter(session_on__gt=today - datetime.timedelta(days=30))),
-        sessions_90=_count(logs.filter(session_on__gt=today - datetime.timedelta(days=90))),
-        areas_covered=_count(logs, "content_areas", distinct=True),
-        steps_open=_count(steps),
-        steps_overdue=_count(steps.filter(due_on__lt=today)),
-        outcome=Subquery(released.values("outcome")[:1]),
-        outcome_task=Subquery(released.values("submission__task__title")[:1]),
-        credits=credits_so_far(),
-    )
-    column = SORTABLE[sort]
-    ordering = [
-        (F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)) for name in column.order
-    ]
-    if sort != "name":
-        ordering += [F("participant__last_name").asc(), F("participant__first_name").asc()]
-    return _with_people(annotated, today).order_by(*ordering, "pk")
+        "sessions_30": _count(logs.filter(session_on__gt=today - datetime.timedelta(days=30))),
+        "sessions_90": _count(logs.filter(session_on__gt=today - datetime.timedelta(days=90))),
+        "areas_covered": _count(logs, "content_areas", distinct=True),
+        "steps_open": _count(steps),
+        "steps_overdue": _count(steps.filter(due_on__lt=today)),
+        "outcome": Subquery(released.values("outcome")[:1]),
+        "outcome_task": Subquery(released.values("submission__task__title")[:1]),
+        "credits": credits_so_far(),
+    }
+
+
+# How many rows an export reads at a time: each chunk is one query for its rows' columns.
+CHUNK = 500
+
+
+def _ids(enrolments) -> list[int]:
+    """The ids of a page or list, in its order: a page of ids (page_of_ids) as it is, a queryset's read."""
+    if isinstance(enrolments, QuerySet):
+        return list(enrolments.values_list("pk", flat=True))
+    return [e if isinstance(e, int) else e.pk for e in enrolments]
+
+
+def _read(user, ids: list[int], t: Thresholds) -> list[Enrolment]:
+    """These enrolments with every column and reason, in the order of `ids`: one query."""
+    found = risks.with_risks(Enrolment.objects.filter(pk__in=ids), t).annotate(**_computed(user, t))
+    by_id = {e.pk: e for e in _with_people(found, t.today)}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _with_people(enrolments: QuerySet[Enrolment], on: datetime.date) -> QuerySet[Enrolment]:
@@ -227,13 +259,22 @@ class Row:
 _OUTCOMES = dict(Outcome.choices)
 
 
-def rows(enrolments, t: Thresholds) -> list[Row]:
-    """The page's rows: no query beyond the page's own."""
-    return list(iter_rows(enrolments, t))
+def rows(user, enrolments, t: Thresholds) -> list[Row]:
+    """A page's rows (`enrolments`: the page's ids, or a sliced `participants` queryset), as `user`
+    may read them: one query for the page's columns, whatever the list's length."""
+    return list(iter_rows(user, enrolments, t))
 
 
-def iter_rows(enrolments, t: Thresholds) -> Iterator[Row]:
-    """Each row as it is read, for an export streamed while the database is still reading."""
+def iter_rows(user, enrolments, t: Thresholds, *, chunk: int = CHUNK) -> Iterator[Row]:
+    """Each row of `enrolments` (ids, or a `participants` queryset) in order, read `chunk` at a time,
+    for an export streamed while the database is still reading: one query for the ids, then one per
+    chunk, each costing its rows alone."""
+    ids = _ids(enrolments)
+    for start in range(0, len(ids), chunk):
+        yield from _rows(_read(user, ids[start : start + chunk], t), t)
+
+
+def _rows(enrolments: list[Enrolment], t: Thresholds) -> Iterator[Row]:
     today = t.today
     described = {reason.field: reason.describe(t) for reason in risks.REASONS}
     for e in enrolments:

@@ -16,7 +16,7 @@ from tracking import export_jobs, exports, selectors
 from tracking.forms import HeadFilterForm, LeaderFilterForm
 from tracking.models import ListExport
 from tracking.risks import Thresholds
-from ui.pagination import page_of
+from ui.pagination import page_of_ids
 
 
 def _headers(request: HttpRequest, sort: str, descending: bool) -> list[dict]:
@@ -51,7 +51,7 @@ def _export_query(request: HttpRequest) -> str:
 def _table(request: HttpRequest, relation: Relation, form: HeadFilterForm) -> dict:
     t = Thresholds.load(timezone.localdate())
     sort, descending = selectors.parse_sort(request.GET.get("sort"))
-    page = page_of(_found(request, relation, form, t), request)
+    page = page_of_ids(_found(request, relation, form, t), request)
     export = "tracking:head_export" if relation == Relation.HEAD else "tracking:leader_export"
     query = _export_query(request)
     return {
@@ -65,7 +65,7 @@ def _table(request: HttpRequest, relation: Relation, form: HeadFilterForm) -> di
         "filtered": form.filtered,
         "sort": request.GET.get("sort", ""),
         "page": page,
-        "rows": selectors.rows(page.object_list, t),
+        "rows": selectors.rows(request.user, page.object_list, t),
         "headers": _headers(request, sort, descending),
         "thresholds": t,
         "areas_total": ContentArea.objects.count(),
@@ -122,7 +122,7 @@ def _export(request: HttpRequest, relation: Relation, kind: str) -> HttpResponse
             "title": "Prepare your download",
         }
         return render(request, "tracking/export_confirm.html", context)
-    rows = selectors.iter_rows(found.iterator(chunk_size=500), t)
+    rows = selectors.iter_rows(request.user, found, t)
     filename = f"{name}-{t.today.isoformat()}"
     if kind == "csv":
         response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
