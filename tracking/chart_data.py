@@ -10,14 +10,14 @@ page shows beside the chart: the chart is never the only way to the numbers."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import BigIntegerField, Count, F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db import connection
+from django.db.models import BigIntegerField, Count, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, Lead, RowNumber, TruncDate, TruncMonth
 from django.utils import timezone
 
 from assessment.rules.marks import Outcome
 from assessment.selectors.marking import released_results
 from coaching.models import AgreementStatus, DialogueLog
-from portfolio.coverage import phase_on_session_day
 from programme import access
 from programme.access import RecordKind, Relation
 from programme.models import ContentArea, Enrolment, Phase, PhaseChange, SchoolPlacement
@@ -97,19 +97,72 @@ def _agreed_logs(user, enrolments: QuerySet[Enrolment]) -> QuerySet[DialogueLog]
     )
 
 
+def _coverage_counts(logs: QuerySet[DialogueLog]) -> list[tuple[int, int, int]]:
+    """(content area, phase, sessions) for these logs, each counted in the phase its participant was
+    in on the session's day, as `portfolio.coverage.phase_on_session_day` decides it (a test holds
+    the two to the same answer): the phase the latest change decided on or before that day moved to,
+    else the phase the first change left, else the current phase.
+
+    One pass, not a lookup per session: each participant's changes become date ranges (the day of
+    a change up to the day of the next, by a window function), and the sessions' content areas are
+    joined to the range their day falls in, and to the first change, in one grouped query. The parts
+    are the ORM's own SQL (so the change's day is the local day `__date` gives, on either database);
+    only the join of them is written here, since the ORM joins no two querysets on a range."""
+    in_order = [F("decided_at").asc(), F("pk").asc()]
+    changes = PhaseChange.objects.filter(enrolment__in=logs.order_by().values("enrolment"))
+    ranges = changes.annotate(
+        r_enrolment=F("enrolment"),
+        r_phase=F("to_phase"),
+        r_from=TruncDate("decided_at"),
+        r_until=Window(Lead(TruncDate("decided_at")), partition_by=[F("enrolment")], order_by=in_order),
+    ).values("r_enrolment", "r_phase", "r_from", "r_until")
+    firsts = (
+        changes.annotate(
+            f_enrolment=F("enrolment"),
+            f_phase=F("from_phase"),
+            f_position=Window(RowNumber(), partition_by=[F("enrolment")], order_by=in_order),
+        )
+        .filter(f_position=1)
+        .values("f_enrolment", "f_phase")
+    )
+    sessions = (
+        DialogueLog.content_areas.through.objects.filter(dialoguelog__in=logs.values("pk"))
+        .annotate(
+            s_area=F("contentarea"),
+            s_enrolment=F("dialoguelog__enrolment"),
+            s_on=F("dialoguelog__session_on"),
+            s_current=F("dialoguelog__enrolment__current_phase"),
+        )
+        .values("s_area", "s_enrolment", "s_on", "s_current")
+    )
+    parts, params = [], []
+    for queryset in (sessions, ranges, firsts):
+        sql, part_params = queryset.order_by().query.sql_with_params()
+        parts.append(sql)
+        params.extend(part_params)
+    # A session's (log, area) pair is one row of `sessions`, and its day falls in at most one range
+    # (ranges of changes decided on the same day are empty but the last), so COUNT(*) counts sessions.
+    # The parts are the ORM's SQL, and every value is a parameter.
+    query = f"""
+        SELECT s.s_area, COALESCE(r.r_phase, f.f_phase, s.s_current), COUNT(*)
+        FROM ({parts[0]}) s
+        LEFT JOIN ({parts[1]}) r
+          ON r.r_enrolment = s.s_enrolment AND r.r_from <= s.s_on AND (r.r_until IS NULL OR s.s_on < r.r_until)
+        LEFT JOIN ({parts[2]}) f ON f.f_enrolment = s.s_enrolment
+        GROUP BY s.s_area, COALESCE(r.r_phase, f.f_phase, s.s_current)
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
 def coverage(user, enrolments: QuerySet[Enrolment], today: datetime.date) -> Chart:
     """Agreed coaching sessions held so far by content area and by the phase the participant was in
     on the session's day (as each participant's coverage page counts them)."""
     phases = list(Phase.objects.order_by("number"))
     areas = list(ContentArea.objects.order_by("number"))
     logs = _agreed_logs(user, enrolments).filter(session_on__lte=today)
-    links = (
-        DialogueLog.content_areas.through.objects.filter(dialoguelog__in=logs.values("pk"))
-        .annotate(phase=phase_on_session_day("dialoguelog__enrolment", "dialoguelog__session_on"))
-        .order_by()
-        .values_list("contentarea", "phase")
-        .annotate(n=Count("dialoguelog", distinct=True))
-    )
+    links = _coverage_counts(logs)
     found = {(area_id, phase_id): n for area_id, phase_id, n in links}
     counts = [[found.get((a.pk, p.pk), 0) for p in phases] for a in areas]
     phase_labels = [f"Phase {p.number}" for p in phases]

@@ -322,3 +322,36 @@ def test_the_charts_cost_the_same_queries_for_few_and_many_participants(client, 
     _grow(school, 6)
     many = _queries(client, page), [_queries(client, _svg(who, s)) for s in SLUGS]
     assert few == many
+
+
+def test_coverage_puts_each_session_in_the_phase_the_search_finds_for_its_day(client, school, leader):
+    """The chart's one-pass join on phase-change ranges and the search's per-session lookup
+    (portfolio.coverage.phase_on_session_day) agree: before the first change, between changes,
+    on a change's day, two changes on one day, and a participant who never changed phase."""
+    from coaching.models import DialogueLog
+    from portfolio.coverage import phase_on_session_day
+
+    one, two, three = (Phase.objects.get(number=n) for n in (1, 2, 3))
+    area = ContentArea.objects.order_by("number").first()
+    moved, never = enrol(school), enrol(school)
+    now = timezone.now()
+    for from_phase, to_phase, days in ((one, two, 30), (two, three, 10), (three, two, 10)):
+        change = PhaseChange.objects.create(enrolment=moved, from_phase=from_phase, to_phase=to_phase)
+        PhaseChange.objects.filter(pk=change.pk).update(decided_at=now - datetime.timedelta(days=days))
+    Enrolment.objects.filter(pk=moved.pk).update(current_phase=two)
+    for days in (40, 30, 20, 10, 3):
+        agreed_log(enrolment=moved, session_on=_days_ago(days), content_areas=[area])
+    agreed_log(enrolment=never, session_on=_days_ago(8), content_areas=[area])
+
+    expected: dict[int, int] = {}
+    logs = DialogueLog.objects.filter(enrolment__in=[moved, never]).annotate(phase=phase_on_session_day())
+    for phase in logs.values_list("phase", flat=True):
+        expected[phase] = expected.get(phase, 0) + 1
+    client.force_login(leader)
+    coverage = _chart(client.get(LEADER), "coverage")
+    phases = list(Phase.objects.order_by("number"))
+    assert dict(zip([p.pk for p in phases], coverage.rows[0][1:], strict=True)) == {
+        p.pk: expected.get(p.pk, 0) for p in phases
+    }
+    assert sum(expected.values()) == 6
+    assert len(expected) == 2  # both phases are exercised
