@@ -134,3 +134,31 @@ def test_an_export_costs_the_same_queries_for_few_and_many(client, school, head,
     for _ in range(8):
         supported(school, last_session_days_ago=3)
     assert _queries(client, url) == few
+
+
+def test_an_export_reads_its_rows_a_chunk_at_a_time_in_the_lists_order():
+    """iter_rows reads the ids once, then one query a chunk: more rows cost more chunks, never a
+    query a row, and the chunks keep the list's order (here, names from Z to A)."""
+    from django.utils import timezone
+
+    from programme.access import Relation
+    from tracking import selectors
+    from tracking.risks import Thresholds
+
+    school = SchoolFactory()
+    leader = UserFactory(roles=[Role.PROGRAMME_LEADER])
+    for _ in range(5):
+        supported(school)
+    t = Thresholds.load(timezone.localdate())
+    found = selectors.participants(
+        leader, Relation.PROGRAMME_LEADER, filters=selectors.Filters(), sort="name", descending=True, t=t
+    )
+    listed = list(found.values_list("pk", flat=True))
+    assert len(listed) == 5
+    with CaptureQueriesContext(connection) as whole:
+        at_once = [row.enrolment.pk for row in selectors.iter_rows(leader, found, t)]
+    with CaptureQueriesContext(connection) as chunked:
+        by_two = [row.enrolment.pk for row in selectors.iter_rows(leader, found, t, chunk=2)]
+    assert at_once == by_two == listed
+    assert len(whole) == 2  # the ids, then one chunk
+    assert len(chunked) == 1 + 3  # the ids, then three chunks of at most two
