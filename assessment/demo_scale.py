@@ -1,7 +1,7 @@
 """Submitted work and released results for the provider-sized demo (`manage.py seed_scale`): for
 each of the demo cohort's tasks whose results have been released (phase 1's, as assessment.demo dates
 them), a submission from nearly every participant who has none, first-marked by their tutor and
-released: most pass, some are referred. Made with `bulk_create`, not the services (see
+released: most pass, some are referred. Loaded in bulk, not through the services (see
 programme.demo_scale); derived from each enrolment's id, so the same database gets the same marks."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from django.utils import timezone
 from assessment.models import AssessmentTask, Marking, Submission
 from assessment.rules.marks import suggested_outcome
 from assessment.workflow import State
+from programme.demo_scale import bulk_load
 from programme.models import Enrolment, ProgrammeSettings, TutorAssignment
 
-_BATCH = 2000
 _DAY = datetime.timedelta(days=1)
 
 
@@ -59,9 +59,9 @@ def seed_scale_results(*, cohort_id: int, today: datetime.date) -> int:
                 )
             )
             marks.append((tutor_of[enrolment_id], min(max(int(rng.gauss(60, 10)), 30), 85)))
-        Submission.objects.bulk_create(submissions, batch_size=_BATCH)
+        bulk_load(submissions)
         released_at = _at(task.release_on, 9)
-        Marking.objects.bulk_create(
+        bulk_load(
             [
                 Marking(
                     submission=submission,
@@ -76,7 +76,7 @@ def seed_scale_results(*, cohort_id: int, today: datetime.date) -> int:
                 )
                 for submission, (tutor_id, mark) in zip(submissions, marks, strict=True)
             ],
-            batch_size=_BATCH,
+            with_ids=False,
         )
         made += len(submissions)
     return made

@@ -2,11 +2,11 @@
 the demo cohort who has none yet, an agreed session every three to six weeks from their start until
 now, each with its agreed version, one or two content areas and one or two action steps.
 
-Made with `bulk_create`, not the services (which write one log at a time with its notices and audit
-events); the stored release-time totals are then recounted from the logs, as after any bulk load.
-Some participants are left behind on purpose, so the dashboards have someone to flag: about one in
-ten has had no session for two to four months, and the last session's action steps are open, so
-once their due date passes they are overdue.
+Loaded in bulk (programme.demo_scale.bulk_load), not through the services (which write one log at a
+time with its notices and audit events); the stored release-time totals are then recounted from the
+logs, as after any bulk load. Some participants are left behind on purpose, so the dashboards have
+someone to flag: about one in ten has had no session for two to four months, and the last
+session's action steps are open, so once their due date passes they are overdue.
 
 Everything is derived from each enrolment's id, so the same database always gets the same history.
 """
@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from coaching.models import ActionStep, AgreementStatus, DialogueLog, DialogueLogVersion, SessionKind, SessionSetting
 from coaching.services import release_time_recount
+from programme.demo_scale import bulk_load, copy_rows, search_indexes_set_aside
 from programme.models import CoachAssignment, ContentArea, Enrolment
 
-_BATCH = 2000
 _DAY = datetime.timedelta(days=1)
 KINDS = [
     SessionKind.COACHING_CONVERSATION,
@@ -119,6 +119,27 @@ def _history(enrolment: Enrolment, periods: list[CoachAssignment], areas: list[i
     return sessions
 
 
+def _version(session: _Session, labels: dict[int, str]) -> DialogueLogVersion:
+    """The agreed version of a session's log, as the services record it on agreement."""
+    return DialogueLogVersion(
+        log_id=session.log.pk,
+        number=1,
+        **session.log.record_values(),
+        tags={
+            "content_areas": [{"id": a, "label": labels[a]} for a in session.areas],
+            "topics": [],
+            "standards": [],
+        },
+        action_steps=[
+            {"description": step.description, "owner": "", "due_on": step.due_on.isoformat(), "success_criteria": ""}
+            for step in session.steps
+        ],
+        created_by_id=session.participant_id,
+        created_at=session.log.participant_agreed_at,
+        reason="Agreed by the coach and the participant.",
+    )
+
+
 def seed_scale_coaching(*, cohort_id: int, today: datetime.date) -> int:
     """Histories for the cohort's participants who have no dialogue log yet. Returns the logs made."""
     enrolments = list(
@@ -135,44 +156,18 @@ def seed_scale_coaching(*, cohort_id: int, today: datetime.date) -> int:
     areas = list(ContentArea.objects.order_by("number").values_list("pk", flat=True))
     sessions = [s for e in enrolments for s in _history(e, periods[e.pk], areas, today)]
 
-    logs = DialogueLog.objects.bulk_create([s.log for s in sessions], batch_size=_BATCH)
-    Through = DialogueLog.content_areas.through
-    Through.objects.bulk_create(
-        [Through(dialoguelog_id=s.log.pk, contentarea_id=area) for s in sessions for area in s.areas],
-        batch_size=_BATCH,
-    )
-    for session in sessions:
-        for step in session.steps:
-            step.log_id = session.log.pk
-    ActionStep.objects.bulk_create([step for s in sessions for step in s.steps], batch_size=_BATCH)
-    labels = dict(ContentArea.objects.values_list("pk", "name"))
-    DialogueLogVersion.objects.bulk_create(
-        [
-            DialogueLogVersion(
-                log_id=s.log.pk,
-                number=1,
-                **s.log.record_values(),
-                tags={
-                    "content_areas": [{"id": a, "label": labels[a]} for a in s.areas],
-                    "topics": [],
-                    "standards": [],
-                },
-                action_steps=[
-                    {
-                        "description": step.description,
-                        "owner": "",
-                        "due_on": step.due_on.isoformat(),
-                        "success_criteria": "",
-                    }
-                    for step in s.steps
-                ],
-                created_by_id=s.participant_id,
-                created_at=s.log.participant_agreed_at,
-                reason="Agreed by the coach and the participant.",
-            )
-            for s in sessions
-        ],
-        batch_size=_BATCH,
-    )
+    with search_indexes_set_aside(DialogueLog):
+        logs = bulk_load([s.log for s in sessions])
+        copy_rows(
+            DialogueLog.content_areas.through,
+            ["dialoguelog_id", "contentarea_id"],
+            ((s.log.pk, area) for s in sessions for area in s.areas),
+        )
+        for session in sessions:
+            for step in session.steps:
+                step.log_id = session.log.pk
+        bulk_load([step for s in sessions for step in s.steps], with_ids=False)
+        labels = dict(ContentArea.objects.values_list("pk", "name"))
+        bulk_load([_version(s, labels) for s in sessions], with_ids=False)
     release_time_recount()
     return len(logs)

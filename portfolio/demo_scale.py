@@ -1,6 +1,6 @@
 """Evidence for the provider-sized demo (`manage.py seed_scale`): for every participant of the demo
 cohort with no evidence yet, a written piece about every two months from their start until now,
-each tagged with one content area. Made with `bulk_create`, not the services (see
+each tagged with one content area. Loaded in bulk, not through the services (see
 programme.demo_scale); derived from each enrolment's id, so the same database gets the same pieces."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import datetime
 import random
 
 from portfolio.models import Evidence
+from programme.demo_scale import bulk_load, copy_rows, search_indexes_set_aside
 from programme.models import ContentArea, Enrolment
 
-_BATCH = 2000
 _DAY = datetime.timedelta(days=1)
 TITLES = [
     "Pupils' work before and after the change",
@@ -49,9 +49,7 @@ def seed_scale_evidence(*, cohort_id: int, today: datetime.date) -> int:
             )
             pieces.append((evidence, rng.choice(areas)))
             day += rng.randint(45, 90) * _DAY
-    made = Evidence.objects.bulk_create([e for e, _ in pieces], batch_size=_BATCH)
-    Through = Evidence.content_areas.through
-    Through.objects.bulk_create(
-        [Through(evidence_id=e.pk, contentarea_id=area) for e, area in pieces], batch_size=_BATCH
-    )
-    return len(made)
+    with search_indexes_set_aside(Evidence):
+        bulk_load([e for e, _ in pieces])
+        copy_rows(Evidence.content_areas.through, ["evidence_id", "contentarea_id"], ((e.pk, a) for e, a in pieces))
+    return len(pieces)

@@ -2,8 +2,9 @@
 participants, and enough tutors for a realistic caseload each. Built by `manage.py seed_scale` on top
 of the ordinary demo (programme.demo), for measuring the portal (bench/, docs/performance.md).
 
-The mass is made with `bulk_create`, not through the services: the services write one record at a
-time with its audit event and notices, which would take hours for 5,000 participants. What makes a
+The mass is loaded in bulk (`bulk_create`, and `bulk_load`'s COPY on PostgreSQL for the largest
+tables), not through the services: the services write one record at a time with its audit event
+and notices, which would take hours for 5,000 participants. What makes a
 record valid still holds: each participant's dates and schools are checked against the programme's
 rules (programme.rules, through programme.demo's checks) before anything is saved, and every period
 starts and ends as the services would make it.
@@ -14,12 +15,16 @@ refuses unless DEBUG is on, like seed_demo.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import math
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from accounts.models import RoleGrant, User
 from accounts.roles import Role
@@ -41,6 +46,113 @@ KINDS = {
     SchoolPhase.ALL_THROUGH: "All-through School",
     SchoolPhase.SPECIAL: "Special School",
 }
+
+
+# Django's field types whose Python value PostgreSQL's COPY takes as it is; any other field's value
+# (a JSON field's, a file field's, a project's own field type's) is first made ready by the field.
+_AS_IS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.BooleanField,
+    models.CharField,
+    models.DateField,  # and DateTimeField: aware datetimes are what Django would send
+    models.DecimalField,
+    models.ForeignKey,
+    models.IntegerField,
+    models.TextField,
+)
+
+
+def bulk_load(objs: Sequence[models.Model], *, with_ids: bool = True) -> Sequence[models.Model]:
+    """Save new records of one model in the fewest round trips, as bulk_create would (defaults and
+    auto_now fields filled, each record's pk set when `with_ids`). On PostgreSQL the ids come from
+    the table's own sequence in one query and the rows go in by one COPY: no SQL to compile per
+    batch and no parameters to bind, which is most of what bulk_create costs at this size.
+    Elsewhere (SQLite), bulk_create."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        return model.objects.bulk_create(objs, batch_size=_BATCH)
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if with_ids or not f.primary_key]
+    if with_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(objs)],
+            )
+            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+                setattr(obj, meta.pk.attname, pk)
+    now = timezone.now()
+    stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+        for name in stamped:
+            if getattr(obj, name) is None:
+                setattr(obj, name, now)
+    as_is = [f for f in fields if isinstance(f, _AS_IS) and type(f).__module__.startswith("django.db.models.")]
+    plain = [f.attname for f in as_is]
+    prepared = [f for f in fields if f not in as_is]
+    copy_rows(
+        model,
+        [f.attname for f in as_is] + [f.attname for f in prepared],
+        (
+            [getattr(obj, name) for name in plain]
+            + [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in prepared]
+            for obj in objs
+        ),
+    )
+    return objs
+
+
+def copy_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """New rows of a model's table, each a sequence of values for the fields `names` (attribute
+    names: `log_id`), without making a model instance of each: one COPY on PostgreSQL,
+    bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=_BATCH)
+        return
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(fields[name].column) for name in names)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+@contextlib.contextmanager
+def search_indexes_set_aside(*models_: type[models.Model]) -> Iterator[None]:
+    """On PostgreSQL, drop these tables' GIN indexes (the full-text search indexes) for the load
+    and build each again once at the end: adding rows one at a time to a GIN index costs several
+    times the insert itself, and one build from the finished table is far cheaper. The drop, the
+    load and the rebuild are one transaction (a savepoint inside the command's), so the index is
+    never missing for anyone else, and if the load fails midway the rollback brings the indexes
+    back with everything else (PostgreSQL's DDL is transactional; a `finally` could not rebuild
+    them in a transaction the error has already aborted). Elsewhere, nothing."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+                " AND tablename = ANY(%s) AND indexdef LIKE %s",
+                [[m._meta.db_table for m in models_], "% USING gin %"],
+            )
+            indexes = cursor.fetchall()
+            for name, _ in indexes:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        yield
+        # A table with foreign key checks still pending (they wait for the commit) cannot be
+        # indexed: run them now, as Django's check_constraints does.
+        connection.check_constraints()
+        with connection.cursor() as cursor:
+            for _, definition in indexes:
+                cursor.execute(definition)
 
 
 class ScaleError(demo.DemoError):

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from assessment.models import Marking, Submission
 from assessment.workflow import State
 from coaching import demo_scale as coaching_scale
 from coaching.models import ActionStep, AgreementStatus, DialogueLog, ReleaseTimeTotal
+from portfolio import search
 from portfolio.models import Evidence
 from programme import demo_scale
 from programme.models import CoachAssignment, Enrolment, School, StaffMembership, TutorAssignment
@@ -37,6 +39,22 @@ def seed() -> str:
 
 def model_counts() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def search_indexes() -> set[str]:
+    """The GIN (full-text search) indexes of the tables the scale demo loads with them set aside."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+            " AND tablename = ANY(%s) AND indexdef LIKE %s",
+            [[DialogueLog._meta.db_table, Evidence._meta.db_table], "% USING gin %"],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the GIN search indexes exist on PostgreSQL only"
+)
 
 
 def test_the_scale_demo_is_a_whole_provider_whose_records_keep_the_programmes_rules():
@@ -88,6 +106,16 @@ def test_the_scale_demo_is_a_whole_provider_whose_records_keep_the_programmes_ru
         assert marking.submission.state == Submission.State.SUBMITTED
         assert marking.outcome in {"pass", "refer", "fail"}
 
+    # What was loaded in bulk is found by the search, as if the services had saved it.
+    if connection.vendor == "postgresql":
+        assert search_indexes() == {"coaching_dialoguelog_search_gin", "portfolio_evidence_search_gin"}
+    log = scale_logs.select_related("coach", "enrolment__participant").latest("session_on", "pk")
+    found = {(row["result_kind"], row["result_id"]) for row in search.matches(log.coach, "lesson together")}
+    assert ("log", log.pk) in found
+    evidence = Evidence.objects.filter(enrolment=log.enrolment).first()
+    found = {(row["result_kind"], row["result_id"]) for row in search.matches(log.enrolment.participant, "pupils")}
+    assert ("evidence", evidence.pk) in found
+
 
 def test_running_it_again_changes_nothing():
     seed()
@@ -96,6 +124,36 @@ def test_running_it_again_changes_nothing():
     seed()
 
     assert model_counts() == before
+
+
+@postgresql_only
+def test_the_search_indexes_come_back_when_the_load_fails_midway():
+    before = search_indexes()
+    assert before
+
+    during = None
+
+    def load_that_fails():
+        nonlocal during
+        with demo_scale.search_indexes_set_aside(DialogueLog, Evidence):
+            during = search_indexes()
+            raise RuntimeError("the load failed")
+
+    with pytest.raises(RuntimeError):
+        load_that_fails()
+
+    assert during == set()  # set aside for the load
+    assert search_indexes() == before
+
+
+@postgresql_only
+def test_the_search_indexes_are_built_again_after_a_load():
+    before = search_indexes()
+
+    with demo_scale.search_indexes_set_aside(DialogueLog, Evidence):
+        pass
+
+    assert search_indexes() == before
 
 
 def test_refused_without_debug(settings):
