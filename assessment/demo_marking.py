@@ -3,8 +3,9 @@ programme leader would: the demo participant's submitted work (assessment.demo_s
 by their tutor against every criterion, citing their agreed coaching sessions and evidence,
 second-marked by another tutor and reconciled into an agreed mark (assessment.demo_moderation), passed
 and released; another of the demo tutor's participants' work submitted and waiting in the
-tutor's queue; and a third's work referred and resubmitted (assessment.demo_resubmission). Runs
-after assessment.demo. Safe to run again: marked work is left as it is."""
+tutor's queue; and a third's work referred and resubmitted (assessment.demo_resubmission). Both of these
+participants are given a coaching history first (coaching.demo.seed_history), so their work has agreed
+sessions to cite. Runs after assessment.demo. Safe to run again: marked work is left as it is."""
 
 import datetime
 
@@ -17,6 +18,7 @@ from assessment.selectors.submissions import submission_choices
 from assessment.services import marking as services
 from assessment.services.submissions import SubmissionContent, submission_submit
 from assessment.workflow import Move
+from coaching import demo as coaching_demo
 from portfolio import services as portfolio
 from programme.demo import demo_email, participant_email
 from programme.models import Enrolment, TutorAssignment
@@ -131,20 +133,21 @@ def _waiting(tutor: User, *, task: AssessmentTask, today: datetime.date) -> Subm
         .select_related("participant")
         .order_by("participant__email")
     )
-    for enrolment in candidates[:20]:
-        choices = submission_choices(enrolment.participant, enrolment)
+    enrolment = next((e for e in candidates[:20] if _has_portfolio(e)), None) or candidates.first()
+    if enrolment is None:
+        return None
+    # Work in the queue should show what marking is for: agreed coaching sessions to cite.
+    coaching_demo.seed_history(enrolment, today=today)
+    choices = submission_choices(enrolment.participant, enrolment)
+    if choices.evidence or choices.reflections:
         content = SubmissionContent(
             commentary=WAITING_COMMENTARY,
             evidence_ids=tuple(e.pk for e in choices.evidence[:2]),
             reflection_ids=tuple(r.pk for r in choices.reflections[:1]),
             log_ids=tuple(log.pk for log in choices.logs[:2]),
         )
-        if content.evidence_ids or content.reflection_ids or content.log_ids:
-            participant = enrolment.participant
-            return submission_submit(by=participant, enrolment=enrolment, task=task, version=None, content=content)
-    enrolment = candidates.first()
-    if enrolment is None:
-        return None
+        participant = enrolment.participant
+        return submission_submit(by=participant, enrolment=enrolment, task=task, version=None, content=content)
     # A participant with nothing in their portfolio yet writes a reflection to submit with.
     reflection = portfolio.reflection_create(
         by=enrolment.participant,
@@ -156,8 +159,14 @@ def _waiting(tutor: User, *, task: AssessmentTask, today: datetime.date) -> Subm
             phase_id=enrolment.current_phase_id,
         ),
     )
-    content = SubmissionContent(commentary=WAITING_COMMENTARY, reflection_ids=(reflection.pk,))
+    logs = tuple(log.pk for log in choices.logs[:2])
+    content = SubmissionContent(commentary=WAITING_COMMENTARY, reflection_ids=(reflection.pk,), log_ids=logs)
     return submission_submit(by=enrolment.participant, enrolment=enrolment, task=task, version=None, content=content)
+
+
+def _has_portfolio(enrolment: Enrolment) -> bool:
+    choices = submission_choices(enrolment.participant, enrolment)
+    return bool(choices.evidence or choices.reflections)
 
 
 def seed_marking(*, today: datetime.date) -> tuple[Marking | None, Submission | None]:

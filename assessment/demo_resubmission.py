@@ -16,6 +16,7 @@ from assessment.services import marking as services
 from assessment.services.resubmission import resubmission_start
 from assessment.services.submissions import SubmissionContent, submission_submit
 from assessment.workflow import Move
+from coaching import demo as coaching_demo
 from portfolio import services as portfolio
 from programme.demo import participant_email
 from programme.models import Enrolment, TutorAssignment
@@ -113,6 +114,7 @@ def seed_resubmission(*, task: AssessmentTask, tutor: User, leader: User, today:
     enrolment = _candidate(tutor, task, today)
     if enrolment is None:
         return None
+    coaching_demo.seed_history(enrolment, today=today, spare=1)  # agreed sessions to cite
     participant = enrolment.participant
     first = submission_submit(
         by=participant,

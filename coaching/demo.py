@@ -75,6 +75,16 @@ def seed_coaching(*, today: datetime.date) -> int:
     return made
 
 
+def seed_history(enrolment: Enrolment, *, today: datetime.date, spare: int = 0) -> None:
+    """A coaching history for one participant away from the demo school, so that work they submit
+    has agreed logs to cite. The demo school tells the first stories; this one tells the last but
+    `spare` (so two such participants do not share one)."""
+    if DialogueLog.objects.filter(enrolment=enrolment).exists():
+        return
+    story = len(ENQUIRIES) - 1 - spare
+    _History(enrolment, ENQUIRIES[story], story=story, today=today, tags=_Tags()).make()
+
+
 class _Tags:
     """Content areas by number and standards by code, read once."""
 

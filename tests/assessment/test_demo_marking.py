@@ -64,3 +64,17 @@ def test_the_demo_tutor_has_work_waiting_and_seeding_again_changes_nothing(seede
     before = Marking.objects.count()
     demo_marking.seed_marking(today=datetime.date.today())
     assert Marking.objects.count() == before
+
+
+def test_every_demo_submission_holds_agreed_sessions_the_tutor_can_cite(seeded):
+    """Found on the demo: the waiting and the resubmitted work came from participants with no coaching
+    record, so the tutor's first piece of marking had no agreed session to cite."""
+    from assessment.models import Submission, SubmissionItem
+    from assessment.selectors.marking import citable
+
+    tutor = User.objects.get(email=demo.demo_email("tutor"))
+    submissions = Submission.objects.filter(enrolment__tutor_assignments__tutor=tutor).distinct()
+    assert submissions.count() >= 3  # the demo participant's, the waiting work, a first try and its resubmission
+    for submission in submissions:
+        assert submission.items.filter(kind=SubmissionItem.Kind.DIALOGUE_LOG).exists(), submission
+        assert any(c.kind == Citation.Kind.LOG for c in citable(tutor, submission)), submission
