@@ -272,6 +272,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": summary,
             "changes": [] if summary else list(selectors.changes(marking).filter(is_amendment=True)),
             "offer": offer,
+            "own": own,
             "ledger_readable": ledger_readable,
         },
     )

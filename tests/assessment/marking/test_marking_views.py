@@ -142,6 +142,15 @@ def test_after_release_the_participant_sees_band_feedback_and_exactly_what_was_c
     assert "(version 1)" in page
 
 
+def test_the_coach_reads_the_result_as_the_participant_s_not_their_own(client, world):
+    world.released()
+    client.force_login(world.coach)
+    page = client.get(_result(world)).content.decode()
+    assert "What the marker drew on" in page
+    assert "your tutor" not in page
+    assert "Your credits" not in page
+
+
 def test_after_release_the_head_sees_outcome_and_credits_only_and_the_read_is_audited(client, world):
     world.released()
     client.force_login(world.head)
