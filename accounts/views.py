@@ -1,3 +1,4 @@
+from allauth.account.internal.flows.reauthentication import reauthenticate_by_password
 from allauth.account.utils import perform_login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +23,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             user = services.invitation_accept(token=token, password=form.cleaned_data["password1"])
         except RuleError as error:
             return render(request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410)
-        return perform_login(request, user, email_verification="none", redirect_url=reverse("dashboard"))
+        response = perform_login(request, user, email_verification="none", redirect_url=reverse("dashboard"))
+        if request.user.is_authenticated:
+            # The password was typed on this page a moment ago: it is the recent password allauth
+            # asks for before an authenticator is set up, so a tutor, leader or examiner goes
+            # straight on to two-factor set-up instead of typing it again.
+            reauthenticate_by_password(request)
+        return response
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
 
 

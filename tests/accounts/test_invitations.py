@@ -226,6 +226,19 @@ def test_accepting_as_programme_leader_joins_the_programme_leaders_group(client,
     assert user.groups.filter(name="Programme leaders").exists()
 
 
+@pytest.mark.parametrize("role", [Role.TUTOR, Role.PROGRAMME_LEADER, Role.EXTERNAL_EXAMINER])
+def test_accepting_leads_straight_to_two_factor_set_up_without_asking_for_the_password_again(client, invite, role):
+    """The password was chosen a moment ago on the invitation page: that counts as the recent
+    password that allauth asks for before an authenticator is activated."""
+    response = client.post(
+        _url(invite(roles=[role])), {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    assert response.status_code == 200
+    assert not any(url.startswith(reverse("account_reauthenticate")) for url, _ in response.redirect_chain)
+    assert b'name="code"' in response.content
+
+
 def test_invitation_link_works_once(client, invite):
     url = _url(invite())
     assert _accept(client, url).status_code == 302
