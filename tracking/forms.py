@@ -13,7 +13,13 @@ _RISK_CHOICES = [("", "Everyone"), ("yes", "At risk"), ("no", "Not at risk")]
 
 
 def _person_choice(role: str, label: str, empty: str) -> forms.ModelChoiceField:
-    people = User.objects.filter(role_grants__role=role).distinct().order_by("last_name", "first_name", "pk")
+    # Only the columns of a person's name: a choice of every coach is drawn on every page of the table.
+    people = (
+        User.objects.filter(role_grants__role=role)
+        .only("first_name", "last_name", "email")
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
     return QuickModelChoiceField(label=label, queryset=people, required=False, empty_label=empty)
 
 
@@ -56,7 +62,10 @@ class LeaderFilterForm(HeadFilterForm):
         label="Cohort", queryset=Cohort.objects.all(), required=False, empty_label="Any cohort"
     )
     school = QuickModelChoiceField(
-        label="School", queryset=School.objects.order_by("name", "pk"), required=False, empty_label="Any school"
+        label="School",
+        queryset=School.objects.only("name").order_by("name", "pk"),
+        required=False,
+        empty_label="Any school",
     )
 
     region = forms.ChoiceField(

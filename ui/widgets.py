@@ -3,10 +3,9 @@ long lists)."""
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-_SELECTED = mark_safe(" selected")
 
 
 def _attributes(attrs: dict) -> str:
@@ -23,24 +22,26 @@ def _attributes(attrs: dict) -> str:
 
 
 class QuickSelect(forms.Select):
-    """A plain select (no option groups) whose options are written here rather than through a
-    template each: the same markup, for the filters of long lists, drawn on every page of them."""
+    """A plain select (no option groups) whose options are written here in one pass over its
+    choices, rather than as a context dictionary and a template each: the same markup, for the
+    filters of long lists (600 schools, 900 coaches), drawn on every page of them."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = [option for _, group, _ in widget["optgroups"] for option in group]
+        chosen = set(self.format_value(value))
+        options, has_selected = [], False
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            # As Django's Select: only the first option with the value is selected.
+            selected = not has_selected and option_value in chosen
+            has_selected |= selected
+            options.append(
+                f'<option value="{escape(option_value)}"{" selected" if selected else ""}>{conditional_escape(label)}</option>'
+            )
         return format_html(
             '<select name="{}"{}>{}</select>',
-            widget["name"],
-            _attributes(widget["attrs"]),
-            format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    ("" if o["value"] is None else o["value"], _SELECTED if o["selected"] else "", o["label"])
-                    for o in options
-                ),
-            ),
+            name,
+            _attributes(self.build_attrs(self.attrs, attrs)),
+            mark_safe("".join(options)),  # noqa: S308 (each value and label is escaped above)
         )
 
 
