@@ -294,6 +294,10 @@ class DialogueLog(SessionRecord):
             models.Index(fields=["enrolment", "session_on"]),
             # Lists of agreed logs (a tutor's) count and sort them from the index alone.
             models.Index(fields=["enrolment", "status", "session_on"], name="log_by_enrolment_status"),
+            # The few logs not agreed (drafts, awaiting the participant): an action step counts for
+            # the at-risk reasons unless its log is one of these (tracking.risks), found without
+            # reading every log.
+            models.Index(fields=["id"], condition=~Q(status="agreed"), name="log_not_agreed"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="log_duration_positive"),
@@ -384,6 +388,11 @@ class ActionStep(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+        indexes = [
+            # Open steps past their due date, by participant (tracking.risks, "action steps overdue"):
+            # a few thousand of the provider's steps are open, the rest done.
+            models.Index(fields=["enrolment", "due_on"], condition=Q(status="open"), name="open_step_by_enrolment_due"),
+        ]
 
     def __str__(self) -> str:
         return self.description[:80]

@@ -94,12 +94,12 @@ def no_recent_session(t: Thresholds) -> Q:
 
 def action_steps_overdue(t: Thresholds) -> Q:
     """An open action step from an agreed session whose due date has passed."""
+    unagreed = DialogueLog.objects.filter(pk=OuterRef("log_id")).exclude(status=AgreementStatus.AGREED)
     steps = ActionStep.objects.filter(
         enrolment=OuterRef("pk"),
-        log__status=AgreementStatus.AGREED,
         status=ActionStep.Status.OPEN,
         due_on__lt=t.today,
-    )
+    ).exclude(Exists(unagreed))
     return Q(Exists(steps))
 
 

@@ -7,7 +7,6 @@ from django.utils.html import conditional_escape, escape, format_html, format_ht
 from django.utils.safestring import mark_safe
 
 
-
 def _attributes(attrs: dict) -> str:
     """The attributes as Django's attrs.html writes them, in their order (True is a bare name)."""
     return format_html_join(
@@ -34,9 +33,8 @@ class QuickSelect(forms.Select):
             # As Django's Select: only the first option with the value is selected.
             selected = not has_selected and option_value in chosen
             has_selected |= selected
-            options.append(
-                f'<option value="{escape(option_value)}"{" selected" if selected else ""}>{conditional_escape(label)}</option>'
-            )
+            mark = " selected" if selected else ""
+            options.append(f'<option value="{escape(option_value)}"{mark}>{conditional_escape(label)}</option>')
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
