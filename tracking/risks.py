@@ -218,11 +218,23 @@ def at_risk(t: Thresholds) -> Q:
 def with_risks(enrolments: QuerySet[Enrolment], t: Thresholds) -> QuerySet[Enrolment]:
     """Each enrolment annotated with `risk_<key>` for every reason and `risk_count`, how many hold: in
     the query that reads them."""
-    holding = {reason.field: _ACTIVE & reason.holds(t) for reason in REASONS}
-    flags = {field: ExpressionWrapper(q, output_field=BooleanField()) for field, q in holding.items()}
-    # How many reasons hold, to sort by.
-    count = sum((Case(When(q, then=1), default=0, output_field=IntegerField()) for q in holding.values()), Value(0))
-    return enrolments.annotate(**flags, risk_count=count)
+    return with_flags(enrolments, t).annotate(risk_count=risk_count(t))
+
+
+def with_flags(enrolments: QuerySet[Enrolment], t: Thresholds) -> QuerySet[Enrolment]:
+    """Each enrolment annotated with `risk_<key>` for every reason: what a row shows."""
+    flags = {
+        reason.field: ExpressionWrapper(_ACTIVE & reason.holds(t), output_field=BooleanField()) for reason in REASONS
+    }
+    return enrolments.annotate(**flags)
+
+
+def risk_count(t: Thresholds) -> Case:
+    """How many reasons hold, to sort by (the flags themselves are not needed for that)."""
+    return sum(
+        (Case(When(_ACTIVE & reason.holds(t), then=1), default=0, output_field=IntegerField()) for reason in REASONS),
+        Value(0),
+    )
 
 
 def reasons_of(enrolment: Enrolment, t: Thresholds) -> list[str]:

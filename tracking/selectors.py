@@ -122,10 +122,9 @@ def participants(user, relation: Relation, *, filters: Filters, sort: str, desce
 
     column = SORTABLE[sort]
     if sort == "risk":
-        enrolments = risks.with_risks(enrolments, t)
+        enrolments = enrolments.annotate(risk_count=risks.risk_count(t))
     else:
-        computed = _computed(user, t)
-        enrolments = enrolments.annotate(**{name: computed[name] for name in column.order if name in computed})
+        enrolments = enrolments.annotate(**_computed(user, t, only=column.order))
     ordering = [
         (F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)) for name in column.order
     ]
@@ -134,34 +133,41 @@ def participants(user, relation: Relation, *, filters: Filters, sort: str, desce
     return enrolments.order_by(*ordering, "pk")
 
 
-def _computed(user, t: Thresholds) -> dict:
-    """Every computed column of a row, as expressions over the enrolment (subqueries of one query)."""
+def _computed(user, t: Thresholds, only: tuple[str, ...] | None = None) -> dict:
+    """Every computed column of a row (or those named in `only`), as expressions over the enrolment
+    (subqueries of one query). Each is built only when asked for: building and compiling them is
+    much of a page's time in Python."""
     today = t.today
     logs = _agreed_logs(user).filter(session_on__lte=today)
     steps = ActionStep.objects.filter(
         enrolment=OuterRef("pk"), log__status=AgreementStatus.AGREED, status=ActionStep.Status.OPEN
     )
-    released = released_results().filter(submission__enrolment=OuterRef("pk")).order_by("-released_at", "-pk")
-    phase_change = PhaseChange.objects.filter(enrolment=OuterRef("pk"), to_phase=OuterRef("current_phase")).order_by(
-        "-decided_at"
-    )
-    return {
-        "phase_changed_at": Subquery(phase_change.values("decided_at")[:1]),
-        "next_due_on": Subquery(
+
+    def released():
+        return released_results().filter(submission__enrolment=OuterRef("pk")).order_by("-released_at", "-pk")
+
+    columns = {
+        "phase_changed_at": lambda: Subquery(
+            PhaseChange.objects.filter(enrolment=OuterRef("pk"), to_phase=OuterRef("current_phase"))
+            .order_by("-decided_at")
+            .values("decided_at")[:1]
+        ),
+        "next_due_on": lambda: Subquery(
             risks.unsubmitted_tasks()
             .filter(participant_due_on__gte=today)
             .order_by("participant_due_on")
             .values("participant_due_on")[:1]
         ),
-        "sessions_30": _count(logs.filter(session_on__gt=today - datetime.timedelta(days=30))),
-        "sessions_90": _count(logs.filter(session_on__gt=today - datetime.timedelta(days=90))),
-        "areas_covered": _count(logs, "content_areas", distinct=True),
-        "steps_open": _count(steps),
-        "steps_overdue": _count(steps.filter(due_on__lt=today)),
-        "outcome": Subquery(released.values("outcome")[:1]),
-        "outcome_task": Subquery(released.values("submission__task__title")[:1]),
-        "credits": credits_so_far(),
+        "sessions_30": lambda: _count(logs.filter(session_on__gt=today - datetime.timedelta(days=30))),
+        "sessions_90": lambda: _count(logs.filter(session_on__gt=today - datetime.timedelta(days=90))),
+        "areas_covered": lambda: _count(logs, "content_areas", distinct=True),
+        "steps_open": lambda: _count(steps),
+        "steps_overdue": lambda: _count(steps.filter(due_on__lt=today)),
+        "outcome": lambda: Subquery(released().values("outcome")[:1]),
+        "outcome_task": lambda: Subquery(released().values("submission__task__title")[:1]),
+        "credits": credits_so_far,
     }
+    return {name: build() for name, build in columns.items() if only is None or name in only}
 
 
 # How many rows an export reads at a time: each chunk is one query for its rows' columns.
@@ -177,7 +183,7 @@ def _ids(enrolments) -> list[int]:
 
 def _read(user, ids: list[int], t: Thresholds) -> list[Enrolment]:
     """These enrolments with every column and reason, in the order of `ids`: one query."""
-    found = risks.with_risks(Enrolment.objects.filter(pk__in=ids), t).annotate(**_computed(user, t))
+    found = risks.with_flags(Enrolment.objects.filter(pk__in=ids), t).annotate(**_computed(user, t))
     by_id = {e.pk: e for e in _with_people(found, t.today)}
     return [by_id[pk] for pk in ids if pk in by_id]
 

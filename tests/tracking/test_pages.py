@@ -194,3 +194,14 @@ def test_the_leaders_table_costs_the_same_queries_for_few_and_many_participants(
     _grow(school, 12)
     _grow(SchoolFactory(), 3)
     assert _queries(client, LEADER, {"school": school.pk, "sort": "-credits"}) == few
+
+
+def test_the_leaders_at_risk_list_sorted_by_risk_costs_the_same_queries_for_few_and_many(client, school):
+    client.force_login(UserFactory(roles=[Role.PROGRAMME_LEADER]))
+    params = {"at_risk": "yes", "sort": "-risk", "region": school.region}
+    _grow(school, 2)
+    _queries(client, LEADER)
+    few = _queries(client, LEADER, params)
+    _grow(school, 12)
+    _grow(SchoolFactory(region=school.region), 3)
+    assert _queries(client, LEADER, params) == few
