@@ -125,13 +125,14 @@ def _coverage_counts(logs: QuerySet[DialogueLog]) -> list[tuple[int, int, int]]:
         .filter(f_position=1)
         .values("f_enrolment", "f_phase")
     )
+    # Each log's content areas, joined to the logs as they are filtered (one pass over the logs).
     sessions = (
-        DialogueLog.content_areas.through.objects.filter(dialoguelog__in=logs.values("pk"))
+        logs.filter(content_areas__isnull=False)
         .annotate(
-            s_area=F("contentarea"),
-            s_enrolment=F("dialoguelog__enrolment"),
-            s_on=F("dialoguelog__session_on"),
-            s_current=F("dialoguelog__enrolment__current_phase"),
+            s_area=F("content_areas"),
+            s_enrolment=F("enrolment"),
+            s_on=F("session_on"),
+            s_current=F("enrolment__current_phase"),
         )
         .values("s_area", "s_enrolment", "s_on", "s_current")
     )
