@@ -162,3 +162,11 @@ def test_an_export_reads_its_rows_a_chunk_at_a_time_in_the_lists_order():
     assert at_once == by_two == listed
     assert len(whole) == 2  # the ids, then one chunk
     assert len(chunked) == 1 + 3  # the ids, then three chunks of at most two
+
+
+def test_openpyxl_writes_through_lxml():
+    """The locked requirements hold lxml, so openpyxl writes a large XLSX (5,000 rows) through it
+    rather than through its pure-Python writer, several times slower (docs/performance.md)."""
+    from openpyxl.xml import LXML
+
+    assert LXML
