@@ -14,13 +14,15 @@ _RISK_CHOICES = [("", "Everyone"), ("yes", "At risk"), ("no", "Not at risk")]
 
 def _person_choice(role: str, label: str, empty: str) -> forms.ModelChoiceField:
     # Only the columns of a person's name: a choice of every coach is drawn on every page of the table.
-    people = (
-        User.objects.filter(role_grants__role=role)
-        .only("first_name", "last_name", "email")
-        .distinct()
-        .order_by("last_name", "first_name", "pk")
+    people = User.objects.filter(role_grants__role=role).distinct().order_by("last_name", "first_name", "pk")
+    return QuickModelChoiceField(
+        label=label,
+        queryset=people,
+        required=False,
+        empty_label=empty,
+        label_columns=("first_name", "last_name", "email"),
+        label_of=User.name_of,
     )
-    return QuickModelChoiceField(label=label, queryset=people, required=False, empty_label=empty)
 
 
 class HeadFilterForm(forms.Form):
@@ -63,7 +65,8 @@ class LeaderFilterForm(HeadFilterForm):
     )
     school = QuickModelChoiceField(
         label="School",
-        queryset=School.objects.only("name").order_by("name", "pk"),
+        queryset=School.objects.order_by("name", "pk"),
+        label_columns=("name",),
         required=False,
         empty_label="Any school",
     )

@@ -39,3 +39,28 @@ def test_text_in_an_option_is_escaped():
     html = widget.render("x", None)
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("value", [None, "", "not a choice", "school"])
+def test_options_read_as_columns_alone_are_djangos_options(value):
+    from tests.factories import SchoolFactory
+    from ui.widgets import QuickModelChoiceField
+
+    schools = [SchoolFactory(name=name) for name in ("Brook & Vale", "<Ash>", "Cedar")]
+    queryset = type(schools[0]).objects.order_by("name", "pk")
+
+    class Django(forms.Form):
+        school = forms.ModelChoiceField(queryset=queryset, required=False, empty_label="Any school")
+
+    class Quick(forms.Form):
+        school = QuickModelChoiceField(
+            queryset=queryset, required=False, empty_label="Any school", label_columns=("name",)
+        )
+
+    data = None if value is None else {"school": str(schools[1].pk) if value == "school" else value}
+    expected = Django(data)["school"].as_widget()
+    assert _normal(Quick(data)["school"].as_widget()) == _normal(expected)
+    if value == "school":
+        form = Quick(data)
+        assert form.is_valid()
+        assert form.cleaned_data["school"] == schools[1]
