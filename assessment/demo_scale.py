@@ -48,33 +48,34 @@ def seed_scale_results(*, cohort_id: int, today: datetime.date) -> int:
                 continue  # nothing submitted
             dated_on = task.due_on - rng.randint(0, 10) * _DAY
             submissions.append(
-                Submission(
-                    enrolment_id=enrolment_id,
-                    task=task,
-                    state=Submission.State.SUBMITTED,
-                    commentary="<p>How the pieces chosen show the change in my teaching.</p>",
-                    word_count=3200 + rng.randint(0, 700),
-                    dated_on=dated_on,
-                    submitted_at=_at(dated_on, 20),
-                )
+                {
+                    "enrolment_id": enrolment_id,
+                    "task_id": task.pk,
+                    "state": Submission.State.SUBMITTED,
+                    "commentary": "<p>How the pieces chosen show the change in my teaching.</p>",
+                    "word_count": 3200 + rng.randint(0, 700),
+                    "dated_on": dated_on,
+                    "submitted_at": _at(dated_on, 20),
+                }
             )
             marks.append((tutor_of[enrolment_id], min(max(int(rng.gauss(60, 10)), 30), 85)))
-        bulk_load(submissions)
+        ids = bulk_load(Submission, submissions)
         released_at = _at(task.release_on, 9)
         bulk_load(
+            Marking,
             [
-                Marking(
-                    submission=submission,
-                    marker_id=tutor_id,
-                    state=State.RELEASED,
-                    rubric_id=task.rubric_id,
-                    overall_mark=mark,
-                    outcome=suggested_outcome(mark, pass_mark=pass_mark, is_resubmission=False),
-                    feed_forward="Next time, link each claim to a piece of pupils' work.",
-                    released_at=released_at,
-                    release_notified_at=released_at,
-                )
-                for submission, (tutor_id, mark) in zip(submissions, marks, strict=True)
+                {
+                    "submission_id": submission_id,
+                    "marker_id": tutor_id,
+                    "state": State.RELEASED,
+                    "rubric_id": task.rubric_id,
+                    "overall_mark": mark,
+                    "outcome": suggested_outcome(mark, pass_mark=pass_mark, is_resubmission=False),
+                    "feed_forward": "Next time, link each claim to a piece of pupils' work.",
+                    "released_at": released_at,
+                    "release_notified_at": released_at,
+                }
+                for submission_id, (tutor_id, mark) in zip(ids, marks, strict=True)
             ],
             with_ids=False,
         )

@@ -20,9 +20,17 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from coaching.models import ActionStep, AgreementStatus, DialogueLog, DialogueLogVersion, SessionKind, SessionSetting
+from coaching.models import (
+    ActionStep,
+    AgreementStatus,
+    DialogueLog,
+    DialogueLogVersion,
+    SessionKind,
+    SessionRecord,
+    SessionSetting,
+)
 from coaching.services import release_time_recount
-from programme.demo_scale import bulk_load, copy_rows, search_indexes_set_aside
+from programme.demo_scale import bulk_load, checks_set_aside, copy_rows
 from programme.models import CoachAssignment, ContentArea, Enrolment
 
 _DAY = datetime.timedelta(days=1)
@@ -52,10 +60,10 @@ STEPS = [
 
 @dataclass
 class _Session:
-    log: DialogueLog
+    log: dict  # a DialogueLog's fields, for demo_scale.bulk_load
     participant_id: int
     areas: list[int]
-    steps: list[ActionStep]
+    steps: list[dict]  # ActionSteps' fields
 
 
 def _coach_on(periods: list[CoachAssignment], day: datetime.date) -> int | None:
@@ -75,30 +83,30 @@ def _history(enrolment: Enrolment, periods: list[CoachAssignment], areas: list[i
         coach_id = _coach_on(periods, day)
         if coach_id is not None:
             agreed_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 30)))
-            log = DialogueLog(
-                enrolment_id=enrolment.pk,
-                coach_id=coach_id,
-                session_on=day,
-                duration_minutes=rng.choice([45, 60, 60, 90]),
-                kind=KINDS[len(sessions) % len(KINDS)],
-                setting=SessionSetting.OWN_SCHOOL,
-                focus=rng.choice(FOCI),
-                discussed=DISCUSSED,
-                strengths="<p>Clear routines; pupils knew what to do.</p>",
-                status=AgreementStatus.AGREED,
-                coach_agreed_at=agreed_at,
-                participant_agreed_at=agreed_at + _DAY,
-                agreed_version=1,
-                updated_at=agreed_at,
-                updated_by_id=coach_id,
-            )
+            log = {
+                "enrolment_id": enrolment.pk,
+                "coach_id": coach_id,
+                "session_on": day,
+                "duration_minutes": rng.choice([45, 60, 60, 90]),
+                "kind": KINDS[len(sessions) % len(KINDS)],
+                "setting": SessionSetting.OWN_SCHOOL,
+                "focus": rng.choice(FOCI),
+                "discussed": DISCUSSED,
+                "strengths": "<p>Clear routines; pupils knew what to do.</p>",
+                "status": AgreementStatus.AGREED,
+                "coach_agreed_at": agreed_at,
+                "participant_agreed_at": agreed_at + _DAY,
+                "agreed_version": 1,
+                "updated_at": agreed_at,
+                "updated_by_id": coach_id,
+            }
             steps = [
-                ActionStep(
-                    enrolment_id=enrolment.pk,
-                    owner_id=enrolment.participant_id,
-                    description=rng.choice(STEPS),
-                    due_on=day + rng.randint(14, 35) * _DAY,
-                )
+                {
+                    "enrolment_id": enrolment.pk,
+                    "owner_id": enrolment.participant_id,
+                    "description": rng.choice(STEPS),
+                    "due_on": day + rng.randint(14, 35) * _DAY,
+                }
                 for _ in range(rng.randint(1, 2))
             ]
             sessions.append(
@@ -113,31 +121,37 @@ def _history(enrolment: Enrolment, periods: list[CoachAssignment], areas: list[i
     # Steps are done by the next session, except the latest session's, which are still open.
     for session in sessions[:-1]:
         for step in session.steps:
-            step.status = ActionStep.Status.DONE
-            step.closed_at = timezone.make_aware(datetime.datetime.combine(step.due_on, datetime.time(17)))
-            step.closed_by_id = enrolment.participant_id
+            step["status"] = ActionStep.Status.DONE
+            step["closed_at"] = timezone.make_aware(datetime.datetime.combine(step["due_on"], datetime.time(17)))
+            step["closed_by_id"] = enrolment.participant_id
     return sessions
 
 
-def _version(session: _Session, labels: dict[int, str]) -> DialogueLogVersion:
-    """The agreed version of a session's log, as the services record it on agreement."""
-    return DialogueLogVersion(
-        log_id=session.log.pk,
-        number=1,
-        **session.log.record_values(),
-        tags={
+def _version(log_id: int, session: _Session, labels: dict[int, str]) -> dict:
+    """The agreed version of a session's log, as the services record it on agreement (a field the
+    log leaves to its default, the version's default matches: both are SessionRecord's)."""
+    return {
+        "log_id": log_id,
+        "number": 1,
+        **{name: session.log[name] for name in SessionRecord.FIELDS if name in session.log},
+        "tags": {
             "content_areas": [{"id": a, "label": labels[a]} for a in session.areas],
             "topics": [],
             "standards": [],
         },
-        action_steps=[
-            {"description": step.description, "owner": "", "due_on": step.due_on.isoformat(), "success_criteria": ""}
+        "action_steps": [
+            {
+                "description": step["description"],
+                "owner": "",
+                "due_on": step["due_on"].isoformat(),
+                "success_criteria": "",
+            }
             for step in session.steps
         ],
-        created_by_id=session.participant_id,
-        created_at=session.log.participant_agreed_at,
-        reason="Agreed by the coach and the participant.",
-    )
+        "created_by_id": session.participant_id,
+        "created_at": session.log["participant_agreed_at"],
+        "reason": "Agreed by the coach and the participant.",
+    }
 
 
 def seed_scale_coaching(*, cohort_id: int, today: datetime.date) -> int:
@@ -155,19 +169,14 @@ def seed_scale_coaching(*, cohort_id: int, today: datetime.date) -> int:
         periods[period.enrolment_id].append(period)
     areas = list(ContentArea.objects.order_by("number").values_list("pk", flat=True))
     sessions = [s for e in enrolments for s in _history(e, periods[e.pk], areas, today)]
+    labels = dict(ContentArea.objects.values_list("pk", "name"))
 
-    with search_indexes_set_aside(DialogueLog):
-        logs = bulk_load([s.log for s in sessions])
-        copy_rows(
-            DialogueLog.content_areas.through,
-            ["dialoguelog_id", "contentarea_id"],
-            ((s.log.pk, area) for s in sessions for area in s.areas),
-        )
-        for session in sessions:
-            for step in session.steps:
-                step.log_id = session.log.pk
-        bulk_load([step for s in sessions for step in s.steps], with_ids=False)
-        labels = dict(ContentArea.objects.values_list("pk", "name"))
-        bulk_load([_version(s, labels) for s in sessions], with_ids=False)
+    Through = DialogueLog.content_areas.through
+    with checks_set_aside(DialogueLog, Through, ActionStep, DialogueLogVersion):
+        ids = bulk_load(DialogueLog, [s.log for s in sessions])
+        pairs = list(zip(ids, sessions, strict=True))
+        copy_rows(Through, ["dialoguelog_id", "contentarea_id"], ((pk, area) for pk, s in pairs for area in s.areas))
+        bulk_load(ActionStep, [{**step, "log_id": pk} for pk, s in pairs for step in s.steps], with_ids=False)
+        bulk_load(DialogueLogVersion, [_version(pk, s, labels) for pk, s in pairs], with_ids=False)
     release_time_recount()
-    return len(logs)
+    return len(ids)

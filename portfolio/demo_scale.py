@@ -9,7 +9,7 @@ import datetime
 import random
 
 from portfolio.models import Evidence
-from programme.demo_scale import bulk_load, copy_rows, search_indexes_set_aside
+from programme.demo_scale import bulk_load, checks_set_aside, copy_rows
 from programme.models import ContentArea, Enrolment
 
 _DAY = datetime.timedelta(days=1)
@@ -32,24 +32,25 @@ def seed_scale_evidence(*, cohort_id: int, today: datetime.date) -> int:
         .order_by("pk")
     )
     areas = list(ContentArea.objects.order_by("number").values_list("pk", flat=True))
-    pieces: list[tuple[Evidence, int]] = []
+    pieces: list[tuple[dict, int]] = []  # an Evidence's fields, and its content area
     for enrolment in enrolments:
         rng = random.Random(-enrolment.pk)
         day = enrolment.programme_started_on + rng.randint(20, 60) * _DAY
         while day <= today:
-            evidence = Evidence(
-                enrolment_id=enrolment.pk,
-                phase_id=enrolment.current_phase_id,
-                kind=Evidence.Kind.WRITTEN,
-                title=rng.choice(TITLES),
-                relates_to=day,
-                description="What it shows about pupils' learning.",
-                body="<p>A short account of what happened and what pupils did differently.</p>",
-                anonymised=True,
-            )
+            evidence = {
+                "enrolment_id": enrolment.pk,
+                "phase_id": enrolment.current_phase_id,
+                "kind": Evidence.Kind.WRITTEN,
+                "title": rng.choice(TITLES),
+                "relates_to": day,
+                "description": "What it shows about pupils' learning.",
+                "body": "<p>A short account of what happened and what pupils did differently.</p>",
+                "anonymised": True,
+            }
             pieces.append((evidence, rng.choice(areas)))
             day += rng.randint(45, 90) * _DAY
-    with search_indexes_set_aside(Evidence):
-        bulk_load([e for e, _ in pieces])
-        copy_rows(Evidence.content_areas.through, ["evidence_id", "contentarea_id"], ((e.pk, a) for e, a in pieces))
+    Through = Evidence.content_areas.through
+    with checks_set_aside(Evidence, Through):
+        ids = bulk_load(Evidence, [e for e, _ in pieces])
+        copy_rows(Through, ["evidence_id", "contentarea_id"], zip(ids, (a for _, a in pieces), strict=True))
     return len(pieces)

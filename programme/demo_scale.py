@@ -63,53 +63,61 @@ _AS_IS = (
 )
 
 
-def bulk_load(objs: Sequence[models.Model], *, with_ids: bool = True) -> Sequence[models.Model]:
-    """Save new records of one model in the fewest round trips, as bulk_create would (defaults and
-    auto_now fields filled, each record's pk set when `with_ids`). On PostgreSQL the ids come from
-    the table's own sequence in one query and the rows go in by one COPY: no SQL to compile per
-    batch and no parameters to bind, which is most of what bulk_create costs at this size.
-    Elsewhere (SQLite), bulk_create."""
-    if not objs:
-        return objs
-    model = type(objs[0])
-    if connection.vendor != "postgresql":
-        return model.objects.bulk_create(objs, batch_size=_BATCH)
+def bulk_load(model: type[models.Model], rows: Sequence[dict], *, with_ids: bool = True) -> list[int]:
+    """Save new records of one model in the fewest round trips, each given as a dict of attribute
+    names (`log_id`) to values; a field left out takes its default (auto_now fields: now), as
+    bulk_create would fill it. Returns the new ids in the rows' order when `with_ids`.
+
+    No model instance is made (constructing one costs more than sending its row, at hundreds of
+    thousands of rows). On PostgreSQL the ids are a block taken from the table's own sequence and
+    the rows go in by one COPY: no SQL to compile per batch and no parameters to bind. Elsewhere
+    (SQLite), bulk_create."""
+    if not rows:
+        return []
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if with_ids or not f.primary_key]
-    if with_ids:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(objs)],
-            )
-            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-                setattr(obj, meta.pk.attname, pk)
+    if connection.vendor != "postgresql":
+        made = model.objects.bulk_create([model(**row) for row in rows], batch_size=_BATCH)
+        return [obj.pk for obj in made] if with_ids else []
     now = timezone.now()
-    stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
-        for name in stamped:
-            if getattr(obj, name) is None:
-                setattr(obj, name, now)
-    as_is = [f for f in fields if isinstance(f, _AS_IS) and type(f).__module__.startswith("django.db.models.")]
-    plain = [f.attname for f in as_is]
-    prepared = [f for f in fields if f not in as_is]
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    defaults = {
+        f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
+        for f in fields
+    }
+    plain = [f.attname for f in fields if isinstance(f, _AS_IS) and type(f).__module__.startswith("django.db.models.")]
+    prepared = [f for f in fields if f.attname not in plain]
+    ids = _reserve_ids(model, len(rows)) if with_ids else []
     copy_rows(
         model,
-        [f.attname for f in as_is] + [f.attname for f in prepared],
+        ([meta.pk.attname] if with_ids else []) + plain + [f.attname for f in prepared],
         (
-            [getattr(obj, name) for name in plain]
-            + [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in prepared]
-            for obj in objs
+            ([pk] if with_ids else [])
+            + [row.get(name, defaults[name]) for name in plain]
+            + [f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection) for f in prepared]
+            for pk, row in zip(ids or [None] * len(rows), rows, strict=True)
         ),
     )
-    return objs
+    return ids
+
+
+def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` consecutive ids from the table's sequence, moved on past them in one step. The table
+    is locked against other writers until the load's transaction ends, so no insert of theirs can
+    take an id from the block in between."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {connection.ops.quote_name(table)} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, %s), nextval(pg_get_serial_sequence(%s, %s)) + %s - 1)",
+            [table, model._meta.pk.column, table, model._meta.pk.column, count],
+        )
+        (last,) = cursor.fetchone()
+    return list(range(last - count + 1, last + 1))
 
 
 def copy_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """New rows of a model's table, each a sequence of values for the fields `names` (attribute
-    names: `log_id`), without making a model instance of each: one COPY on PostgreSQL,
-    bulk_create elsewhere."""
+    """New rows of a model's table, each a sequence of values ready for the database for the
+    fields `names` (attribute names: `log_id`): one COPY on PostgreSQL, bulk_create elsewhere."""
     if connection.vendor != "postgresql":
         model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=_BATCH)
         return
@@ -125,32 +133,56 @@ def copy_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Se
 
 
 @contextlib.contextmanager
-def search_indexes_set_aside(*models_: type[models.Model]) -> Iterator[None]:
-    """On PostgreSQL, drop these tables' GIN indexes (the full-text search indexes) for the load
-    and build each again once at the end: adding rows one at a time to a GIN index costs several
-    times the insert itself, and one build from the finished table is far cheaper. The drop, the
-    load and the rebuild are one transaction (a savepoint inside the command's), so the index is
-    never missing for anyone else, and if the load fails midway the rollback brings the indexes
-    back with everything else (PostgreSQL's DDL is transactional; a `finally` could not rebuild
-    them in a transaction the error has already aborted). Elsewhere, nothing."""
+def checks_set_aside(*models_: type[models.Model]) -> Iterator[None]:
+    """On PostgreSQL, load these models' tables without their indexes (all but those behind a
+    primary key or unique constraint, so the GIN search indexes among them) and without their
+    foreign keys, and put both back once at the end, as pg_restore does. An index takes the rows
+    one at a time (a GIN index at several times the cost of the insert), where one build from the
+    finished table sorts them once; a foreign key checks each new row by its own lookup when the
+    transaction commits (about 30 s for the coaching histories at 5,000 participants), where adding
+    it back checks the whole table in one join, so every row is still checked.
+
+    The drop, the load and the rebuild are one transaction (a savepoint inside the command's), so
+    nobody else ever sees the tables without them, and if the load fails midway the rollback
+    brings them back with everything else (PostgreSQL's DDL is transactional; a `finally` could not
+    rebuild them in a transaction the error has already aborted). Elsewhere, nothing."""
     if connection.vendor != "postgresql":
         yield
         return
+    tables = [m._meta.db_table for m in models_]
+    quote = connection.ops.quote_name
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
-                " AND tablename = ANY(%s) AND indexdef LIKE %s",
-                [[m._meta.db_table for m in models_], "% USING gin %"],
-            )
-            indexes = cursor.fetchall()
-            for name, _ in indexes:
-                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-        yield
         # A table with foreign key checks still pending (they wait for the commit) cannot be
-        # indexed: run them now, as Django's check_constraints does.
+        # altered: run them now, as Django's check_constraints does.
         connection.check_constraints()
         with connection.cursor() as cursor:
+            # Every index but those behind a constraint (the primary key, unique together).
+            cursor.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i"
+                " WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)"
+                " AND NOT EXISTS (SELECT 1 FROM pg_constraint k"
+                " WHERE k.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)"
+                " ORDER BY i.indexname",
+                [tables],
+            )
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k"
+                " JOIN pg_class c ON c.oid = k.conrelid"
+                " WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace AND c.relname = ANY(%s)"
+                " ORDER BY c.relname, k.conname",
+                [tables],
+            )
+            foreign_keys = cursor.fetchall()
+            for name, _ in indexes:
+                cursor.execute(f"DROP INDEX {quote(name)}")
+            for table, name, _ in foreign_keys:
+                cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        yield
+        connection.check_constraints()
+        with connection.cursor() as cursor:
+            for table, name, definition in foreign_keys:
+                cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
             for _, definition in indexes:
                 cursor.execute(definition)
 

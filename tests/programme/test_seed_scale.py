@@ -7,7 +7,7 @@ import io
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from coaching.models import ActionStep, AgreementStatus, DialogueLog, ReleaseTim
 from portfolio import search
 from portfolio.models import Evidence
 from programme import demo_scale
-from programme.models import CoachAssignment, Enrolment, School, StaffMembership, TutorAssignment
+from programme.models import CoachAssignment, ContentArea, Enrolment, School, StaffMembership, TutorAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -126,34 +126,74 @@ def test_running_it_again_changes_nothing():
     assert model_counts() == before
 
 
-@postgresql_only
-def test_the_search_indexes_come_back_when_the_load_fails_midway():
-    before = search_indexes()
-    assert before
+def checks() -> tuple[set[str], set[str], set[str]]:
+    """The GIN (search) indexes, every index, and the foreign keys of the tables the coaching
+    histories and evidence are loaded into."""
+    tables = [
+        DialogueLog._meta.db_table,
+        ActionStep._meta.db_table,
+        DialogueLog.content_areas.through._meta.db_table,
+        Evidence._meta.db_table,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s)", [tables])
+        indexes = {name for (name,) in cursor.fetchall()}
+        cursor.execute(
+            "SELECT k.conname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
+            " WHERE k.contype = 'f' AND c.relname = ANY(%s)",
+            [tables],
+        )
+        foreign_keys = {name for (name,) in cursor.fetchall()}
+    return search_indexes(), indexes, foreign_keys
 
+
+@postgresql_only
+def test_the_search_indexes_and_foreign_keys_come_back_when_the_load_fails_midway():
+    before = checks()
+    assert all(before)
     during = None
 
     def load_that_fails():
         nonlocal during
-        with demo_scale.search_indexes_set_aside(DialogueLog, Evidence):
-            during = search_indexes()
+        with demo_scale.checks_set_aside(DialogueLog, DialogueLog.content_areas.through, ActionStep, Evidence):
+            during = checks()
             raise RuntimeError("the load failed")
 
     with pytest.raises(RuntimeError):
         load_that_fails()
 
-    assert during == set()  # set aside for the load
-    assert search_indexes() == before
+    search, indexes, foreign_keys = during  # set aside for the load: all but the primary and unique keys
+    assert search == foreign_keys == set()
+    assert indexes
+    assert all(name.endswith(("_pkey", "_uniq")) for name in indexes)
+    assert checks() == before
 
 
 @postgresql_only
-def test_the_search_indexes_are_built_again_after_a_load():
-    before = search_indexes()
+def test_the_search_indexes_and_foreign_keys_are_put_back_after_a_load():
+    before = checks()
 
-    with demo_scale.search_indexes_set_aside(DialogueLog, Evidence):
+    with demo_scale.checks_set_aside(DialogueLog, DialogueLog.content_areas.through, ActionStep, Evidence):
         pass
 
-    assert search_indexes() == before
+    assert checks() == before
+
+
+@postgresql_only
+def test_a_row_loaded_while_its_foreign_key_is_set_aside_is_still_checked_when_the_key_comes_back():
+    Through = DialogueLog.content_areas.through
+    area = ContentArea.objects.first()
+    before = checks()
+
+    def load_a_row_naming_no_log():
+        with demo_scale.checks_set_aside(Through):
+            demo_scale.copy_rows(Through, ["dialoguelog_id", "contentarea_id"], [(987654321, area.pk)])
+
+    with pytest.raises(IntegrityError):
+        load_a_row_naming_no_log()
+
+    assert checks() == before
+    assert not Through.objects.filter(dialoguelog_id=987654321).exists()
 
 
 def test_refused_without_debug(settings):
