@@ -164,7 +164,8 @@ def test_an_export_cut_short_is_built_once_and_emailed_once_by_the_next_worker(w
         kept.size = len(data)
         kept.file.save("notes.pdf", ContentFile(data), save=False)
         kept.save()
-    # Stopped after the files are in the zip, while the PDF of the portfolio is being laid out.
+    # Stopped half-way through the zip, as the PDF of the portfolio is begun (the files are copied
+    # into the zip while the PDF is laid out).
     doomed = workers.stopping_at("portfolio.export.pdf:write")
     _send_to_workers()
     export = exports.export_request(enrolment=world.enrolment, by=world.participant)

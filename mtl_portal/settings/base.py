@@ -238,6 +238,13 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How long a participant's portfolio export can be downloaded before its file is deleted.
 PORTFOLIO_EXPORT_VALID_DAYS = env_int("PORTFOLIO_EXPORT_VALID_DAYS", 7)
+# The export's PDF of a long portfolio is laid out in this many processes side by side, each a run
+# of the records (portfolio.export.pdf); one that is shorter than PORTFOLIO_EXPORT_PDF_SPLIT_FROM
+# (its weight: about the characters of its text, an image counting 2,000) in the worker itself. A
+# process that says nothing for PORTFOLIO_EXPORT_PDF_TIMEOUT seconds fails the build.
+PORTFOLIO_EXPORT_PDF_PROCESSES = env_int("PORTFOLIO_EXPORT_PDF_PROCESSES", 2)
+PORTFOLIO_EXPORT_PDF_SPLIT_FROM = env_int("PORTFOLIO_EXPORT_PDF_SPLIT_FROM", 60_000)
+PORTFOLIO_EXPORT_PDF_TIMEOUT = env_int("PORTFOLIO_EXPORT_PDF_TIMEOUT", 600)
 # A head's or leader's table of more rows than this is written by a Celery task, not in the request,
 # and can be downloaded for this many days (tracking.export_jobs).
 TRACKING_EXPORT_DIRECT_MAX_ROWS = 500

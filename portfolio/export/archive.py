@@ -35,7 +35,12 @@ def write(
     progress: Callable[[int], None] = lambda done: None,
 ) -> None:
     stamp = _timestamp(now)
-    done = 0
+    # The PDF shows a small copy of each image, made first: the PDF is then laid out (in processes
+    # of its own, for a long portfolio) while the files are copied.
+    for kept in contents.files:
+        if kept.current and kept.record.content_type in ("image/png", "image/jpeg"):
+            with kept.record.file.open("rb") as source:
+                kept.thumbnail = pdf.thumbnail(source)
     with zipfile.ZipFile(out, "w", allowZip64=True) as archive:
 
         def text(name: str, data: bytes) -> None:
@@ -43,22 +48,21 @@ def write(
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
 
+        def copy_files() -> None:
+            for done, kept in enumerate(contents.files, start=1):
+                info = zipfile.ZipInfo(kept.path, date_time=_timestamp(kept.record.uploaded_at))
+                info.compress_type = zipfile.ZIP_STORED
+                with kept.record.file.open("rb") as source, archive.open(info, "w", force_zip64=True) as target:
+                    shutil.copyfileobj(source, target, _CHUNK)
+                progress(done)
+
         text(
             README,
             render_to_string(
                 "portfolio/export/README.txt", {"c": contents, "now": now, "valid_days": valid_days}
             ).encode("utf-8"),
         )
-        for kept in contents.files:
-            info = zipfile.ZipInfo(kept.path, date_time=_timestamp(kept.record.uploaded_at))
-            info.compress_type = zipfile.ZIP_STORED
-            with kept.record.file.open("rb") as source, archive.open(info, "w", force_zip64=True) as target:
-                shutil.copyfileobj(source, target, _CHUNK)
-            if kept.current and kept.record.content_type in ("image/png", "image/jpeg"):
-                with kept.record.file.open("rb") as source:
-                    kept.thumbnail = pdf.thumbnail(source)
-            done += 1
-            progress(done)
+        document = pdf.write(contents, meanwhile=copy_files)
         text(LEAP2A, leap2a.build(contents, feed_id=feed_id, now=now))
-        text(PDF, pdf.write(contents))
+        text(PDF, document)
         progress(contents.records)

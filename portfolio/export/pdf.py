@@ -2,6 +2,20 @@
 WeasyPrint with the fonts installed on the machine (DejaVu), fetching nothing: the only resources
 it may load are the images embedded in the document itself as `data:` URIs.
 
+A long portfolio is laid out in parts side by side, one process each
+(settings.PORTFOLIO_EXPORT_PDF_PROCESSES): laying out and drawing a three-year portfolio takes
+WeasyPrint 20 seconds or more of one processor, so one process could not meet the export's budget
+(bench/export.sh). The records are cut into runs of about equal weight (`weigh`: their text, and
+their images), each laid out by `python -m portfolio.export.layout` (subprocesses, not
+multiprocessing: a Celery prefork worker's pool processes may not have children of their own),
+the cover and contents page by another once the records' page numbers are known, and their PDFs
+joined with pypdf, with the contents page's numbers, the footers' "page N of M", the links between
+parts, the named destinations and the outline (bookmarks) those of the whole. A part after the
+first starts on a new page. A part that fails, or says nothing for
+settings.PORTFOLIO_EXPORT_PDF_TIMEOUT seconds, fails the build as any error does (the request is
+marked failed); every process is ended and the temporary folder removed before `write` returns or
+raises. A short portfolio is laid out in this process, as one document.
+
 Importing WeasyPrint sets Pillow's ImageFile.LOAD_TRUNCATED_IMAGES to True for the whole process,
 which would let a cut-short image through the upload checks (files.images). This module puts it
 back as soon as WeasyPrint is imported, and again after each PDF it writes. Only the worker that
@@ -10,38 +24,66 @@ builds an export imports it (portfolio.services.exports imports the archive when
 
 import base64
 import io
+import json
 import logging
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import weasyprint
+from django.conf import settings
 from django.template.loader import render_to_string
 from PIL import Image, ImageFile
-from weasyprint.urls import URLFetcher
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, Fit, FloatObject, NameObject, NumberObject, TextStringObject
 
 from portfolio.export.contents import Contents
+from portfolio.export.layout import OwnDataOnly, PortfolioDocument
 
 # Importing WeasyPrint set it to True: the portal never reads a truncated image.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 # A line for every page laid out is no use in the worker's log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
+__all__ = ["OwnDataOnly", "PortfolioDocument", "THUMBNAIL", "html", "thumbnail", "write"]
+
 THUMBNAIL = (480, 480)  # pixels: an image of evidence is shown this big at most, embedded
 _STYLESHEET = "portfolio/export/portfolio.css"
 _USER_AGENT = "portfolio/export/user_agent.css"
+# The weight (`weigh`) of an image beside text: a thumbnail costs about as much to lay out and draw
+# as this many characters of text (measured on bench/export.sh's portfolio).
+IMAGE_WEIGHT = 2000
+RECORD_WEIGHT = 300  # a record's heading and details, whatever its text
 
 
-class OwnDataOnly(URLFetcher):
-    """Refuses every URL but the `data:` images the document embeds: no network, no local file.
-    What it refused is kept, for the tests."""
+LAYOUT_MODULE = "portfolio.export.layout"  # run as `python -m`, one process a part
 
-    def __init__(self):
-        super().__init__(allowed_protocols={"data"}, allow_redirects=False)
-        self.refused: list[str] = []
 
-    def fetch(self, url, headers=None):
-        if not url.startswith("data:"):
-            self.refused.append(url)
-            raise ValueError("The portfolio export loads nothing from outside its own document.")
-        return super().fetch(url, headers)
+class PartFailed(RuntimeError):
+    """A process laying out part of the PDF failed or went quiet."""
+
+
+# The sections of the records, in the order of the document, with the anchor of each heading.
+_SECTIONS = ("evidence", "reflections", "enquiries", "sessions")
+
+
+@dataclass
+class Part:
+    """What one document holds: the cover and contents page (`front`), and a run of the records;
+    `starts` names the sections whose heading opens in it."""
+
+    front: bool = False
+    starts: frozenset[str] = frozenset()
+    evidence: list = field(default_factory=list)
+    reflections: list = field(default_factory=list)
+    enquiries: list = field(default_factory=list)
+    logs: list = field(default_factory=list)
 
 
 def thumbnail(stream) -> str:
@@ -58,29 +100,278 @@ def thumbnail(stream) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
-class _Document(weasyprint.HTML):
-    """The portfolio's HTML with the export's own small defaults (user_agent.css) rather than
-    WeasyPrint's stylesheet for every element of HTML."""
-
-    def __init__(self, *args, user_agent: weasyprint.CSS, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._user_agent = user_agent
-
-    def _ua_stylesheets(self, forms=False):
-        return [self._user_agent]
-
-
-def html(contents: Contents) -> str:
-    return render_to_string("portfolio/export/portfolio.html", {"c": contents})
+def html(contents: Contents, part: Part | None = None) -> str:
+    """The document of the whole portfolio, or of one part of it."""
+    if part is None:
+        part = Part(
+            front=True,
+            starts=frozenset(_present_sections(contents)),
+            evidence=contents.evidence,
+            reflections=contents.reflections,
+            enquiries=contents.enquiries,
+            logs=contents.logs,
+        )
+    return render_to_string("portfolio/export/portfolio.html", {"c": contents, "p": part})
 
 
-def write(contents: Contents, *, fetcher: OwnDataOnly | None = None) -> bytes:
-    """The PDF of the whole portfolio."""
+def _present_sections(contents: Contents) -> list[str]:
+    return [name for name in _SECTIONS if name != "sessions" or contents.logs]
+
+
+def weigh(record) -> int:
+    """About how long a record takes to lay out and draw: its text and its images."""
+    if hasattr(record, "export_sections"):  # an enquiry
+        text = sum(len(section.text or "") for section in record.export_sections)
+    else:
+        text = sum(
+            len(getattr(record, name, "") or "")
+            for name in ("title", "description", "body", "url", "focus", "discussed", "strengths")
+            + ("pupil_outcomes", "evidence_considered", "participant_reflection")
+        )
+    images = sum(1 for kept in getattr(record, "export_files", ()) if kept.current and kept.thumbnail)
+    return RECORD_WEIGHT + text + IMAGE_WEIGHT * images
+
+
+def split(contents: Contents, count: int) -> list[Part]:
+    """The records cut into `count` runs of about equal weight, in the document's order; a
+    section's heading goes with its first record (an empty section's with the record before)."""
+    items: list[tuple[str, object | None, int]] = []  # (section, record or None for the heading, weight)
+    lists = {
+        "evidence": contents.evidence,
+        "reflections": contents.reflections,
+        "enquiries": contents.enquiries,
+        "sessions": contents.logs,
+    }
+    for section in _present_sections(contents):
+        items.append((section, None, 0))
+        items.extend((section, record, weigh(record)) for record in lists[section])
+    total = sum(weight for _, _, weight in items)
+    parts: list[list] = [[] for _ in range(count)]
+    done = 0
+    for section, record, weight in items:
+        # The part whose share of the weight the middle of this record falls in.
+        index = min(count - 1, int((done + weight / 2) * count / total)) if total else 0
+        index = max(index, next((i for i in range(count - 1, -1, -1) if parts[i]), 0))  # never back
+        parts[index].append((section, record))
+        done += weight
+    made = []
+    for run in parts:
+        if not run:
+            continue
+        part = Part(starts=frozenset(section for section, record in run if record is None))
+        for section, record in run:
+            if record is not None:
+                getattr(part, "logs" if section == "sessions" else section).append(record)
+        made.append(part)
+    return made
+
+
+def _stylesheet(*, front: bool, measuring: bool = False) -> str:
+    return render_to_string(_STYLESHEET, {"front": front, "measuring": measuring})
+
+
+def write(
+    contents: Contents, *, fetcher: OwnDataOnly | None = None, meanwhile: Callable[[], None] = lambda: None
+) -> bytes:
+    """The PDF of the whole portfolio. `meanwhile` is work of the caller's to do in this process
+    while the parts are laid out in others (the archive copies the files), or first."""
     fetcher = fetcher or OwnDataOnly()
-    css = weasyprint.CSS(string=render_to_string(_STYLESHEET), url_fetcher=fetcher)
-    defaults = weasyprint.CSS(string=render_to_string(_USER_AGENT), url_fetcher=fetcher)
     try:
-        document = _Document(string=html(contents), url_fetcher=fetcher, base_url=None, user_agent=defaults)
+        processes = settings.PORTFOLIO_EXPORT_PDF_PROCESSES
+        records = [*contents.evidence, *contents.reflections, *contents.enquiries, *contents.logs]
+        if processes > 1 and sum(weigh(r) for r in records) >= settings.PORTFOLIO_EXPORT_PDF_SPLIT_FROM:
+            parts = split(contents, processes)
+            if len(parts) > 1:
+                return _write_in_parts(contents, parts, fetcher, meanwhile)
+        meanwhile()
+        css = weasyprint.CSS(string=_stylesheet(front=True), url_fetcher=fetcher)
+        defaults = weasyprint.CSS(string=render_to_string(_USER_AGENT), url_fetcher=fetcher)
+        document = PortfolioDocument(string=html(contents), url_fetcher=fetcher, base_url=None, user_agent=defaults)
         return document.write_pdf(stylesheets=[css])
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+# --- Laying out in parts, one process each.
+
+
+class _Process:
+    """One `python -m portfolio.export.layout` and its JSON lines."""
+
+    def __init__(self, folder: Path, name: str, deadline: float):
+        self.name, self.deadline = name, deadline
+        self.errors = open(folder / f"{name}.log", "w+b")  # noqa: SIM115 (closed in `end`)
+        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-m", LAYOUT_MODULE, str(folder), name, str(os.getpid())],
+            cwd=settings.BASE_DIR,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            text=True,
+        )
+
+    def send(self, message: dict) -> None:
+        try:
+            self.process.stdin.write(json.dumps(message) + "\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            raise self._failed("stopped") from None
+
+    def receive(self) -> dict:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0 or not select.select([self.process.stdout], [], [], remaining)[0]:
+            raise self._failed("said nothing in time")
+        line = self.process.stdout.readline()
+        if not line:
+            raise self._failed(f"stopped (exit status {self.process.wait()})")
+        return json.loads(line)
+
+    def _failed(self, what: str) -> PartFailed:
+        self.errors.seek(0)
+        said = self.errors.read()[-2000:].decode("utf-8", "replace").strip()
+        return PartFailed(f"The PDF's {self.name} {what}." + (f" It said: {said}" if said else ""))
+
+    def finish(self) -> None:
+        self.process.stdin.close()
+        remaining = max(0.1, self.deadline - time.monotonic())
+        if self.process.wait(timeout=remaining) != 0:
+            raise self._failed(f"ended with exit status {self.process.returncode}")
+
+    def end(self) -> None:
+        """Make sure it has ended, whatever happened."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout, self.errors):
+            if not stream.closed:
+                stream.close()
+
+
+class _FrontMoved(Exception):
+    def __init__(self, pages: int):
+        self.pages = pages
+
+
+def _write_in_parts(contents: Contents, parts: list[Part], fetcher: OwnDataOnly, meanwhile) -> bytes:
+    try:
+        return _lay_out_in_parts(contents, parts, fetcher, meanwhile=meanwhile)
+    except _FrontMoved as moved:  # rare: start again, with the cover and contents' length known
+        try:
+            return _lay_out_in_parts(contents, parts, fetcher, front_pages=moved.pages)
+        except _FrontMoved:
+            raise PartFailed("The contents page's length does not settle.") from None
+
+
+def _lay_out_in_parts(
+    contents: Contents, parts: list[Part], fetcher: OwnDataOnly, *, meanwhile=lambda: None, front_pages=None
+) -> bytes:
+    deadline = time.monotonic() + settings.PORTFOLIO_EXPORT_PDF_TIMEOUT
+    names = ["front", *(f"part-{n}" for n in range(1, len(parts) + 1))]
+    with tempfile.TemporaryDirectory(prefix="mtl-export-pdf-") as where:
+        folder = Path(where)
+        (folder / "user_agent.css").write_text(render_to_string(_USER_AGENT), encoding="utf-8")
+        (folder / "front.css").write_text(_stylesheet(front=True), encoding="utf-8")
+        (folder / "front-measure.css").write_text(_stylesheet(front=True, measuring=True), encoding="utf-8")
+        (folder / "front.html").write_text(html(contents, Part(front=True)), encoding="utf-8")
+        (folder / "front.json").write_text(json.dumps(_front_estimate(contents, parts, front_pages)), encoding="utf-8")
+        for name, part in zip(names[1:], parts, strict=True):
+            (folder / f"{name}.css").write_text(_stylesheet(front=False), encoding="utf-8")
+            (folder / f"{name}.html").write_text(html(contents, part), encoding="utf-8")
+        processes = []
+        try:
+            for name in names:
+                processes.append(_Process(folder, name, deadline))
+            meanwhile()
+            front, records = processes[0], processes[1:]
+            laid_out = [process.receive() for process in records]
+            front_pages = front.receive()["pages"]
+            first, total = front_pages + 1, front_pages + sum(report["pages"] for report in laid_out)
+            for process, report in zip(records, laid_out, strict=True):
+                process.send({"first": first, "total": total})
+                first += report["pages"]
+            # Each anchor's page within the records (from 1), for the contents page.
+            pages, before = {}, 0
+            for report in laid_out:
+                for anchor, index in report["anchors"].items():
+                    pages.setdefault(anchor, before + index + 1)
+                before += report["pages"]
+            front.send({"pages": pages, "records_pages": before})
+            drawn = [process.receive() for process in processes]
+            if "moved" in drawn[0]:
+                raise _FrontMoved(drawn[0]["moved"])
+            for process in processes:
+                process.finish()
+            for report in drawn:
+                fetcher.refused.extend(report["refused"])
+            return _join(folder, names, drawn)
+        finally:
+            for process in processes:
+                process.end()
+
+
+# About this much weight (`weigh`) fills a page: for the estimate of the contents page's numbers.
+WEIGHT_A_PAGE = 4400
+
+
+def _front_estimate(contents: Contents, parts: list[Part], front_pages: int | None) -> dict:
+    """What the cover and contents process lays itself out with first, to find its length before
+    the records' pages are known: each anchor's page estimated from the weight before it (a
+    number's length in digits, not its value, is what can change the contents page's length)."""
+    if front_pages is not None:
+        return {"front_pages": front_pages}
+    lines = len(contents.evidence) + len(contents.reflections) + len(contents.enquiries) + len(contents.logs) + 4
+    pages, weight = {}, 0
+    anchors = {"evidence": "evidence", "reflections": "reflection", "enquiries": "enquiry", "logs": "session"}
+    for part in parts:
+        for section in part.starts:
+            pages[section] = 1 + weight // WEIGHT_A_PAGE
+        for attribute, prefix in anchors.items():
+            for record in getattr(part, attribute):
+                pages[f"{prefix}-{record.pk}"] = 1 + weight // WEIGHT_A_PAGE
+                weight += weigh(record)
+    return {"guess": 1 + -(-lines // 50), "pages": pages, "records_pages": 1 + weight // WEIGHT_A_PAGE}
+
+
+def _join(folder: Path, names: list[str], drawn: list[dict]) -> bytes:
+    """One PDF of the parts' pages, with the named destinations and the outline of the whole."""
+    writer = PdfWriter()
+    starts = []
+    for name in names:
+        starts.append(len(writer.pages))
+        reader = PdfReader(folder / f"{name}.pdf")
+        if name == "front":
+            writer.add_metadata(dict(reader.metadata or {}))
+            for key in ("/Lang",):
+                if key in reader.trailer["/Root"]:
+                    writer._root_object[NameObject(key)] = reader.trailer["/Root"][key]
+        for page in reader.pages:
+            writer.add_page(page)
+    # Named destinations, in order of name, as a PDF's name tree needs.
+    anchors = {}
+    for start, report in zip(starts, drawn, strict=True):
+        for anchor, (index, x, y) in report["anchors"].items():
+            anchors.setdefault(anchor, (start + index, x, y))
+    names_array = ArrayObject()
+    for anchor in sorted(anchors):
+        index, x, y = anchors[anchor]
+        names_array.append(TextStringObject(anchor))
+        page = writer.pages[index].indirect_reference
+        names_array.append(ArrayObject([page, NameObject("/XYZ"), FloatObject(x), FloatObject(y), NumberObject(0)]))
+    writer.get_named_dest_root().extend(names_array)
+    # The outline: bookmarks nested by level across the parts, as one document would nest them.
+    stack: list[tuple[int, object]] = []
+    for start, report in zip(starts, drawn, strict=True):
+        for level, label, index, x, y, is_open in report["bookmarks"]:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            item = writer.add_outline_item(
+                label,
+                start + index,
+                parent=stack[-1][1] if stack else None,
+                fit=Fit.xyz(left=x, top=y, zoom=0),
+                is_open=is_open,
+            )
+            stack.append((level, item))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
