@@ -12,6 +12,7 @@ the zip and of the PDF, and the time of each part once (gathering, files, Leap2A
 import cProfile
 import datetime
 import io
+import logging
 import os
 import pstats
 import random
@@ -263,7 +264,21 @@ def parts(enrolment: Enrolment, participant: User) -> dict[str, float]:
     return took
 
 
+class PartsSeen(logging.Handler):
+    """The PDF's parts, as portfolio.export.pdf logs them: pages and processor time of each."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
 def main() -> None:
+    seen = PartsSeen()
+    logging.getLogger("portfolio.export.pdf").addHandler(seen)
+    logging.getLogger("portfolio.export.pdf").setLevel(logging.DEBUG)
     participant = User.objects.get(email=demo_email("participant"))
     enrolment = Enrolment.objects.filter(participant=participant).order_by("-pk").first()
     if Evidence.objects.filter(enrolment=enrolment).count() < EVIDENCE:  # not seeded by an earlier KEEP run
@@ -296,6 +311,8 @@ def main() -> None:
         f"(budget 10 s); processor time median {statistics.median(used):.2f} s.\n"
         f"Zip {export.size / 1e6:.1f} MB; PDF {len(pdf_bytes) / 1e6:.2f} MB, {pages} pages."
     )
+    for line in seen.lines:
+        print(f"  {line} (cover and contents, then each run of the records)")
     print("Each part once (wall-clock, unless it says processor):")
     for name, seconds in parts(enrolment, participant).items():
         print(f"  {name:<28} {seconds:6.2f} s")

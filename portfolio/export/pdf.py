@@ -23,6 +23,7 @@ builds an export imports it (portfolio.services.exports imports the archive when
 """
 
 import base64
+import contextlib
 import io
 import json
 import logging
@@ -50,6 +51,7 @@ from portfolio.export.layout import OwnDataOnly, PortfolioDocument
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 # A line for every page laid out is no use in the worker's log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+logger = logging.getLogger(__name__)
 
 __all__ = ["OwnDataOnly", "PortfolioDocument", "THUMBNAIL", "html", "thumbnail", "write"]
 
@@ -207,23 +209,31 @@ class _Process:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.errors,
-            text=True,
         )
+        self.unread = b""
 
     def send(self, message: dict) -> None:
         try:
-            self.process.stdin.write(json.dumps(message) + "\n")
+            self.process.stdin.write(json.dumps(message).encode() + b"\n")
             self.process.stdin.flush()
         except BrokenPipeError:
             raise self._failed("stopped") from None
 
     def receive(self) -> dict:
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0 or not select.select([self.process.stdout], [], [], remaining)[0]:
-            raise self._failed("said nothing in time")
-        line = self.process.stdout.readline()
-        if not line:
-            raise self._failed(f"stopped (exit status {self.process.wait()})")
+        """The next line it says, read straight from the pipe (a buffered reader could hold a
+        line that `select` would then not see)."""
+        stream = self.process.stdout.fileno()
+        while b"\n" not in self.unread:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0 or not select.select([stream], [], [], remaining)[0]:
+                raise self._failed("said nothing in time")
+            said = os.read(stream, 1 << 16)
+            if not said:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.process.wait(timeout=5)
+                raise self._failed(f"stopped (exit status {self.process.returncode})")
+            self.unread += said
+        line, _, self.unread = self.unread.partition(b"\n")
         return json.loads(line)
 
     def _failed(self, what: str) -> PartFailed:
@@ -303,6 +313,11 @@ def _lay_out_in_parts(
                 process.finish()
             for report in drawn:
                 fetcher.refused.extend(report["refused"])
+            logger.debug(
+                "PDF laid out in parts: %s pages; processor seconds %s",
+                [front_pages] + [report["pages"] for report in laid_out],
+                [round(report["cpu"], 2) for report in drawn],
+            )
             return _join(folder, names, drawn)
         finally:
             for process in processes:
