@@ -243,7 +243,7 @@ PORTFOLIO_EXPORT_VALID_DAYS = env_int("PORTFOLIO_EXPORT_VALID_DAYS", 7)
 # (its weight: about the characters of its text, an image counting 2,000) in the worker itself. A
 # process that says nothing for PORTFOLIO_EXPORT_PDF_TIMEOUT seconds fails the build.
 PORTFOLIO_EXPORT_PDF_PROCESSES = env_int("PORTFOLIO_EXPORT_PDF_PROCESSES", 2)
-PORTFOLIO_EXPORT_PDF_SPLIT_FROM = env_int("PORTFOLIO_EXPORT_PDF_SPLIT_FROM", 60_000)
+PORTFOLIO_EXPORT_PDF_SPLIT_FROM = env_int("PORTFOLIO_EXPORT_PDF_SPLIT_FROM", 100_000)
 PORTFOLIO_EXPORT_PDF_TIMEOUT = env_int("PORTFOLIO_EXPORT_PDF_TIMEOUT", 600)
 # A head's or leader's table of more rows than this is written by a Celery task, not in the request,
 # and can be downloaded for this many days (tracking.export_jobs).
