@@ -33,12 +33,25 @@ def _ledger_page(request: HttpRequest, enrolment: Enrolment, *, phase_form=None)
     trail.read(enrolment, participant_id=enrolment.participant_id, summary=Action.VIEW not in actions)
     found = selectors.ledger(enrolment)
     may_confirm = Action.ASSESS in actions
-    current = enrolment.current_phase
-    open_phase = current if current.number not in found.standing.phases_complete else None
+    # Phases the tutor may confirm: the current one and any earlier one left unconfirmed (the rule's
+    # check_phase_complete), each with the core tasks it waits on.
+    open_phases = [
+        phase
+        for phase in found.phases
+        if phase.number <= enrolment.current_phase.number and phase.number not in found.standing.phases_complete
+    ]
     claims = access.readable(request.user, found.claims)
-    # The tutor sees which core tasks the open phase waits on before trying to confirm it.
     passed = {task.pk for task in found.passed}
-    core = selectors.core_tasks(enrolment, open_phase) if may_confirm and open_phase else []
+    posted = phase_form.data.get("phase") if phase_form is not None else None
+    confirmations = []
+    for phase in open_phases if may_confirm else []:
+        form = phase_form if posted == str(phase.number) else PhaseCompleteForm(initial={"phase": phase.number})
+        form.auto_id = f"id_phase{phase.number}_%s"  # one form per open phase on the page: ids stay unique
+        core = [(task, task.pk in passed) for task in selectors.core_tasks(enrolment, phase)]
+        confirmations.append((phase, core, form))
+    # A refusal for a phase no longer open here (confirmed meanwhile in another tab) still shows.
+    placed = any(form is phase_form for _, _, form in confirmations)
+    stray_errors = [] if phase_form is None or placed else [e for errs in phase_form.errors.values() for e in errs]
     return render(
         request,
         "assessment/credits/ledger.html",
@@ -49,10 +62,8 @@ def _ledger_page(request: HttpRequest, enrolment: Enrolment, *, phase_form=None)
             "claims": claims,
             "is_participant": enrolment.participant_id == request.user.pk,
             "may_claim": access.can(request.user, Action.CHANGE, PriorLearningClaim(enrolment=enrolment)),
-            "may_confirm": may_confirm and open_phase is not None,
-            "open_phase": open_phase,
-            "core_rows": [(task, task.pk in passed) for task in core],
-            "phase_form": phase_form or PhaseCompleteForm(initial={"phase": open_phase.number if open_phase else None}),
+            "confirmations": confirmations,
+            "stray_errors": stray_errors,
         },
     )
 
@@ -65,7 +76,7 @@ def ledger(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def phase_confirm(request: HttpRequest, enrolment_id: int) -> HttpResponse:
-    """The tutor confirms the participant's current phase complete; a refusal shows on the ledger."""
+    """The tutor confirms a phase complete; a refusal shows on the ledger beside that phase's form."""
     enrolment = _enrolment(enrolment_id)
     access.require(request.user, Action.ASSESS, LedgerRecord(enrolment))
     form = PhaseCompleteForm(request.POST)

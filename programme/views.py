@@ -14,7 +14,7 @@ from assessment.selectors.tutor import needs_of as tutor_needs
 from coaching.needs_you import needs_you
 from programme import access, selectors
 from programme.access import Relation
-from programme.models import ContentArea, Phase
+from programme.models import ContentArea
 from programme.rules import timing
 from ui.pagination import page_of
 
@@ -25,7 +25,7 @@ PAGE_SIZE = 50
 def participant_home(request: HttpRequest) -> HttpResponse:
     access.require_relation(request.user, Relation.PARTICIPANT)
     enrolment = selectors.enrolments_for_home(request.user, Relation.PARTICIPANT).first()
-    context: dict = {"enrolment": enrolment, "phases": Phase.objects.all(), "needs": needs_you(request.user)}
+    context: dict = {"enrolment": enrolment, "needs": needs_you(request.user)}
     if enrolment is not None:
         start = enrolment.first_post_started_on
         context["deadlines"] = [

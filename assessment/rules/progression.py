@@ -30,17 +30,18 @@ def check_phase_complete(
     core_tasks: Sequence[CoreTask],
     passed_task_ids: Iterable[int],
 ) -> None:
-    """May phase `phase` be confirmed complete? Only the participant's current phase, once, and only
-    when every core task set for it has been passed (released as a pass). The refusal names each
-    core task not yet passed. The current phase keeps the order: a participant who reached it
-    without a confirmation of the phase before (enrolled into it, or moved on by the programme
-    leader through phase_progress, a recorded decision) can still have it confirmed."""
+    """May phase `phase` be confirmed complete? The participant's current phase or one before it, once,
+    and only when every core task set for it has been passed (released as a pass). The refusal names
+    each core task not yet passed. An earlier phase is open to confirmation because a participant can
+    reach a later one without it (enrolled into it, or moved on by the programme leader through
+    phase_progress, a recorded decision) and must still be able to complete the programme; only
+    confirming the current phase moves them on (the service's part)."""
     completed = set(completed)
     if phase in completed:
         raise RuleError(f"Phase {phase} is already confirmed complete.", rule="phase_complete_once", field="phase")
-    if phase != current_phase or not FIRST_PHASE <= phase <= LAST_PHASE:
+    if phase > current_phase or not FIRST_PHASE <= phase <= LAST_PHASE:
         raise RuleError(
-            f"The participant is in phase {current_phase}: only that phase can be confirmed complete now.",
+            f"The participant is in phase {current_phase}: a later phase cannot be confirmed complete yet.",
             rule="phase_order",
             field="phase",
         )

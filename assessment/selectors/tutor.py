@@ -1,9 +1,10 @@
 """What the tutor's home asks of them (coaching.needs_you's "What needs you"): their participants'
-work waiting for their marking, moderation waiting for them, and participants whose current phase
-has every core task passed and is waiting for the tutor to confirm it complete. A fixed number of
-queries however many participants, submissions or tasks there are."""
+work waiting for their marking, moderation waiting for them, and participants with a phase (the
+current one, or one they were moved on from) that has every core task passed and is waiting for the
+tutor to confirm it complete. A fixed number of queries however many participants, submissions or
+tasks there are."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from assessment.workflow import State
 from programme import access
 from programme.access import Relation
 from programme.models import Enrolment
+from programme.rules.phases import FIRST_PHASE, LAST_PHASE
 
 # The home lists this many of each kind, oldest first; "Work to mark" and the moderation page list them all.
 SHOWN = 10
@@ -33,19 +35,37 @@ _STAGE_TO_DO = {
 }
 
 
-def phases_to_confirm(tutor):
-    """The active enrolments this tutor assesses whose current phase has core tasks, every one of
-    them passed (released as a pass), and is not yet confirmed complete: one query."""
+def _ready_to_confirm(phase: int) -> Q:
+    """The enrolment has reached `phase`, which has core tasks, every one of them passed (released as
+    a pass), and is not yet confirmed complete."""
     core = AssessmentTask.objects.filter(
-        cohort_id=OuterRef("cohort_id"), phase_id=OuterRef("current_phase_id"), kind=AssessmentTask.Kind.CORE
+        cohort_id=OuterRef("cohort_id"), phase__number=phase, kind=AssessmentTask.Kind.CORE
     )
     passed = _passes(OuterRef(OuterRef("pk"))).values("submission__task_id")
-    confirmed = PhaseCompletion.objects.filter(enrolment_id=OuterRef("pk"), phase_id=OuterRef("current_phase_id"))
+    confirmed = PhaseCompletion.objects.filter(enrolment_id=OuterRef("pk"), phase__number=phase)
+    return (
+        Q(current_phase__number__gte=phase)
+        & Q(Exists(core))
+        & ~Q(Exists(core.exclude(pk__in=passed)))
+        & ~Q(Exists(confirmed))
+    )
+
+
+def phases_to_confirm(tutor):
+    """The active enrolments this tutor assesses with a phase ready to confirm, as
+    `phase_to_confirm` (the earliest: an earlier phase can be left unconfirmed when a participant
+    was moved on, see assessment.rules.progression): one query."""
+    earliest_ready = Case(
+        *(When(_ready_to_confirm(n), then=Value(n)) for n in range(FIRST_PHASE, LAST_PHASE + 1)),
+        default=None,
+        output_field=IntegerField(),
+    )
     return (
         access.enrolments_for(tutor, Relation.TUTOR)
         .filter(status=Enrolment.Status.ACTIVE)
-        .filter(Exists(core), ~Exists(core.exclude(pk__in=passed)), ~Exists(confirmed))
-        .select_related("participant", "current_phase")
+        .annotate(phase_to_confirm=earliest_ready)
+        .filter(phase_to_confirm__isnull=False)
+        .select_related("participant")
         .order_by("participant__last_name", "participant__first_name", "pk")
     )
 
@@ -83,10 +103,10 @@ def needs_of(tutor) -> list[tuple[str, list]]:
         )
     phases = [
         Need(
-            f"Confirm phase {e.current_phase.number} complete",
+            f"Confirm phase {e.phase_to_confirm} complete",
             str(e.participant),
             None,  # waiting since the last release, which the home need not date
-            reverse("credits:ledger", args=[e.pk]) + "#confirm",
+            reverse("credits:ledger", args=[e.pk]) + f"#confirm-{e.phase_to_confirm}",
         )
         for e in phases_to_confirm(tutor)[:SHOWN]
     ]

@@ -1,7 +1,8 @@
 """The tutor confirms a phase complete once its core tasks are passed
 (`assessment.rules.progression.check_phase_complete` decides). For phases 1 and 2 the participant
 moves on through `programme.services.phase_progress`, whose history (PhaseChange) records who
-decided, when and why; the last phase is recorded by its PhaseCompletion alone."""
+decided, when and why; the last phase, and an earlier phase the participant had already moved on
+from, are recorded by their PhaseCompletion alone."""
 
 from django.db import transaction
 
@@ -40,7 +41,8 @@ def phase_complete(*, by: User, enrolment: Enrolment, phase: Phase, note: str = 
         passed_task_ids=credit_selectors.passed_tasks(enrolment.pk).values_list("pk", flat=True),
     )
     change = None
-    if phase.number < LAST_PHASE:
+    # Only the current phase moves the participant on; an earlier one left unconfirmed is recorded alone.
+    if phase.number == enrolment.current_phase.number and phase.number < LAST_PHASE:
         programme_services.phase_progress(
             enrolment=enrolment, to_phase=Phase.objects.get(number=phase.number + 1), by=by, note=note
         )

@@ -53,6 +53,26 @@ def test_the_participants_home_shows_where_they_stand(client, world, passes):
     assert ledger_url(world) in page
 
 
+def test_a_phase_left_behind_unconfirmed_is_not_called_completed_on_the_home(client, world, passes):
+    """Found on the demo: 'Where you are' said phase 1 was completed beside 'Phase 1: Not yet' in the
+    ledger, for a participant the leader had moved on."""
+    world.enrolment.current_phase = Phase.objects.get(number=2)
+    world.enrolment.save(update_fields=["current_phase"])
+    client.force_login(world.participant)
+    home = reverse("programme:participant_home")
+    page = client.get(home).content.decode()
+    assert "Moved on, not confirmed" in page
+    assert ">Completed<" not in page
+    passes.add(world.enrolment, AssessmentTaskFactory(cohort=world.enrolment.cohort))
+    client.force_login(world.tutor)
+    confirmed = client.post(reverse("credits:phase_confirm", args=[world.enrolment.pk]), {"phase": "1", "note": ""})
+    assert confirmed.status_code == 302, confirmed.content.decode()
+    client.force_login(world.participant)
+    page = client.get(home).content.decode()
+    assert ">Completed<" in page
+    assert "Moved on, not confirmed" not in page
+
+
 def test_the_participant_claims_from_the_ledger_and_bad_input_is_kept_beside_the_field(client, world):
     study = EvidenceFactory(enrolment=world.enrolment, title="My transcript")
     client.force_login(world.participant)
@@ -159,6 +179,23 @@ def test_the_tutor_confirms_a_phase_on_the_ledger(client, world, passes):
     assert response.url == ledger_url(world)
     world.enrolment.refresh_from_db()
     assert world.enrolment.current_phase == Phase.objects.get(number=2)
+
+
+def test_the_ledger_offers_an_earlier_phase_left_unconfirmed_beside_the_current_one(client, world, passes):
+    world.enrolment.current_phase = Phase.objects.get(number=2)
+    world.enrolment.save(update_fields=["current_phase"])
+    passes.add(world.enrolment, AssessmentTaskFactory(cohort=world.enrolment.cohort, title="Skills of enquiry"))
+    client.force_login(world.tutor)
+    page = client.get(ledger_url(world)).content.decode()
+    assert 'id="confirm-1"' in page
+    assert 'id="confirm-2"' in page
+    assert "moved on to phase 2 before this phase was confirmed" in page
+    response = client.post(reverse("credits:phase_confirm", args=[world.enrolment.pk]), {"phase": "1", "note": ""})
+    assert response.status_code == 302
+    again = client.post(reverse("credits:phase_confirm", args=[world.enrolment.pk]), {"phase": "1", "note": ""})
+    assert "Phase 1 is already confirmed complete." in again.content.decode()  # the stale tab is told
+    world.enrolment.refresh_from_db()
+    assert world.enrolment.current_phase.number == 2
 
 
 def test_only_the_tutor_may_post_a_phase_confirmation(client, world, passes):

@@ -57,6 +57,17 @@ def test_confirming_a_phase_moves_the_participant_on_through_phase_progress(worl
     assert AuditEvent.objects.filter(action=AuditAction.PHASE_COMPLETE, enrolment_id=world.enrolment.pk).exists()
 
 
+def test_confirming_a_phase_already_left_behind_records_it_and_moves_nobody(world, passes):
+    world.enrolment.current_phase = phase(3)
+    world.enrolment.save(update_fields=["current_phase"])
+    passes.add(world.enrolment, core(world, 1))
+    done = phase_complete(by=world.tutor, enrolment=world.enrolment, phase=phase(1))
+    world.enrolment.refresh_from_db()
+    assert world.enrolment.current_phase.number == 3
+    assert done.phase_change is None
+    assert not PhaseChange.objects.filter(enrolment=world.enrolment).exists()
+
+
 def test_a_task_of_another_cohort_is_not_the_participants_core_task(world, passes):
     passes.add(world.enrolment, core(world, 1))
     AssessmentTaskFactory(phase=phase(1), title="Another cohort's task")

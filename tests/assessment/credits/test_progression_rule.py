@@ -39,10 +39,11 @@ def test_a_phase_with_no_core_task_set_is_not_confirmed():
     assert "No core task is set for phase 1" in refused.value.message
 
 
-def test_only_the_current_phase_can_be_confirmed_and_only_once():
+def test_a_later_phase_cannot_be_confirmed_and_a_phase_only_once():
     with pytest.raises(RuleError) as refused:
         check(phase=2, passed_task_ids=[1, 2])
     assert refused.value.rule == "phase_order"
+    assert "a later phase cannot be confirmed" in refused.value.message
     with pytest.raises(RuleError) as refused:
         check(completed=[1], passed_task_ids=[1, 2])
     assert refused.value.rule == "phase_complete_once"
@@ -52,6 +53,14 @@ def test_the_current_phase_can_be_confirmed_when_the_participant_reached_it_with
     """Moved on by the programme leader (or enrolled into phase 2): phase 1 was never confirmed here,
     and phase 2 must not be stuck behind it."""
     check(phase=2, current_phase=2, completed=[], passed_task_ids=[1, 2])
+
+
+def test_an_earlier_phase_left_unconfirmed_can_still_be_confirmed_once_its_core_tasks_are_passed():
+    """Moved on before phase 1 was confirmed: without this the programme could never be complete."""
+    check(phase=1, current_phase=2, completed=[], passed_task_ids=[1, 2])
+    with pytest.raises(RuleError) as refused:
+        check(phase=1, current_phase=3, completed=[2], passed_task_ids=[1])
+    assert refused.value.rule == "phase_core_tasks"
 
 
 def standing(**overrides):

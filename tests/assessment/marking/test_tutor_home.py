@@ -30,7 +30,7 @@ def _home(client, world) -> str:
 
 
 def _confirm_link(world) -> str:
-    return reverse("credits:ledger", args=[world.enrolment.pk]) + "#confirm"
+    return reverse("credits:ledger", args=[world.enrolment.pk]) + "#confirm-1"
 
 
 def test_submitted_work_waits_on_the_tutors_home_until_it_is_marked(client, world):
@@ -73,6 +73,15 @@ def test_a_phase_with_every_core_task_passed_waits_for_the_tutor_to_confirm_it(c
 
     phase_complete(by=world.tutor, enrolment=world.enrolment, phase=Phase.objects.get(number=1))
     assert "Confirm phase" not in _home(client, world)  # confirmed, and phase 2 has no core task passed
+
+
+def test_a_phase_the_participant_was_moved_on_from_still_waits_for_confirmation(client, world):
+    world.released()
+    world.enrolment.current_phase = Phase.objects.get(number=2)  # the leader moved them on first
+    world.enrolment.save(update_fields=["current_phase"])
+    page = _home(client, world)
+    assert "Confirm phase 1 complete" in page
+    assert _confirm_link(world) in page
 
 
 def test_a_core_task_not_passed_keeps_the_phase_off_the_home(client, world):
