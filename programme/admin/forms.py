@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.html import format_html
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
@@ -98,6 +99,26 @@ class EligibilityRuleForm(WagtailAdminModelForm):
 # --- Enrolments.
 
 
+class EmailWithoutJavaScript:
+    """Wagtail's chooser opens its list of people with JavaScript. Without it the leader types the
+    invited participant's email instead, in a field that only a browser without JavaScript shows
+    (inside <noscript>); EnrolmentCreateForm finds the person it names."""
+
+    typed_email = ""
+
+    def render_html(self, name, value_data, attrs):
+        return format_html(
+            '{}<noscript><label class="w-field__label" for="{}-email">Their email, since the list needs '
+            'JavaScript</label><input type="email" name="{}" id="{}-email" value="{}" autocomplete="off">'
+            "</noscript>",
+            super().render_html(name, value_data, attrs),
+            attrs["id"],
+            f"{name}_email",
+            attrs["id"],
+            self.typed_email,
+        )
+
+
 class EnrolmentCreateForm(WagtailAdminModelForm):
     """Saved only through services.enrolment_create, which checks eligibility and timing."""
 
@@ -130,8 +151,19 @@ class EnrolmentCreateForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Built per form, not at import: the chooser's widget and today's list of whom to enrol.
-        self.fields["participant"].queryset = enrolable_participants()
-        self.fields["participant"].widget = participant_chooser.widget_class()
+        participant = self.fields["participant"]
+        participant.queryset = enrolable_participants()
+        chooser = participant_chooser.widget_class
+        participant.widget = type("ParticipantChooser", (EmailWithoutJavaScript, chooser), {})()
+        email = self.data.get("participant_email", "").strip() if self.is_bound else ""
+        if email and not self.data.get("participant"):
+            participant.widget.typed_email = email
+            found = participant.queryset.filter(email__iexact=email).values_list("pk", flat=True).first()
+            self.data = self.data.copy()
+            self.data["participant"] = "" if found is None else str(found)
+            participant.error_messages["required"] = (
+                f"No one invited as a participant and not enrolled now has the email {email}."
+            )
 
     def service_kwargs(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -4,8 +4,8 @@ participant, a coach and a tutor; each opens the link in the email Django sent, 
 (the tutor then sets up two-factor sign-in); the leader enrols the participant through the
 enrolment form's participant chooser and assigns the coach and the tutor; the coach and the
 participant then see each other on their homes. axe-core finds no WCAG 2.2 A/AA violation on any
-page on the way. Without JavaScript, the invitations are sent, accepted and the support assigned
-through the same forms."""
+page on the way. Without JavaScript, the invitations are sent and accepted, the participant enrolled
+and the support assigned through the same forms."""
 
 import datetime
 import re
@@ -20,9 +20,8 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from accounts.roles import Role
-from programme import services
 from programme.models import CoachAssignment, Cohort, Enrolment, Post, School, TutorAssignment
-from tests.browser.conftest import axe_violations, watch_csp
+from tests.browser.conftest import axe_violations, axe_violations_without_javascript, watch_csp
 from tests.browser.test_sign_in_journey import sign_in
 from tests.factories import SchoolFactory, UserFactory
 
@@ -346,8 +345,8 @@ def _homes_show_each_other(browser, base, refused, *, javascript: bool) -> None:
 
 def test_journey_1_without_javascript(live_server, browser, leader, totp_counter):
     """The same set-up with JavaScript off, through the CMS's plain forms: the invitations, each
-    acceptance and the tutor's two factors, and the coach and tutor assigned. Wagtail's participant
-    chooser is a script, so the enrolment itself is made by the service here."""
+    acceptance and the tutor's two factors, the enrolment (the participant named by their email,
+    since Wagtail's chooser is a script) and the coach and tutor assigned."""
     leader_user, leader_secret = leader
     base = live_server.url
     today, qts_on, first_post = _dates()
@@ -384,17 +383,20 @@ def test_journey_1_without_javascript(live_server, browser, leader, totp_counter
     _set_up_two_factors(tutor_page, "tom.tutor@example.org", totp_counter, check=False)
     tutor.close()
 
-    enrolment = services.enrolment_create(
-        participant=User.objects.get(email="pat.learner@example.org"),
-        cohort=cohort,
-        school=school,
-        qts_awarded_on=qts_on,
-        first_post_started_on=first_post,
-        programme_started_on=today,
-        post=Post.CLASS_TEACHER,
-        by=leader_user,
-    )
-    page.goto(f"{base}/cms/programme_enrolments/edit/{enrolment.pk}/")
+    # The enrolment form, the participant named by their email (the chooser's list needs JavaScript).
+    page.goto(base + "/cms/programme_enrolments/new/")
+    assert axe_violations_without_javascript(page) == [], "the enrolment form without JavaScript"
+    page.get_by_label("Their email, since the list needs JavaScript").fill("pat.learner@example.org")
+    page.get_by_label("Cohort*", exact=True).select_option(label=cohort.name)
+    page.get_by_label("School*", exact=True).select_option(label=school.name)
+    _fill_date(page, "Qualified teacher status gained on*", qts_on)
+    _fill_date(page, "First teaching post started on*", first_post)
+    _fill_date(page, "Started the programme on*", today)
+    page.get_by_label("Post*", exact=True).select_option(value=Post.CLASS_TEACHER)
+    page.get_by_role("button", name="Create", exact=True).click()
+    expect(page.get_by_role("navigation", name="Enrolment actions")).to_be_visible()
+    enrolment = Enrolment.objects.get(participant__email="pat.learner@example.org")
+    assert (enrolment.cohort, enrolment.programme_started_on) == (cohort, today)
     _assign(
         page,
         action="Change coach",

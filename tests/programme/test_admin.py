@@ -292,6 +292,35 @@ def test_a_start_after_the_latest_start_is_refused_beside_the_start_date(leader_
     assert not Enrolment.objects.exists()
 
 
+def test_without_javascript_the_participant_is_named_by_their_email(leader_client):
+    """Wagtail's chooser needs JavaScript; the form also takes the invited participant's email."""
+    participant, cohort, school = invited(), CohortFactory(), SchoolFactory()
+    page = leader_client.get(reverse("programme_enrolments:add")).content.decode()
+    assert '<noscript><label class="w-field__label" for="id_participant-email">' in page
+    data = {
+        **enrolment_data(participant, cohort, school),
+        "participant": "",
+        "participant_email": participant.email.upper(),
+    }
+    response = leader_client.post(reverse("programme_enrolments:add"), data)
+    assert response.status_code == 302
+    assert Enrolment.objects.get(participant=participant).school_placements.get().school == school
+
+
+def test_an_email_that_names_no_one_to_enrol_is_refused_beside_the_field_and_kept(leader_client):
+    already = enrol(SchoolFactory()).participant
+    cohort, school = CohortFactory(), SchoolFactory()
+    for email in ("nobody@example.org", already.email):
+        data = {**enrolment_data(already, cohort, school), "participant": "", "participant_email": email}
+        response = leader_client.post(reverse("programme_enrolments:add"), data)
+        assert response.status_code == 200
+        assert errors(response, "participant") == [
+            f"No one invited as a participant and not enrolled now has the email {email}."
+        ]
+        assert f'value="{email}"' in response.content.decode()
+    assert Enrolment.objects.filter(participant=already).count() == 1
+
+
 def test_the_enrolment_form_offers_only_invited_participants_without_an_active_enrolment(leader_client):
     waiting = UserFactory(first_name="Ada", last_name="Lovelace", roles=[Role.PARTICIPANT])
     enrolled = enrol(SchoolFactory()).participant
