@@ -11,10 +11,10 @@ multiprocessing: a Celery prefork worker's pool processes may not have children 
 the cover and contents page by another once the records' page numbers are known, and their PDFs
 joined with pypdf, with the contents page's numbers, the footers' "page N of M", the links between
 parts, the named destinations and the outline (bookmarks) those of the whole. A part after the
-first starts on a new page. A part that fails, or says nothing for
-settings.PORTFOLIO_EXPORT_PDF_TIMEOUT seconds, fails the build as any error does (the request is
-marked failed); every process is ended and the temporary folder removed before `write` returns or
-raises. A short portfolio is laid out in this process, as one document.
+first starts on a new page. A part that fails, or is not done
+settings.PORTFOLIO_EXPORT_PDF_TIMEOUT seconds after the processes started, fails the build as any
+error does (the request is marked failed); every process is ended and the temporary folder
+removed before `write` returns or raises. A short portfolio is laid out in this process, as one document.
 
 Importing WeasyPrint sets Pillow's ImageFile.LOAD_TRUNCATED_IMAGES to True for the whole process,
 which would let a cut-short image through the upload checks (files.images). This module puts it
@@ -58,9 +58,10 @@ __all__ = ["OwnDataOnly", "PortfolioDocument", "THUMBNAIL", "html", "thumbnail",
 THUMBNAIL = (480, 480)  # pixels: an image of evidence is shown this big at most, embedded
 _STYLESHEET = "portfolio/export/portfolio.css"
 _USER_AGENT = "portfolio/export/user_agent.css"
-# The weight (`weigh`) of an image beside text: a thumbnail costs about as much to lay out and draw
-# as this many characters of text (measured on bench/export.sh's portfolio).
-IMAGE_WEIGHT = 2000
+# The weight (`weigh`) of an image beside text: a thumbnail (a JPEG embedded as it is) costs about
+# as much to lay out and draw as this many characters of text. On bench/export.sh's portfolio, at
+# 2,000 the part with the 40 images took 7.0 s of processor time and the other 8.5 s.
+IMAGE_WEIGHT = 500
 RECORD_WEIGHT = 300  # a record's heading and details, whatever its text
 
 
