@@ -110,6 +110,21 @@ def test_once_complete_the_second_marker_sees_the_first_marks_to_reconcile(clien
     assert "The mark you both agree" in page
 
 
+def test_a_moderation_to_reconcile_waits_for_both_markers_and_no_one_else():
+    from assessment.selectors.moderation import for_marker
+
+    world = moderated_world(64)
+    assert list(for_marker(world.tutor)) == []  # second marking: the second marker's alone
+    assert list(for_marker(world.other_tutor)) == [Moderation.objects.get()]
+    second_marked(world, 40)
+
+    moderation = Moderation.objects.get()
+    assert moderation.stage == Moderation.Stage.RECONCILING
+    assert list(for_marker(world.tutor)) == [moderation]  # the first marker, found by their marking
+    assert list(for_marker(world.other_tutor)) == [moderation]
+    assert list(for_marker(UserFactory(roles=[Role.TUTOR]))) == []
+
+
 def test_a_tutor_not_assigned_cannot_open_the_workspace_or_the_moderation(client):
     world = moderated_world()
     client.force_login(UserFactory(roles=[Role.TUTOR]))
