@@ -84,3 +84,36 @@ CONTENT_TYPES = {
     ListExport.Kind.CSV: "text/csv; charset=utf-8",
     ListExport.Kind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+class ParticipantRisk(models.Model):
+    """Each participant's at-risk reasons as judged on `judged_on` with the provider's thresholds of
+    then, one flag per reason of `tracking.risks.REASONS` (the column is the reason's key) and how
+    many hold: so the tables filter and sort by risk with a join, not eight subqueries for every
+    participant on each request. Written only by `tracking.stored_risks` from the rule functions
+    themselves, in the database; whether the enrolment is active is left to the reader (it is
+    read with the enrolment), so a change of status needs no refresh.
+
+    Not a record of anyone's: it can be dropped and rebuilt at any time (`manage.py refresh_risks`)."""
+
+    enrolment = models.OneToOneField(
+        "programme.Enrolment", on_delete=models.CASCADE, primary_key=True, related_name="stored_risk"
+    )
+    judged_on = models.DateField()
+    weeks_without_session = models.PositiveSmallIntegerField()
+    months_before_limit = models.PositiveSmallIntegerField()
+    no_session = models.BooleanField()
+    steps_overdue = models.BooleanField()
+    submission_overdue = models.BooleanField()
+    referred_or_failed = models.BooleanField()
+    latest_start = models.BooleanField()
+    completion_deadline = models.BooleanField()
+    no_coach = models.BooleanField()
+    no_tutor = models.BooleanField()
+    count = models.PositiveSmallIntegerField("reasons that hold")
+
+    class Meta:
+        indexes = [models.Index(fields=["judged_on", "count"], name="participant_risk_by_day_count")]
+
+    def __str__(self) -> str:
+        return f"Reasons for risk of enrolment {self.enrolment_id} on {self.judged_on}"

@@ -229,6 +229,12 @@ def with_flags(enrolments: QuerySet[Enrolment], t: Thresholds) -> QuerySet[Enrol
     return enrolments.annotate(**flags)
 
 
+def reasons_holding(t: Thresholds) -> dict[str, ExpressionWrapper]:
+    """Each reason's filter as a column named by its key, whatever the enrolment's status: what
+    `tracking.stored_risks` keeps (the status is applied when the stored flags are read)."""
+    return {reason.key: ExpressionWrapper(reason.holds(t), output_field=BooleanField()) for reason in REASONS}
+
+
 def risk_count(t: Thresholds) -> Case:
     """How many reasons hold, to sort by (the flags themselves are not needed for that)."""
     return sum(

@@ -14,7 +14,19 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -27,7 +39,7 @@ from programme import access
 from programme.access import RecordKind, Relation
 from programme.models import CoachAssignment, Enrolment, PhaseChange, SchoolPlacement, TutorAssignment
 from programme.rules import timing
-from tracking import risks
+from tracking import risks, stored_risks
 from tracking.risks import Thresholds
 
 
@@ -115,14 +127,20 @@ def participants(user, relation: Relation, *, filters: Filters, sort: str, desce
     if filters.tutor_id is not None:
         tutored = TutorAssignment.objects.covering(today).filter(tutor_id=filters.tutor_id)
         enrolments = enrolments.filter(pk__in=tutored.values("enrolment_id"))
-    if filters.at_risk is True:
-        enrolments = enrolments.filter(risks.at_risk(t))
-    elif filters.at_risk is False:
-        enrolments = enrolments.exclude(risks.at_risk(t))
+    stored = stored_risks.ensure_current(t)
+    if filters.at_risk is not None:
+        if stored:
+            # The stored flags: a join to one row per participant, not eight subqueries each.
+            held = Q(status=Enrolment.Status.ACTIVE, stored_risk__count__gt=0)
+            enrolments = enrolments.filter(held if filters.at_risk else ~held)
+        elif filters.at_risk:
+            enrolments = enrolments.filter(risks.at_risk(t))
+        else:
+            enrolments = enrolments.exclude(risks.at_risk(t))
 
     column = SORTABLE[sort]
     if sort == "risk":
-        enrolments = enrolments.annotate(risk_count=risks.risk_count(t))
+        enrolments = enrolments.annotate(risk_count=_stored_count() if stored else risks.risk_count(t))
     else:
         enrolments = enrolments.annotate(**_computed(user, t, only=column.order))
     ordering = [
@@ -131,6 +149,12 @@ def participants(user, relation: Relation, *, filters: Filters, sort: str, desce
     if sort != "name":
         ordering += [F("participant__last_name").asc(), F("participant__first_name").asc()]
     return enrolments.order_by(*ordering, "pk")
+
+
+def _stored_count() -> Case:
+    """How many reasons hold, from the stored flags (none for an enrolment that is not active)."""
+    active = Q(status=Enrolment.Status.ACTIVE)
+    return Case(When(active, then=Coalesce("stored_risk__count", 0)), default=0, output_field=IntegerField())
 
 
 def _computed(user, t: Thresholds, only: tuple[str, ...] | None = None) -> dict:
@@ -181,10 +205,37 @@ def _ids(enrolments) -> list[int]:
     return [e if isinstance(e, int) else e.pk for e in enrolments]
 
 
-def _read(user, ids: list[int], t: Thresholds) -> list[Enrolment]:
-    """These enrolments with every column and reason, in the order of `ids`: one query."""
-    found = risks.with_flags(Enrolment.objects.filter(pk__in=ids), t).annotate(**_computed(user, t))
+def _read(user, ids: list[int], t: Thresholds, *, stored: bool, checked: bool = False) -> list[Enrolment]:
+    """These enrolments with every column and reason, in the order of `ids`: one query. With
+    `stored`, the reasons are the stored flags (`stored_risks.ensure_current` made them current)."""
+    found = Enrolment.objects.filter(pk__in=ids)
+    if stored:
+        # Only an active enrolment is at risk: the status is read here, not stored.
+        active = Q(status=Enrolment.Status.ACTIVE)
+        found = found.annotate(
+            **{
+                reason.field: ExpressionWrapper(active & Q(**{f"stored_risk__{reason.key}": True}), BooleanField())
+                for reason in risks.REASONS
+            }
+        )
+        found = found.annotate(
+            risks_judged=F("stored_risk__judged_on"),
+            risks_weeks=F("stored_risk__weeks_without_session"),
+            risks_months=F("stored_risk__months_before_limit"),
+        )
+    else:
+        found = risks.with_flags(found, t)
+    found = found.annotate(**_computed(user, t))
     by_id = {e.pk: e for e in _with_people(found, t.today)}
+    judged = (t.today, t.weeks_without_session, t.months_before_limit)
+    if (
+        stored
+        and not checked
+        and any((e.risks_judged, e.risks_weeks, e.risks_months) != judged for e in by_id.values())
+    ):
+        # A row not judged for today (ids not read through `participants`): judge, and read again.
+        stored_risks.ensure_current(t)
+        return _read(user, ids, t, stored=True, checked=True)
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -276,8 +327,10 @@ def iter_rows(user, enrolments, t: Thresholds, *, chunk: int = CHUNK) -> Iterato
     for an export streamed while the database is still reading: one query for the ids, then one per
     chunk, each costing its rows alone."""
     ids = _ids(enrolments)
+    # `participants` made the stored reasons current for today (_read checks each row's anyway).
+    stored = stored_risks.answers_for(t)
     for start in range(0, len(ids), chunk):
-        yield from _rows(_read(user, ids[start : start + chunk], t), t)
+        yield from _rows(_read(user, ids[start : start + chunk], t, stored=stored), t)
 
 
 def _rows(enrolments: list[Enrolment], t: Thresholds) -> Iterator[Row]:

@@ -36,3 +36,12 @@ def expire_exports() -> int:
     from tracking.export_jobs import list_exports_expire
 
     return list_exports_expire()
+
+
+@shared_task
+def refresh_risks() -> None:
+    """Nightly: judge every participant's at-risk reasons for the new day (tracking.stored_risks), so
+    the first reader of the day does not wait for it."""
+    from tracking.stored_risks import risks_refresh_all
+
+    risks_refresh_all()

@@ -62,6 +62,11 @@ class Command(BaseCommand):
             vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
             cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         self._done("statistics", step)
+        step = time.perf_counter()
+        # The bulk load bypassed the models' saves, so every participant's stored at-risk reasons
+        # are judged once now (tracking's command: programme does not import tracking).
+        call_command("refresh_risks", stdout=self.stdout)
+        self._done("at-risk reasons", step)
         self.stdout.write(f"seed_scale took {time.perf_counter() - started:.1f} s in all")
 
     def _done(self, what: str, since: float) -> None:
