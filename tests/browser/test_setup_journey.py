@@ -181,6 +181,24 @@ def _assign(page, *, action: str, person: str, label: str, day: datetime.date, c
     page.get_by_role("button", name=action, exact=True).click()
 
 
+def _invitees_accept(browser, refused: list[str], counter: int, *, javascript: bool) -> None:
+    """The participant and the coach accept through their emailed links and land on their homes; the
+    tutor accepts and sets up two factors. axe runs on each page when JavaScript is on."""
+    for email, first in [("pat.learner@example.org", "Pat"), ("cara.coach@example.org", "Cara")]:
+        invitee, invitee_page, seen = _context(browser, javascript=javascript)
+        refused += seen
+        _accept(invitee_page, _emailed_link(email), first=first, check=javascript)
+        expect(invitee_page.get_by_role("button", name="Sign out")).to_be_visible()
+        if javascript:
+            _no_violations(invitee_page, f"{first}'s home before enrolment")
+        invitee.close()
+    tutor, tutor_page, seen = _context(browser, javascript=javascript)
+    refused += seen
+    _accept(tutor_page, _emailed_link("tom.tutor@example.org"), first="Tom", check=javascript)
+    _set_up_two_factors(tutor_page, "tom.tutor@example.org", counter, check=javascript)
+    tutor.close()
+
+
 def test_journey_1_the_leader_sets_up_a_cohort_and_its_people(live_server, browser, leader, totp_counter):
     leader_user, leader_secret = leader
     base = live_server.url
@@ -255,18 +273,7 @@ def test_journey_1_the_leader_sets_up_a_cohort_and_its_people(live_server, brows
     _no_violations(page, "the invitations after sending three")
 
     # Each accepts through the emailed link and sets a password; the tutor sets up two factors.
-    for email, first in [("pat.learner@example.org", "Pat"), ("cara.coach@example.org", "Cara")]:
-        invitee, invitee_page, seen = _context(browser, javascript=True)
-        refused += seen
-        _accept(invitee_page, _emailed_link(email), first=first, check=True)
-        expect(invitee_page.get_by_role("button", name="Sign out")).to_be_visible()
-        _no_violations(invitee_page, f"{first}'s home before enrolment")
-        invitee.close()
-    tutor, tutor_page, seen = _context(browser, javascript=True)
-    refused += seen
-    _accept(tutor_page, _emailed_link("tom.tutor@example.org"), first="Tom", check=True)
-    _set_up_two_factors(tutor_page, "tom.tutor@example.org", totp_counter, check=True)
-    tutor.close()
+    _invitees_accept(browser, refused, totp_counter, javascript=True)
 
     # The leader enrols the participant, chosen in the participant chooser.
     page.goto(base + "/cms/programme_enrolments/")
@@ -371,17 +378,7 @@ def test_journey_1_without_javascript(live_server, browser, leader, totp_counter
     )
     _invite(page, base, email="tom.tutor@example.org", first="Tom", last="Tutor", role="HEI tutor")
 
-    for email, first in [("pat.learner@example.org", "Pat"), ("cara.coach@example.org", "Cara")]:
-        invitee, invitee_page, seen = _context(browser, javascript=False)
-        refused += seen
-        _accept(invitee_page, _emailed_link(email), first=first, check=False)
-        expect(invitee_page.get_by_role("button", name="Sign out")).to_be_visible()
-        invitee.close()
-    tutor, tutor_page, seen = _context(browser, javascript=False)
-    refused += seen
-    _accept(tutor_page, _emailed_link("tom.tutor@example.org"), first="Tom", check=False)
-    _set_up_two_factors(tutor_page, "tom.tutor@example.org", totp_counter, check=False)
-    tutor.close()
+    _invitees_accept(browser, refused, totp_counter, javascript=False)
 
     # The enrolment form, the participant named by their email (the chooser's list needs JavaScript).
     page.goto(base + "/cms/programme_enrolments/new/")
