@@ -5,11 +5,18 @@ narrowed by the same filters as the table), never a record's words or a person's
 Each chart's numbers come from a fixed number of queries however many participants there are,
 and every count of records is limited to those the reader may read (access.readable_where).
 Each result carries a table (caption, headings, rows) and a sentence summing it up, which the
-page shows beside the chart: the chart is never the only way to the numbers."""
+page shows beside the chart: the chart is never the only way to the numbers.
+
+Counted once, shown several times: the page and each of its five images (separate requests) read
+the same counts from Django's cache (Redis in production) for COUNTED_FOR seconds, keyed on whose
+numbers they are (`_scope`), the filters and the day; each chart says when it was counted. See
+`charts_for`."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import BigIntegerField, Count, F, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, Lead, RowNumber, TruncDate, TruncMonth
@@ -45,10 +52,15 @@ class Chart:
     headings: list[str]
     rows: list[list] = field(default_factory=list)
     numeric_from: int = 1  # columns from this one on hold numbers (right-aligned)
-    draw: object = None  # () -> SVG text
+    # What to draw: the name of a tracking.charts function and its arguments (plain lists and
+    # numbers, so a chart can be kept in the cache and the drawing keyed on them).
+    drawing: tuple[str, tuple] = ("", ())
+    counted_at: datetime.datetime | None = None  # set by charts_for
 
-    def svg(self) -> str:
-        return self.draw()
+    def draw(self) -> str:
+        """The SVG text, drawn now (see `svg` for the kept copy)."""
+        name, args = self.drawing
+        return getattr(_draw(), name)(*args)
 
 
 def scoped_enrolments(user, relation: Relation, filters: Filters, today: datetime.date) -> QuerySet[Enrolment]:
@@ -86,7 +98,7 @@ def participants_by_phase(enrolments: QuerySet[Enrolment]) -> Chart:
         caption="Participants in each phase today",
         headings=["Phase", "Participants"],
         rows=[[label, n] for label, n in counts],
-        draw=lambda: _draw().participants_by_phase(counts),
+        drawing=("participants_by_phase", (counts,)),
     )
 
 
@@ -184,7 +196,7 @@ def coverage(user, enrolments: QuerySet[Enrolment], today: datetime.date) -> Cha
         caption="Agreed coaching sessions by content area and phase",
         headings=["Content area", *phase_labels],
         rows=[[label, *row] for label, row in zip(area_labels, counts, strict=True)],
-        draw=lambda: _draw().coverage_heatmap(area_labels, phase_labels, counts),
+        drawing=("coverage_heatmap", (area_labels, phase_labels, counts)),
     )
 
 
@@ -231,7 +243,7 @@ def coaching_by_school(user, relation: Relation, enrolments: QuerySet[Enrolment]
         caption=f"Agreed coaching sessions in the last {COACHING_DAYS} days by school",
         headings=["School", "Participants", "Agreed sessions", "Sessions per participant"],
         rows=[[name, n, held, f"{rate:.1f}"] for (name, n, held), (_, rate) in zip(rows, rates, strict=True)],
-        draw=lambda: _draw().coaching_by_school(rates),
+        drawing=("coaching_by_school", (rates,)),
     )
 
 
@@ -278,7 +290,7 @@ def outcomes(user, enrolments: QuerySet[Enrolment]) -> Chart:
         caption="Released results of each assessed task",
         headings=["Task", "Pass", "Refer", "Fail"],
         rows=[[t["title"], t[Outcome.PASS], t[Outcome.REFER], t[Outcome.FAIL]] for t in tasks.values()],
-        draw=lambda: _draw().outcomes_by_task(titles, passes, refers, fails),
+        drawing=("outcomes_by_task", (titles, passes, refers, fails)),
     )
 
 
@@ -358,33 +370,98 @@ def phases_over_time(enrolments: QuerySet[Enrolment], today: datetime.date) -> C
         caption=f"Participants in each phase at the end of each month (this month: today), last {len(months)} months",
         headings=["Month", *(name for name, _ in named)],
         rows=[[label, *(values[i] for _, values in named)] for i, label in enumerate(labels)],
-        draw=lambda: _draw().phases_over_time(labels, named),
+        drawing=("phases_over_time", (labels, named)),
     )
 
 
-def all_charts(user, relation: Relation, filters: Filters, today: datetime.date | None = None) -> list[Chart]:
-    today = today or timezone.localdate()
-    enrolments = scoped_enrolments(user, relation, filters, today)
-    return [
-        participants_by_phase(enrolments),
-        phases_over_time(enrolments, today),
-        coverage(user, enrolments, today),
-        coaching_by_school(user, relation, enrolments, today),
-        outcomes(user, enrolments),
-    ]
+SLUGS = ("phases", "history", "coverage", "coaching", "outcomes")  # in the page's order
+
+# How long counted charts are kept. Counting the provider's charts reads every agreed session ever
+# held (134,760 session-area rows at 5,000 participants): a few hundred milliseconds that the page
+# and each of its five images would otherwise spend again, and every leader again. Five minutes
+# is short beside what the charts show (phases over months, sessions over 90 days), and each chart
+# says when it was counted. The drawn SVG is kept as long, keyed on the numbers it shows.
+COUNTED_FOR = 5 * 60
+# Part of every key: raise it when a Chart's fields or a drawing change, so a deployment never reads
+# what the code before it kept.
+CACHE_VERSION = 1
 
 
-def one_chart(
-    user, relation: Relation, filters: Filters, slug: str, today: datetime.date | None = None
-) -> Chart | None:
-    today = today or timezone.localdate()
-    enrolments = scoped_enrolments(user, relation, filters, today)
-    makers = {
-        "phases": lambda: participants_by_phase(enrolments),
-        "history": lambda: phases_over_time(enrolments, today),
-        "coverage": lambda: coverage(user, enrolments, today),
-        "coaching": lambda: coaching_by_school(user, relation, enrolments, today),
-        "outcomes": lambda: outcomes(user, enrolments),
-    }
-    make = makers.get(slug)
-    return make() if make else None
+def _scope(user, relation: Relation, today: datetime.date) -> str:
+    """Whose numbers these are, for the cache key. Every programme leader sees every participant and
+    record (`access.enrolments_for` and `access.readable_where` ask nothing of the person), so the
+    provider's charts are counted once for all of them. A head's depend on the person (their
+    headships and, through `readable_where`, the days each began), so theirs are kept under their
+    own id and the schools they head today: a head never reads another's, and a headship that ends
+    stops its numbers at once."""
+    if relation == Relation.PROGRAMME_LEADER:
+        return "provider"
+    schools = sorted(access.headships(user, today).values_list("school", flat=True))
+    return f"{relation.value}:{user.pk}:{'-'.join(map(str, schools))}"
+
+
+def _key(scope: str, filters: Filters, today: datetime.date, slug: str) -> str:
+    # The filters as text (a frozen dataclass of numbers and short strings), hashed to keep keys short.
+    filtered = hashlib.sha256(repr(filters).encode()).hexdigest()[:16]
+    return f"tracking:charts:{CACHE_VERSION}:{scope}:{today.isoformat()}:{filtered}:{slug}"
+
+
+def _count(slug: str, user, relation: Relation, enrolments: QuerySet[Enrolment], today: datetime.date) -> Chart:
+    if slug == "phases":
+        return participants_by_phase(enrolments)
+    if slug == "history":
+        return phases_over_time(enrolments, today)
+    if slug == "coverage":
+        return coverage(user, enrolments, today)
+    if slug == "coaching":
+        return coaching_by_school(user, relation, enrolments, today)
+    return outcomes(user, enrolments)
+
+
+def _now() -> datetime.datetime:
+    """The clock the charts are counted by (tests put their own in its place)."""
+    return timezone.now()
+
+
+def charts_for(
+    user,
+    relation: Relation,
+    filters: Filters,
+    slugs: tuple[str, ...] = SLUGS,
+    now: datetime.datetime | None = None,
+) -> list[Chart]:
+    """These charts for this person and filters: those counted in the last COUNTED_FOR seconds for
+    the same scope, filters and day are read from the cache (one round trip for all of them), the
+    others counted now (`now`, injected by tests, is when) and kept. Unknown slugs are left out."""
+    now = now or _now()
+    today = timezone.localdate(now)
+    slugs = tuple(slug for slug in slugs if slug in SLUGS)
+    if not slugs:
+        return []
+    scope = _scope(user, relation, today)
+    keys = {slug: _key(scope, filters, today, slug) for slug in slugs}
+    kept = cache.get_many(list(keys.values()))
+    missing = [slug for slug in slugs if keys[slug] not in kept]
+    if missing:
+        enrolments = scoped_enrolments(user, relation, filters, today)
+        counted = {}
+        for slug in missing:
+            chart = _count(slug, user, relation, enrolments, today)
+            chart.counted_at = now
+            counted[keys[slug]] = chart
+        cache.set_many(counted, COUNTED_FOR)
+        kept.update(counted)
+    return [kept[keys[slug]] for slug in slugs]
+
+
+def svg(chart: Chart) -> str:
+    """The chart's SVG, drawn once for the same numbers and kept for COUNTED_FOR seconds. The key is
+    a digest of what is drawn, so it holds nothing but that drawing, whoever asked first (the same
+    numbers always give the same file: tracking.charts)."""
+    digest = hashlib.sha256(repr(chart.drawing).encode()).hexdigest()
+    key = f"tracking:chart-svg:{CACHE_VERSION}:{digest}"
+    drawn = cache.get(key)
+    if drawn is None:
+        drawn = chart.draw()
+        cache.set(key, drawn, COUNTED_FOR)
+    return drawn

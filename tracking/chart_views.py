@@ -31,7 +31,7 @@ SVG_POLICY = {
 def _charts_page(request: HttpRequest, relation: Relation) -> HttpResponse:
     access.require_relation(request.user, relation)
     form = FORMS[relation](request.GET)
-    charts = chart_data.all_charts(request.user, relation, form.filters())
+    charts = chart_data.charts_for(request.user, relation, form.filters())
     query = request.GET.urlencode()
     for chart in charts:
         chart.src = reverse(SVG_ROUTES[relation], args=[chart.slug]) + (f"?{query}" if query else "")
@@ -39,17 +39,24 @@ def _charts_page(request: HttpRequest, relation: Relation) -> HttpResponse:
     return render(
         request,
         "tracking/charts/page.html",
-        {"title": title, "charts": charts, "form": form, "filtered": form.filtered, "home": HOMES[relation]},
+        {
+            "title": title,
+            "charts": charts,
+            "form": form,
+            "filtered": form.filtered,
+            "home": HOMES[relation],
+            "counted_for": chart_data.COUNTED_FOR // 60,
+        },
     )
 
 
 @csp(SVG_POLICY)
 def _chart_svg(request: HttpRequest, relation: Relation, slug: str) -> HttpResponse:
     access.require_relation(request.user, relation)
-    chart = chart_data.one_chart(request.user, relation, FORMS[relation](request.GET).filters(), slug)
-    if chart is None:
+    found = chart_data.charts_for(request.user, relation, FORMS[relation](request.GET).filters(), (slug,))
+    if not found:
         raise Http404("There is no such chart.")
-    response = HttpResponse(chart.svg(), content_type="image/svg+xml; charset=utf-8")
+    response = HttpResponse(chart_data.svg(found[0]), content_type="image/svg+xml; charset=utf-8")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -6,8 +6,10 @@ import os
 import re
 import subprocess
 import sys
+from unittest import mock
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,10 +17,12 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from assessment.rules.marks import Outcome
+from programme.access import Relation
 from programme.models import ContentArea, Enrolment, Phase, PhaseChange, SchoolPlacement
 from tests.assessment.factories import AssessmentTaskFactory
 from tests.coaching.factories import agreed_log
 from tests.factories import SchoolFactory, UserFactory, assign_coach, assign_tutor, enrol, staff
+from tests.run_cache import clear_this_run
 from tests.tracking.factories import result, submit
 from tracking import chart_data, charts
 
@@ -312,16 +316,152 @@ def _grow(school, n):
         result(submit(e, AssessmentTaskFactory(cohort=e.cohort)), Outcome.PASS)
 
 
+def _costs(client, who, page):
+    """Queries of the page and of each image counted afresh (nothing kept), then of the page and
+    each image again, read from what the first ones kept."""
+    clear_this_run(caches["default"])
+    counted = _queries(client, page), [_queries(client, _svg(who, s)) for s in SLUGS]
+    clear_this_run(caches["default"])
+    _queries(client, page)
+    kept = _queries(client, page), [_queries(client, _svg(who, s)) for s in SLUGS]
+    return counted, kept
+
+
 @pytest.mark.parametrize("who", ["head", "leader"])
 def test_the_charts_cost_the_same_queries_for_few_and_many_participants(client, school, head, leader, who):
     user, page = (head, HEAD) if who == "head" else (leader, LEADER)
     client.force_login(user)
     _grow(school, 1)
-    few = _queries(client, page), [_queries(client, _svg(who, s)) for s in SLUGS]
+    few = _costs(client, who, page)
     _grow(SchoolFactory(), 3)
     _grow(school, 6)
-    many = _queries(client, page), [_queries(client, _svg(who, s)) for s in SLUGS]
+    many = _costs(client, who, page)
     assert few == many
+    # Kept charts are not counted again: the page and its images ask for far less than counting.
+    (counted_page, counted_images), (kept_page, kept_images) = many
+    assert kept_page < counted_page
+    assert all(kept <= counted for kept, counted in zip(kept_images, counted_images, strict=True))
+
+
+def _fields(chart) -> dict:
+    return {k: v for k, v in vars(chart).items() if k != "src"}
+
+
+@pytest.mark.parametrize("who", ["head", "leader"])
+def test_charts_read_from_the_cache_equal_the_charts_counted(school, head, leader, who):
+    from tracking.selectors import Filters
+
+    user, relation = (head, Relation.HEAD) if who == "head" else (leader, Relation.PROGRAMME_LEADER)
+    _grow(school, 3)
+    _grow(SchoolFactory(name="Hillside School"), 2)
+    now = timezone.now()
+    counted = chart_data.charts_for(user, relation, Filters(), now=now)
+    with CaptureQueriesContext(connection) as captured:
+        kept = chart_data.charts_for(user, relation, Filters(), now=now)
+    assert len(captured) <= 1  # the head's headships, for the key; nothing counted
+    assert [_fields(c) for c in kept] == [_fields(c) for c in counted]
+    assert [c.slug for c in kept] == list(chart_data.SLUGS)
+    assert all(c.counted_at == now for c in kept)
+    # What the cache gives equals counting afresh.
+    clear_this_run(caches["default"])
+    again = chart_data.charts_for(user, relation, Filters(), now=now)
+    assert [_fields(c) for c in again] == [_fields(c) for c in kept]
+    # One image reads the same chart the page counted.
+    (alone,) = chart_data.charts_for(user, relation, Filters(), ("coverage",), now=now)
+    assert _fields(alone) == _fields(kept[2])
+    assert chart_data.charts_for(user, relation, Filters(), ("pie",), now=now) == []
+
+
+def test_kept_charts_are_shown_until_they_expire_and_counted_again_the_next_day(school, leader):
+    from tracking.selectors import Filters
+
+    enrol(school)
+    now = timezone.now()
+    first = chart_data.charts_for(leader, Relation.PROGRAMME_LEADER, Filters(), ("phases",), now=now)[0]
+    enrol(school)
+    kept = chart_data.charts_for(leader, Relation.PROGRAMME_LEADER, Filters(), ("phases",), now=now)[0]
+    assert kept.rows == first.rows  # the counts as they were, said to be of then
+    assert kept.counted_at == now
+    tomorrow = now + datetime.timedelta(days=1)
+    recounted = chart_data.charts_for(leader, Relation.PROGRAMME_LEADER, Filters(), ("phases",), now=tomorrow)[0]
+    assert recounted.counted_at == tomorrow
+    assert sum(n for _, n in recounted.rows) == 2
+
+
+def test_two_heads_each_see_their_own_schools_charts(client, school, head):
+    other = SchoolFactory(name="Hillside School")
+    other_head = staff(Role.HEAD, other)
+    for _ in range(2):
+        agreed_log(enrolment=enrol(school), session_on=_days_ago(4))
+    for _ in range(5):
+        agreed_log(enrolment=enrol(other), session_on=_days_ago(4))
+    client.force_login(head)
+    assert _chart(client.get(HEAD), "coaching").rows == [["Riverside Academy", 2, 2, "1.0"]]
+    assert "Riverside Academy" in client.get(_svg("head", "coaching")).content.decode()
+    # The second head, a moment later, with the first head's charts kept: their own school only.
+    client.force_login(other_head)
+    response = client.get(HEAD)
+    assert _chart(response, "coaching").rows == [["Hillside School", 5, 5, "1.0"]]
+    assert _chart(response, "phases").rows[0] == ["Phase 1", 5]
+    assert "Riverside" not in response.content.decode()
+    svg = client.get(_svg("head", "coaching")).content.decode()
+    assert "Hillside School" in svg
+    assert "Riverside" not in svg
+
+
+def test_a_head_whose_headship_ends_no_longer_reads_its_kept_charts(school, head):
+    from programme.models import StaffMembership
+    from tracking.selectors import Filters
+
+    second = SchoolFactory(name="Hillside School")
+    StaffMembership.objects.create(
+        user=head, school=second, role=StaffMembership.StaffRole.HEAD, starts_on=_days_ago(400)
+    )
+    enrol(school)
+    enrol(second)
+    now = timezone.now()
+    both = chart_data.charts_for(head, Relation.HEAD, Filters(), ("phases",), now=now)[0]
+    assert sum(n for _, n in both.rows) == 2
+    StaffMembership.objects.filter(user=head, school=second).delete()
+    mine = chart_data.charts_for(head, Relation.HEAD, Filters(), ("phases",), now=now)[0]
+    assert sum(n for _, n in mine.rows) == 1
+
+
+def test_programme_leaders_share_the_providers_counted_charts(client, school, leader):
+    enrol(school)
+    client.force_login(leader)
+    counted = _chart(client.get(LEADER), "phases")
+    client.force_login(UserFactory(roles=[Role.PROGRAMME_LEADER]))
+    with CaptureQueriesContext(connection) as captured:
+        shared = _chart(client.get(LEADER), "phases")
+    assert shared.counted_at == counted.counted_at
+    assert not any("programme_enrolment" in q["sql"] and "COUNT" in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_page_says_when_each_chart_was_counted(client, school, leader):
+    enrol(school)
+    counted = timezone.localtime().replace(hour=9, minute=5, second=17, microsecond=0)
+    client.force_login(leader)
+    with mock.patch.object(chart_data, "_now", return_value=counted):
+        body = client.get(LEADER).content.decode()
+    assert body.count(f'Counted at <time datetime="{counted.isoformat()}">09:05</time>.') == len(chart_data.SLUGS)
+    assert "counted at most every 5 minutes" in body
+
+
+def test_a_drawing_is_kept_for_the_same_numbers(school, leader):
+    from tracking.selectors import Filters
+
+    enrol(school)
+    (chart,) = chart_data.charts_for(leader, Relation.PROGRAMME_LEADER, Filters(), ("phases",))
+    with mock.patch.object(charts, "participants_by_phase", wraps=charts.participants_by_phase) as drawn:
+        first = chart_data.svg(chart)
+        again = chart_data.svg(chart)
+    assert first == again
+    assert first.startswith("<?xml")
+    assert drawn.call_count == 1
+    # Other numbers are drawn afresh, never given another chart's file.
+    chart.drawing = ("participants_by_phase", ([("Phase 1", 7)],))
+    assert chart_data.svg(chart) != first
 
 
 def test_coverage_puts_each_session_in_the_phase_the_search_finds_for_its_day(client, school, leader):
