@@ -381,8 +381,8 @@ def _join(folder: Path, names: list[str], drawn: list[dict]) -> bytes:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             item = writer.add_outline_item(
-                label,
-                start + index,
+                title=label,
+                page_number=start + index,
                 parent=stack[-1][1] if stack else None,
                 fit=Fit.xyz(left=x, top=y, zoom=0),
                 is_open=is_open,
