@@ -9,7 +9,8 @@
 #          bash bench/load.sh [N]
 # The database `mtl_bench_load_N` is made on that server and seeded with `seed_scale` the first time
 # (schools: SCHOOLS, default N / 25 * 3, so 600 for 5,000), and kept for the next run, since seeding
-# takes minutes; FRESH=1 drops and seeds it again, DROP=1 drops it at the end. The database named in
+# takes minutes (BENCH_DB names another database to use instead, such as a copy made with
+# `createdb -T`; a kept database is migrated first); FRESH=1 drops and seeds it again, DROP=1 drops it at the end. The database named in
 # DATABASE_URL is not touched. The built CSS is needed (`npm run build`); static files are collected
 # into static_build/. Settings: GUNICORN_WORKERS (4), DATABASE_CONN_MAX_AGE (60), THINK (1.0 s
 # between one client's requests, on average; 0 for none), PORT.
@@ -26,7 +27,7 @@ SCHOOLS="${SCHOOLS:-$((N * 3 / 25))}"
 }
 
 SERVER_URL="${DATABASE_URL%/*}"
-DB="mtl_bench_load_${N}"
+DB="${BENCH_DB:-mtl_bench_load_${N}}"
 export DATABASE_URL="$SERVER_URL/$DB" LOG_LEVEL=WARNING
 PORT="${PORT:-$((20000 + $$ % 10000))}"
 WORK=$(mktemp -d /tmp/mtl-bench-load.XXXXXX)
@@ -49,6 +50,8 @@ if [ "$exists" != 1 ]; then
   echo "seed_scale --participants $N --schools $SCHOOLS (load average $(cut -d' ' -f1 /proc/loadavg)):"
   DJANGO_SETTINGS_MODULE=mtl_portal.settings.dev DEBUG=1 /usr/bin/time -f "  %e s wall, %U s user CPU, %S s system" \
     "$PY" manage.py seed_scale --participants "$N" --schools "$SCHOOLS" 2>&1 | grep -E '^  |took'
+else  # seeded by older code: bring its tables up to date
+  DJANGO_SETTINGS_MODULE=mtl_portal.settings.dev DEBUG=1 "$PY" manage.py migrate --no-input -v 0 >/dev/null
 fi
 
 # Production settings, as deploy/ runs them, on loopback: no TLS here, so no redirect to https (the
