@@ -1,6 +1,7 @@
 """WeasyPrint for the export's PDF, without Django: the document with the export's own small
 defaults, the fetcher that loads nothing from outside the document, and one part of a PDF laid
-out and drawn in a process of its own, `python -m portfolio.export.layout <folder> <part>`.
+out and drawn in a process of its own (`main`, in a process forked from the worker, or
+`python -m portfolio.export.layout <folder> <part> <parent pid>`).
 
 A long portfolio's PDF is laid out in parts side by side (portfolio.export.pdf starts the
 processes and joins their PDFs). A part's page numbers depend on the parts before it, and the

@@ -6,8 +6,9 @@ A long portfolio is laid out in parts side by side, one process each
 (settings.PORTFOLIO_EXPORT_PDF_PROCESSES): laying out and drawing a three-year portfolio takes
 WeasyPrint 20 seconds or more of one processor, so one process could not meet the export's budget
 (bench/export.sh). The records are cut into runs of about equal weight (`weigh`: their text, and
-their images), each laid out by `python -m portfolio.export.layout` (subprocesses, not
-multiprocessing: a Celery prefork worker's pool processes may not have children of their own),
+their images), each laid out by `portfolio.export.layout.main` in a process forked from the
+worker (`forked.Forked`: WeasyPrint already imported; not multiprocessing, whose children a Celery
+prefork pool process may not have),
 the cover and contents page by another once the records' page numbers are known, and their PDFs
 joined with pypdf, with the contents page's numbers, the footers' "page N of M", the links between
 parts, the named destinations and the outline (bookmarks) those of the whole. A part after the
@@ -30,7 +31,6 @@ import logging
 import os
 import select
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -45,6 +45,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, Fit, FloatObject, NameObject, NumberObject, TextStringObject
 
 from portfolio.export.contents import Contents
+from portfolio.export.forked import Forked
 from portfolio.export.layout import OwnDataOnly, PortfolioDocument
 
 # Importing WeasyPrint set it to True: the portal never reads a truncated image.
@@ -65,7 +66,7 @@ IMAGE_WEIGHT = 500
 RECORD_WEIGHT = 300  # a record's heading and details, whatever its text
 
 
-LAYOUT_MODULE = "portfolio.export.layout"  # run as `python -m`, one process a part
+LAYOUT_MODULE = "portfolio.export.layout"  # its main(folder, part, parent), one forked process a part
 
 
 class PartFailed(RuntimeError):
@@ -199,18 +200,12 @@ def write(
 
 
 class _Process:
-    """One `python -m portfolio.export.layout` and its JSON lines."""
+    """One forked process laying out a part, and its JSON lines."""
 
     def __init__(self, folder: Path, name: str, deadline: float):
         self.name, self.deadline = name, deadline
         self.errors = open(folder / f"{name}.log", "w+b")  # noqa: SIM115 (closed in `end`)
-        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-            [sys.executable, "-m", LAYOUT_MODULE, str(folder), name, str(os.getpid())],
-            cwd=settings.BASE_DIR,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.errors,
-        )
+        self.process = Forked(LAYOUT_MODULE, [str(folder), name, str(os.getpid())], stderr=self.errors)
         self.unread = b""
 
     def send(self, message: dict) -> None:

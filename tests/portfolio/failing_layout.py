@@ -1,5 +1,5 @@
-"""Stands in for `python -m portfolio.export.layout` in tests: ends with its parent as that does,
-then fails at once, or with FAILING_LAYOUT=quiet says nothing and waits."""
+"""Stands in for portfolio.export.layout in tests (its `main`, or `python -m`): ends with its
+parent as that does, then fails at once, or with FAILING_LAYOUT=quiet says nothing and waits."""
 
 import os
 import sys
@@ -7,8 +7,13 @@ import time
 
 from portfolio.export.layout import _end_with_parent
 
-if __name__ == "__main__":
-    _end_with_parent(int(sys.argv[3]))
+
+def main(folder: str, name: str, parent: str) -> None:
+    _end_with_parent(int(parent))
     if os.environ.get("FAILING_LAYOUT") == "quiet":
         time.sleep(120)
     sys.exit("The layout failed, on purpose.")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
