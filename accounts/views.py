@@ -2,12 +2,11 @@ from allauth.account.internal.flows.reauthentication import reauthenticate_by_pa
 from allauth.account.utils import perform_login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from accounts import services
 from accounts.forms import InvitationAcceptForm
-from accounts.homes import homes_for
 from ui.errors import RuleError
 
 
@@ -31,15 +30,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             reauthenticate_by_password(request)
         return response
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """Send each person to their role's home; a person with several roles chooses."""
-    homes = homes_for(request.user)
-    if len(homes) == 1:
-        return redirect(homes[0].url)
-    return render(request, "accounts/dashboard.html", {"homes": homes})
 
 
 @login_required

@@ -13,10 +13,10 @@ LEADER_FILTER = "?region=north_west&at_risk=yes&sort=-risk"
 PAGES = [
     # (label, who, url name, arguments, query)
     ("trivial: your account", "participant", "accounts:account_overview", [], ""),
-    ("participant home", "participant", "programme:participant_home", [], ""),
-    ("coach home", "coach", "programme:coach_home", [], ""),
-    ("tutor home", "tutor", "programme:tutor_home", [], ""),
-    ("examiner home", "examiner", "programme:examiner_home", [], ""),
+    ("participant home", "participant", "tracking:participant_home", [], ""),
+    ("coach home", "coach", "tracking:coach_home", [], ""),
+    ("tutor home", "tutor", "tracking:tutor_home", [], ""),
+    ("examiner home", "examiner", "tracking:examiner_home", [], ""),
     ("head home (dashboard)", "head", "tracking:head_home", [], ""),
     ("leader home (dashboard)", "leader", "tracking:leader_home", [], ""),
     ("leader dashboard, filtered", "leader", "tracking:leader_home", [], LEADER_FILTER),

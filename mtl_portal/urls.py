@@ -8,7 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from accounts import views as account_views
+from tracking import homes
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
@@ -21,8 +21,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
-    path("dashboard/", account_views.dashboard, name="dashboard"),
-    path("programme/", include("programme.urls")),
+    path("dashboard/", homes.dashboard, name="dashboard"),
     path("programme/", include("tracking.urls")),
     path("coaching/", include("coaching.urls")),
     path("files/", include("files.urls")),

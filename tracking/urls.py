@@ -1,11 +1,15 @@
 from django.urls import path, re_path
 
-from tracking import chart_views, export_views, leader_views, views
+from tracking import chart_views, export_views, homes, leader_views, views
 
 app_name = "tracking"
 
 # Mounted under /programme/, where these pages have always been, so bookmarks keep working.
 urlpatterns = [
+    path("my-programme/", homes.participant_home, name="participant_home"),
+    path("my-coachees/", homes.coach_home, name="coach_home"),
+    path("my-participants/", homes.tutor_home, name="tutor_home"),
+    path("examiner/", homes.examiner_home, name="examiner_home"),
     path("my-school/", views.head_home, name="head_home"),
     path("overview/", views.leader_home, name="leader_home"),
     re_path(r"^my-school/participants\.(?P<kind>csv|xlsx)$", views.head_export, name="head_export"),

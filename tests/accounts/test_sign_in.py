@@ -22,12 +22,12 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("account_login")
 HOMES = {
-    Role.PARTICIPANT: reverse("programme:participant_home"),
-    Role.COACH: reverse("programme:coach_home"),
-    Role.TUTOR: reverse("programme:tutor_home"),
+    Role.PARTICIPANT: reverse("tracking:participant_home"),
+    Role.COACH: reverse("tracking:coach_home"),
+    Role.TUTOR: reverse("tracking:tutor_home"),
     Role.HEAD: reverse("tracking:head_home"),
     Role.PROGRAMME_LEADER: reverse("tracking:leader_home"),
-    Role.EXTERNAL_EXAMINER: reverse("programme:examiner_home"),
+    Role.EXTERNAL_EXAMINER: reverse("tracking:examiner_home"),
 }
 MFA_ROLES = [Role.TUTOR, Role.PROGRAMME_LEADER, Role.EXTERNAL_EXAMINER]
 NO_MFA_ROLES = [Role.PARTICIPANT, Role.COACH, Role.HEAD]
@@ -156,9 +156,9 @@ def test_password_reset_for_an_unknown_address_sends_nothing(client):
     "path",
     [
         reverse("dashboard"),
-        reverse("programme:tutor_home"),
+        reverse("tracking:tutor_home"),
         reverse("tracking:leader_home"),
-        reverse("programme:examiner_home"),
+        reverse("tracking:examiner_home"),
         "/cms/",
         "/django-admin/",
     ],

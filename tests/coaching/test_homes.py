@@ -57,7 +57,7 @@ def test_my_coachees_shows_sessions_steps_and_coverage(client, world):
         session_on=D(2025, 11, 5),
         content_areas=[ContentArea.objects.get(number=4)],
     )
-    _, body = _count(client, world.coach, reverse("programme:coach_home"))
+    _, body = _count(client, world.coach, reverse("tracking:coach_home"))
     assert reverse("coaching:timeline", args=[world.enrolment.pk]) in body
     assert "5 Nov 2025" in body  # last session
     assert "15 Jan 2099" in body  # next session
@@ -68,7 +68,7 @@ def test_my_coachees_shows_sessions_steps_and_coverage(client, world):
 
 
 def test_my_coachees_queries_are_flat_for_2_and_20_coachees(client, world):
-    url = reverse("programme:coach_home")
+    url = reverse("tracking:coach_home")
     for i in range(2):
         _coachee(world, i)
     few, _ = _count(client, world.coach, url)
@@ -80,16 +80,16 @@ def test_my_coachees_queries_are_flat_for_2_and_20_coachees(client, world):
 
 
 def test_a_coach_sees_no_one_elses_coachees(client, world):
-    _, body = _count(client, world.stranger_coach, reverse("programme:coach_home"))
+    _, body = _count(client, world.stranger_coach, reverse("tracking:coach_home"))
     assert str(world.participant) not in body
 
 
 @pytest.mark.parametrize(
     ("who", "home", "links"),
     [
-        ("participant", "programme:participant_home", ["coaching:release_time", "coaching:reminder_preferences"]),
-        ("coach", "programme:coach_home", ["coaching:index", "coaching:release_time", "coaching:reminder_preferences"]),
-        ("tutor", "programme:tutor_home", ["coaching:index"]),
+        ("participant", "tracking:participant_home", ["coaching:release_time", "coaching:reminder_preferences"]),
+        ("coach", "tracking:coach_home", ["coaching:index", "coaching:release_time", "coaching:reminder_preferences"]),
+        ("tutor", "tracking:tutor_home", ["coaching:index"]),
         ("head", "tracking:head_home", ["coaching:index", "coaching:release_time"]),
         ("leader", "tracking:leader_home", ["coaching:index", "coaching:release_time"]),
     ],
@@ -105,14 +105,14 @@ def test_every_home_links_to_coaching(client, world, who, home, links):
 
 def test_participant_home_links_to_each_coaching_page(client, world):
     client.force_login(world.participant)
-    body = client.get(reverse("programme:participant_home")).content.decode()
+    body = client.get(reverse("tracking:participant_home")).content.decode()
     for name in ("coaching:timeline", "coaching:action_steps", "coaching:diagnosis", "coaching:opportunities"):
         assert reverse(name, args=[world.enrolment.pk]) in body
 
 
 def test_the_examiner_has_no_coaching_menu(client, world):
     client.force_login(world.examiner)
-    body = client.get(reverse("programme:examiner_home")).content.decode()
+    body = client.get(reverse("tracking:examiner_home")).content.decode()
     assert reverse("coaching:index") not in body
 
 

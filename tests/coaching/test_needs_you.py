@@ -19,12 +19,12 @@ from tests.coaching.factories import SESSION_DAY, DialogueLogFactory, action_ste
 pytestmark = pytest.mark.django_db
 
 HOMES = {
-    "participant": "programme:participant_home",
-    "coach": "programme:coach_home",
-    "tutor": "programme:tutor_home",
+    "participant": "tracking:participant_home",
+    "coach": "tracking:coach_home",
+    "tutor": "tracking:tutor_home",
     "head": "tracking:head_home",
     "leader": "tracking:leader_home",
-    "examiner": "programme:examiner_home",
+    "examiner": "tracking:examiner_home",
 }
 
 

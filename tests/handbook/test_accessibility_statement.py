@@ -62,7 +62,7 @@ def test_a_tutor_who_has_not_set_up_two_factor_sign_in_can_still_read_it(client)
     client.force_login(UserFactory(roles=[Role.TUTOR]))
     _shows_the_statement(client.get(STATEMENT))
     # Everything else still sends them to set it up.
-    assert client.get(reverse("programme:tutor_home")).url == reverse("mfa_activate_totp")
+    assert client.get(reverse("tracking:tutor_home")).url == reverse("mfa_activate_totp")
 
 
 def test_a_tutor_with_two_factor_sign_in_reads_it(client):

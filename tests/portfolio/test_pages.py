@@ -18,15 +18,15 @@ pytestmark = pytest.mark.django_db
 def test_the_participant_finds_their_portfolio_from_their_home_and_the_portfolio_link(client, world):
     client.force_login(world.participant)
     home = reverse("portfolio:home", args=[world.enrolment.pk])
-    assert home in client.get(reverse("programme:participant_home")).content.decode()
+    assert home in client.get(reverse("tracking:participant_home")).content.decode()
     assert client.get(reverse("portfolio:index")).url == home
 
 
 def test_the_menu_offers_participants_their_portfolio_and_nobody_else(client, world):
     client.force_login(world.participant)
-    assert 'href="/portfolio/"' in client.get(reverse("programme:participant_home")).content.decode()
+    assert 'href="/portfolio/"' in client.get(reverse("tracking:participant_home")).content.decode()
     client.force_login(world.coach)
-    assert 'href="/portfolio/"' not in client.get(reverse("programme:coach_home")).content.decode()
+    assert 'href="/portfolio/"' not in client.get(reverse("tracking:coach_home")).content.decode()
 
 
 def test_coach_and_tutor_reach_the_portfolio_from_the_coaching_timeline(client, world):

@@ -118,9 +118,9 @@ def test_head_leader_and_examiner_have_no_search_page_and_no_link(client, world)
 @pytest.mark.parametrize(
     ("who", "home"),
     [
-        ("participant", "programme:participant_home"),
-        ("coach", "programme:coach_home"),
-        ("tutor", "programme:tutor_home"),
+        ("participant", "tracking:participant_home"),
+        ("coach", "tracking:coach_home"),
+        ("tutor", "tracking:tutor_home"),
     ],
 )
 def test_participant_coach_and_tutor_find_the_search_from_their_home_and_the_menu(client, world, who, home):

@@ -12,7 +12,7 @@ import coaching.selectors
 import coaching.views.participants
 import coaching.views.release_time
 import coaching.views.tutor
-import programme.views
+import tracking.homes
 from accounts.roles import Role
 from programme import access, services
 from programme.access import Relation
@@ -56,7 +56,7 @@ def test_headship_on_a_day_is_bounded_by_its_dates():
 @pytest.mark.parametrize(
     "module",
     [
-        programme.views,
+        tracking.homes,
         coaching.views.tutor,
         coaching.views.release_time,
         coaching.views.participants,

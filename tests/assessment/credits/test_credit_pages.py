@@ -45,7 +45,7 @@ def test_the_participants_home_shows_where_they_stand(client, world, passes):
     claim = make_claim(world, credits=20)
     prior_learning_decide(by=world.tutor, claim=claim, version=claim.version, approve=True, note="Good evidence.")
     client.force_login(world.participant)
-    page = client.get(reverse("programme:participant_home")).content.decode()
+    page = client.get(reverse("tracking:participant_home")).content.decode()
     assert "50 of 180" in page  # 30 passed and 20 of prior learning
     assert "20 of 30 credits used" in page
     assert "2. " in page
@@ -59,7 +59,7 @@ def test_a_phase_left_behind_unconfirmed_is_not_called_completed_on_the_home(cli
     world.enrolment.current_phase = Phase.objects.get(number=2)
     world.enrolment.save(update_fields=["current_phase"])
     client.force_login(world.participant)
-    home = reverse("programme:participant_home")
+    home = reverse("tracking:participant_home")
     page = client.get(home).content.decode()
     assert "Moved on, not confirmed" in page
     assert ">Completed<" not in page
@@ -243,8 +243,8 @@ def test_the_participants_home_costs_the_same_with_few_and_many_claims(client, w
     client.force_login(world.participant)
     make_claim(world, credits=1)
     passes.add(world.enrolment, AssessmentTaskFactory(cohort=world.enrolment.cohort))
-    few = _queries(client, reverse("programme:participant_home"))
+    few = _queries(client, reverse("tracking:participant_home"))
     for i in range(4):
         make_claim(world, credits=1, title=f"M{i}")
         passes.add(world.enrolment, AssessmentTaskFactory(cohort=world.enrolment.cohort))
-    assert _queries(client, reverse("programme:participant_home")) == few
+    assert _queries(client, reverse("tracking:participant_home")) == few

@@ -28,10 +28,10 @@ def cited_url(world, sample) -> str:
 def test_the_examiners_home_lists_their_confirmed_samples_only(client, world):
     sample = world.sample_of(world.submission)
     client.force_login(world.examiner)
-    body = client.get(reverse("programme:examiner_home")).content.decode()
+    body = client.get(reverse("tracking:examiner_home")).content.decode()
     assert reverse("examiner:sample", kwargs={"pk": sample.pk}) in body
     client.force_login(world.other_examiner)
-    body = client.get(reverse("programme:examiner_home")).content.decode()
+    body = client.get(reverse("tracking:examiner_home")).content.decode()
     assert "Nothing has been sampled for you yet." in body
 
 
@@ -40,7 +40,7 @@ def test_the_examiners_home_says_what_needs_them_until_each_comment_and_the_repo
 
     sample = world.sample_of(world.submission, *world.others)
     client.force_login(world.examiner)
-    url = reverse("programme:examiner_home")
+    url = reverse("tracking:examiner_home")
     body = client.get(url).content.decode()
     assert "What needs you" in body
     assert f"Comment on 2 pieces of work in the sample of {world.task.title}" in body
@@ -68,7 +68,7 @@ def test_the_examiners_home_says_what_needs_them_until_each_comment_and_the_repo
 def test_a_draft_sample_is_not_the_examiners_yet(client, world):
     sample = world.sample_of(world.submission, confirm=False)
     client.force_login(world.examiner)
-    assert world.task.title not in client.get(reverse("programme:examiner_home")).content.decode()
+    assert world.task.title not in client.get(reverse("tracking:examiner_home")).content.decode()
     assert client.get(reverse("examiner:sample", kwargs={"pk": sample.pk})).status_code == 404
     assert client.get(pack_url(sample, world.submission)).status_code == 404
 
@@ -287,7 +287,7 @@ def _count(client, url) -> int:
 def test_the_examiners_home_costs_the_same_with_few_and_many_samples(client, world):
     world.sample_of(world.submission)
     client.force_login(world.examiner)
-    url = reverse("programme:examiner_home")
+    url = reverse("tracking:examiner_home")
     few = _count(client, url)
     for _ in range(5):
         sample = ExaminerSample.objects.create(

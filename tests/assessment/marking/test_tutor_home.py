@@ -21,7 +21,7 @@ from tests.factories import assign_tutor, enrol
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("programme:tutor_home")
+HOME = reverse("tracking:tutor_home")
 
 
 def _home(client, world) -> str:

@@ -50,7 +50,7 @@ def test_the_participant_finds_their_tasks_from_home_with_their_own_due_dates(cl
     other = open_task(world.enrolment, title="Phase one enquiry report")
     ExtensionFactory(task=other, enrolment=world.enrolment, due_on=days(25))
     client.force_login(world.participant)
-    home = client.get(reverse("programme:participant_home")).content.decode()
+    home = client.get(reverse("tracking:participant_home")).content.decode()
     assert reverse("assessment:tasks") in home
     page = client.get(reverse("assessment:tasks")).content.decode()
     assert world.task.title in page
@@ -295,7 +295,7 @@ def test_tutor_and_coach_list_the_submitted_work_they_may_open(client, world):
 
 def test_the_tutor_home_links_to_submitted_work(client, world):
     client.force_login(world.tutor)
-    assert reverse("assessment:submitted_work") in client.get(reverse("programme:tutor_home")).content.decode()
+    assert reverse("assessment:submitted_work") in client.get(reverse("tracking:tutor_home")).content.decode()
 
 
 def _more_submissions(world, count: int, start: int) -> None:

@@ -1,10 +1,11 @@
-"""The participant's, coach's, tutor's and examiner's homes (the head's and programme leader's
-dashboards are the tracking app's). Thin: ask the selectors, render."""
+"""Where each role lands: the participant's, coach's, tutor's and examiner's homes (the head's and
+programme leader's dashboards are `tracking.views`), and the page that sends a person to theirs.
+Thin: ask the policy and the selectors of the apps they show, render; they own no records."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from assessment.selectors.credits import ledger
@@ -12,13 +13,24 @@ from assessment.selectors.examiner import needs_of as examiner_needs
 from assessment.selectors.examiner import samples_for as examiner_samples
 from assessment.selectors.tutor import needs_of as tutor_needs
 from coaching.needs_you import needs_you
+from coaching.selectors import coachee_overview
 from programme import access, selectors
 from programme.access import Relation
 from programme.models import ContentArea
 from programme.rules import timing
+from tracking.navigation import homes_for
 from ui.pagination import page_of
 
 PAGE_SIZE = 50
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Send each person to their role's home; a person with several roles chooses."""
+    homes = homes_for(request.user)
+    if len(homes) == 1:
+        return redirect(homes[0].url)
+    return render(request, "tracking/dashboard.html", {"homes": homes})
 
 
 @login_required
@@ -38,15 +50,13 @@ def participant_home(request: HttpRequest) -> HttpResponse:
         ]
         context["today"] = timezone.localdate()
         context["ledger"] = ledger(enrolment)
-    return render(request, "programme/participant_home.html", context)
+    return render(request, "tracking/participant_home.html", context)
 
 
 @login_required
 def coach_home(request: HttpRequest) -> HttpResponse:
     """My coachees: for each, the last and next session, open and overdue action steps, and which
     content areas agreed logs have covered so far. A fixed number of queries per page."""
-    from coaching.selectors import coachee_overview
-
     access.require_relation(request.user, Relation.COACH)
     enrolments = selectors.enrolments_for_home(request.user, Relation.COACH)
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -62,7 +72,7 @@ def coach_home(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "programme/coach_home.html",
+        "tracking/coach_home.html",
         {
             "page": page,
             "rows": rows,
@@ -84,7 +94,7 @@ def tutor_home(request: HttpRequest) -> HttpResponse:
     needs = needs_you(request.user)
     needs.more = tutor_needs(request.user)
     context = {"page": page, "title": "My participants", "relation": Relation.TUTOR, "needs": needs}
-    return render(request, "programme/tutor_home.html", context)
+    return render(request, "tracking/tutor_home.html", context)
 
 
 @login_required
@@ -93,4 +103,4 @@ def examiner_home(request: HttpRequest) -> HttpResponse:
     page = page_of(examiner_samples(request.user), request)
     needs = needs_you(request.user)
     needs.more = examiner_needs(request.user)
-    return render(request, "programme/examiner_home.html", {"needs": needs, "page": page})
+    return render(request, "tracking/examiner_home.html", {"needs": needs, "page": page})

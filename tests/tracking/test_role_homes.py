@@ -9,12 +9,12 @@ from tests.factories import SchoolFactory, UserFactory, assign_coach, enrol, sta
 pytestmark = pytest.mark.django_db
 
 HOMES = {
-    Role.PARTICIPANT: "programme:participant_home",
-    Role.COACH: "programme:coach_home",
-    Role.TUTOR: "programme:tutor_home",
+    Role.PARTICIPANT: "tracking:participant_home",
+    Role.COACH: "tracking:coach_home",
+    Role.TUTOR: "tracking:tutor_home",
     Role.HEAD: "tracking:head_home",
     Role.PROGRAMME_LEADER: "tracking:leader_home",
-    Role.EXTERNAL_EXAMINER: "programme:examiner_home",
+    Role.EXTERNAL_EXAMINER: "tracking:examiner_home",
 }
 
 
@@ -51,7 +51,7 @@ def test_coach_sees_only_their_current_coachees(client):
     assign_coach(mine, coach)
     other = enrol(school)
     client.force_login(coach)
-    response = client.get(reverse("programme:coach_home"))
+    response = client.get(reverse("tracking:coach_home"))
     assert str(mine.participant).encode() in response.content
     assert str(other.participant).encode() not in response.content
 

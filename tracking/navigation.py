@@ -1,4 +1,5 @@
-"""Where each role lands after signing in."""
+"""The menu: where each role lands after signing in (its home), and the sections its roles use.
+Only URL names: the pages are in tracking and the apps they link to."""
 
 from dataclasses import dataclass
 
@@ -19,12 +20,12 @@ class RoleHome:
 
 
 ROLE_HOMES = [
-    RoleHome(Role.PARTICIPANT, "My programme", "programme:participant_home"),
-    RoleHome(Role.COACH, "My coachees", "programme:coach_home"),
-    RoleHome(Role.TUTOR, "My participants", "programme:tutor_home"),
+    RoleHome(Role.PARTICIPANT, "My programme", "tracking:participant_home"),
+    RoleHome(Role.COACH, "My coachees", "tracking:coach_home"),
+    RoleHome(Role.TUTOR, "My participants", "tracking:tutor_home"),
     RoleHome(Role.HEAD, "My school's participants", "tracking:head_home"),
     RoleHome(Role.PROGRAMME_LEADER, "Programme overview", "tracking:leader_home"),
-    RoleHome(Role.EXTERNAL_EXAMINER, "Examiner's sample", "programme:examiner_home"),
+    RoleHome(Role.EXTERNAL_EXAMINER, "Examiner's sample", "tracking:examiner_home"),
 ]
 
 

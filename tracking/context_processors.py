@@ -1,4 +1,4 @@
-from accounts.homes import navigation_for
+from tracking.navigation import navigation_for
 
 
 def navigation(request):
