@@ -31,7 +31,9 @@ import logging
 import os
 import select
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -200,12 +202,24 @@ def write(
 
 
 class _Process:
-    """One forked process laying out a part, and its JSON lines."""
+    """One process laying out a part, and its JSON lines: forked from this one when it has no
+    other thread (a Celery prefork worker), or else a new interpreter (`runserver` building an
+    export in a request's thread), since a fork copies the locks other threads hold but not them."""
 
     def __init__(self, folder: Path, name: str, deadline: float):
         self.name, self.deadline = name, deadline
         self.errors = open(folder / f"{name}.log", "w+b")  # noqa: SIM115 (closed in `end`)
-        self.process = Forked(LAYOUT_MODULE, [str(folder), name, str(os.getpid())], stderr=self.errors)
+        args = [str(folder), name, str(os.getpid())]
+        if threading.active_count() == 1:
+            self.process = Forked(LAYOUT_MODULE, args, stderr=self.errors)
+        else:
+            self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+                [sys.executable, "-m", LAYOUT_MODULE, *args],
+                cwd=settings.BASE_DIR,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.errors,
+            )
         self.unread = b""
 
     def send(self, message: dict) -> None:

@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -20,6 +21,7 @@ from pypdf import PdfReader
 
 from portfolio import tasks
 from portfolio.export import contents, pdf
+from portfolio.export.forked import Forked
 from portfolio.models import ExportRequest
 from tests.portfolio import export_world
 from tests.portfolio.factories import EnquiryFactory, EvidenceFactory, ReflectionFactory, cite
@@ -174,6 +176,22 @@ def test_in_parts_links_reach_across_parts_and_the_outline_nests_as_one_document
     assert [title for depth, title, _ in items if depth == 1][-1] != "Portfolio"
     assert reader.metadata.title.startswith("Portfolio of ")
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+
+
+def test_parts_are_forked_from_a_worker_and_new_interpreters_beside_other_threads(world, long_portfolio, in_parts):
+    found = gathered(world)
+    forked = PdfReader(io.BytesIO(pdf.write(found)))
+    assert all(isinstance(p.process, Forked) for p in in_parts["started"])
+    in_parts["started"].clear()
+    made = {}
+    # As runserver builds an export in a request's thread, beside its other threads.
+    thread = threading.Thread(target=lambda: made.setdefault("pdf", pdf.write(found)))
+    thread.start()
+    thread.join(timeout=120)
+    assert in_parts["started"]
+    assert all(isinstance(p.process, subprocess.Popen) for p in in_parts["started"])
+    spawned = PdfReader(io.BytesIO(made["pdf"]))
+    assert [page.extract_text() for page in spawned.pages] == [page.extract_text() for page in forked.pages]
 
 
 def test_in_parts_the_pdf_says_what_one_document_says(world, long_portfolio, in_parts, settings):
