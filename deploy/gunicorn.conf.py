@@ -29,6 +29,9 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# No control socket (gunicorn 25.1 and later make one in $HOME, which the image's user may not
+# write): workers are managed by restarting the container, and a socket is one more way in.
+control_socket_disable = True
 # Worker heartbeat files in memory, not on a disk that may stall.
 worker_tmp_dir = os.environ.get(
     "GUNICORN_WORKER_TMP_DIR",
