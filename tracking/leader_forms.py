@@ -4,16 +4,16 @@ choices is refused beside its field and not applied."""
 
 from django import forms
 
-from tracking.forms import LeaderFilterForm
+from tracking.forms import LeaderFilterForm, NamedFilters
 from tracking.leader import SESSION_DAYS
 from tracking.selectors import Filters
 from ui.widgets import QuickSelect
 
 
-class ProgressionFilterForm(forms.Form):
+class ProgressionFilterForm(NamedFilters, forms.Form):
     # The participants' table's own fields, so the choices and their words are the same.
     cohort = LeaderFilterForm.base_fields["cohort"]
-    school = LeaderFilterForm.base_fields["school"]
+    school_name = LeaderFilterForm.base_fields["school_name"]
 
     def filters(self) -> Filters:
         """The filters typed correctly; a field refused is left out."""
@@ -21,11 +21,8 @@ class ProgressionFilterForm(forms.Form):
             return Filters()
         self.is_valid()
         data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
-        cohort, school = data.get("cohort"), data.get("school")
-        return Filters(
-            cohort_id=cohort.pk if cohort is not None else None,
-            school_id=school.pk if school is not None else None,
-        )
+        cohort = data.get("cohort")
+        return Filters(cohort_id=cohort.pk if cohort is not None else None, school_id=data.get("school_name"))
 
     @property
     def filtered(self) -> bool:

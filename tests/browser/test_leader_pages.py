@@ -114,3 +114,44 @@ def _no_script_page(browser, live_server, user, viewport):
     context = browser.new_context(viewport=viewport, java_script_enabled=False)
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}])
     return context, context.new_page()
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 375, "height": 740}], ids=["desktop", "phone"]
+)
+def test_the_leader_filters_by_part_of_a_name_without_javascript_and_chooses_among_several(
+    live_server, browser, world, viewport
+):
+    SchoolFactory(name="Kestrel Vale School")
+    context, page = _no_script_page(browser, live_server, world["leader"], viewport)
+    page.goto(live_server.url + "/programme/overview/")
+    page.get_by_label("Coach (optional)").fill("okoro")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state("networkidle")
+    assert "coach_name=okoro" in page.url
+    assert page.get_by_label("Coach (optional)").input_value() == "Daniel Okoro"
+    assert "4 participants matching the filter" in page.inner_text("#participants caption")
+
+    # Two schools hold "kestrel": each is offered beside the field, and nothing is filtered by it.
+    page.get_by_label("School (optional)").fill("kestrel")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state("networkidle")
+    error = page.locator(".govuk-form-group--error")
+    assert "2 schools match “kestrel”" in error.inner_text()
+    assert page.get_by_label("School (optional)").input_value() == "kestrel"
+    several = page.url
+    context.close()
+    # axe needs JavaScript in the page: the same address, as it is.
+    checked_context, checked = _signed_in_page(browser, live_server, world["leader"], viewport)
+    checked.goto(several)
+    checked.wait_for_load_state("networkidle")
+    assert axe_violations(checked) == []
+    width = checked.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= viewport["width"], width
+    checked.get_by_role("link", name="Kestrel Moor Academy").click()
+    checked.wait_for_load_state("networkidle")
+    assert "school_name" not in checked.url
+    assert f"coach={world['coach'].pk}" in checked.url
+    assert checked.get_by_label("School (optional)").input_value() == "Kestrel Moor Academy"
+    assert "4 participants matching the filter" in checked.inner_text("#participants caption")
+    checked_context.close()

@@ -110,7 +110,7 @@ def test_a_progression_filter_that_is_not_a_choice_is_refused_beside_its_field(c
     client.force_login(leader)
     response = client.get(PROGRESSION, {"school": "999999"})
     assert response.status_code == 200
-    assert response.context["form"].errors["school"]
+    assert response.context["form"].errors["school_name"]
     assert response.context["rows"][-1].total == 1  # not applied
 
 
