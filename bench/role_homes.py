@@ -5,7 +5,8 @@ Usage: bench/role_homes.sh [N]   (seeds a fresh SQLite file, or uses DATABASE_UR
 Prints one line per page: the median wall-clock and process CPU time of REPEATS requests (20), each
 as a ratio to the trivial page's, and the query count. Pages are measured in turn, round after
 round (ROUNDS, 1), so a busy machine slows them alike. ONLY="coach tutor" measures only those (and
-the trivial page); PROFILE=coach profiles that page instead (cProfile, by `SORT`, tottime).
+the trivial page); PROFILE=coach profiles that page instead (cProfile, by `SORT`, tottime;
+CALLEES=needs_of: what that function's time went on).
 """
 
 import cProfile
@@ -56,7 +57,11 @@ def profile(label: str) -> None:
     for _ in range(REPEATS):
         _get(client, url)
     profiler.disable()
-    pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "tottime")).print_stats(35)
+    stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "tottime"))
+    if os.environ.get("CALLEES"):  # what one function's time went on, e.g. CALLEES=needs_of
+        stats.print_callees(os.environ["CALLEES"])
+    else:
+        stats.print_stats(35)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ if [ -n "${DATABASE_URL:-}" ]; then
   SECRET_KEY="bench-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')"
   export SECRET_KEY PORTAL_BASE_URL=https://portal.example.org SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0
   export DATABASE_CONN_MAX_AGE=60
+  "$PY" manage.py collectstatic --no-input -v 0  # the pages name their static files by the manifest
   echo "Role homes on $DATABASE_URL (production settings):"
 else
   DB_DIR=$(mktemp -d /tmp/mtl-bench-homes.XXXXXX)

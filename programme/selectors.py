@@ -19,9 +19,10 @@ from programme.models import (
 )
 
 
-def summer_term_start() -> tuple[int, int]:
-    """(month, day) the summer term starts, the provider's setting; the timing rules take it."""
-    s = ProgrammeSettings.load()
+def summer_term_start(settings: ProgrammeSettings | None = None) -> tuple[int, int]:
+    """(month, day) the summer term starts, the provider's setting; the timing rules take it.
+    `settings`: the provider's settings when the caller has read them already."""
+    s = settings or ProgrammeSettings.load()
     return (s.summer_term_starts_month, s.summer_term_starts_day)
 
 

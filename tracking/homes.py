@@ -16,9 +16,10 @@ from coaching.needs_you import needs_you
 from coaching.selectors import coachee_overview
 from programme import access, selectors
 from programme.access import Relation
-from programme.models import ContentArea
+from programme.models import ContentArea, ProgrammeSettings
 from programme.rules import timing
 from tracking.navigation import homes_for
+from ui.links import link_maker
 from ui.pagination import page_of
 
 PAGE_SIZE = 50
@@ -40,16 +41,17 @@ def participant_home(request: HttpRequest) -> HttpResponse:
     context: dict = {"enrolment": enrolment, "needs": needs_you(request.user)}
     if enrolment is not None:
         start = enrolment.first_post_started_on
+        settings = ProgrammeSettings.load()  # once, for the key dates and the ledger
         context["deadlines"] = [
             (
                 "Programme activity may start from",
-                timing.earliest_activity_date(start, selectors.summer_term_start()),
+                timing.earliest_activity_date(start, selectors.summer_term_start(settings)),
             ),
             ("Latest start", timing.latest_start_date(start)),
             ("Complete the programme by", timing.completion_deadline(start)),
         ]
         context["today"] = timezone.localdate()
-        context["ledger"] = ledger(enrolment)
+        context["ledger"] = ledger(enrolment, settings=settings)
     return render(request, "tracking/participant_home.html", context)
 
 
@@ -62,9 +64,15 @@ def coach_home(request: HttpRequest) -> HttpResponse:
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
     overview = coachee_overview(request.user, page.object_list)
     areas = list(ContentArea.objects.order_by("number"))
+    timeline, log_create, action_steps = (
+        link_maker(f"coaching:{name}") for name in ("timeline", "log_create", "action_steps")
+    )
     rows = [
         {
             "enrolment": e,
+            "timeline": timeline(e.pk),
+            "log_create": log_create(e.pk),
+            "action_steps": action_steps(e.pk),
             "overview": overview[e.pk],
             "coverage": [(area, area.pk in overview[e.pk].covered_area_ids) for area in areas],
         }
@@ -93,7 +101,9 @@ def tutor_home(request: HttpRequest) -> HttpResponse:
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
     needs = needs_you(request.user)
     needs.more = tutor_needs(request.user)
-    context = {"page": page, "title": "My participants", "relation": Relation.TUTOR, "needs": needs}
+    ledger_link = link_maker("credits:ledger")
+    rows = [(e, ledger_link(e.pk)) for e in page.object_list]
+    context = {"page": page, "rows": rows, "title": "My participants", "relation": Relation.TUTOR, "needs": needs}
     return render(request, "tracking/tutor_home.html", context)
 
 

@@ -23,6 +23,13 @@ def _passes(enrolment):
     return released_results().filter(submission__enrolment_id=enrolment, outcome=Outcome.PASS)
 
 
+def passes_of(enrolment_ids) -> QuerySet:
+    """The released passes of these participants (`_passes` for many at once)."""
+    from assessment.selectors.marking import released_results
+
+    return released_results().filter(submission__enrolment_id__in=enrolment_ids, outcome=Outcome.PASS)
+
+
 def passed_tasks(enrolment_id: int) -> QuerySet[AssessmentTask]:
     """The tasks this participant has passed: an outcome of pass, released to them. The one place
     that reads marking's results for credits and progression. A result is what the participant was
@@ -114,10 +121,10 @@ class Ledger:
         return min(100, round(100 * self.credits / self.total_credits)) if self.total_credits else 100
 
 
-def ledger(enrolment: Enrolment) -> Ledger:
-    """Seven queries: settings, passed tasks with their areas, claims with their evidence (two),
-    completions, phases and content areas."""
-    settings = ProgrammeSettings.load()
+def ledger(enrolment: Enrolment, *, settings: ProgrammeSettings | None = None) -> Ledger:
+    """Seven queries (six with `settings`, the provider's settings already read): settings, passed
+    tasks with their areas, claims, completions, phases and content areas."""
+    settings = settings or ProgrammeSettings.load()
     tasks = passed_tasks(enrolment.pk).select_related("phase").prefetch_related("content_areas")
     passed = [
         PassedTask(
