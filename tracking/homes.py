@@ -60,9 +60,11 @@ def coach_home(request: HttpRequest) -> HttpResponse:
     """My coachees: for each, the last and next session, open and overdue action steps, and which
     content areas agreed logs have covered so far. A fixed number of queries per page."""
     access.require_relation(request.user, Relation.COACH)
-    enrolments = selectors.enrolments_for_home(request.user, Relation.COACH)
-    page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
-    overview = coachee_overview(request.user, page.object_list)
+    page = Paginator(selectors.enrolments_listed(request.user, Relation.COACH), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    coachees = selectors.enrolment_rows(page.object_list)
+    overview = coachee_overview(request.user, coachees)
     areas = list(ContentArea.objects.order_by("number"))
     timeline, log_create, action_steps = (
         link_maker(f"coaching:{name}") for name in ("timeline", "log_create", "action_steps")
@@ -76,7 +78,7 @@ def coach_home(request: HttpRequest) -> HttpResponse:
             "overview": overview[e.pk],
             "coverage": [(area, area.pk in overview[e.pk].covered_area_ids) for area in areas],
         }
-        for e in page.object_list
+        for e in coachees
     ]
     return render(
         request,
@@ -97,12 +99,13 @@ def tutor_home(request: HttpRequest) -> HttpResponse:
     """My participants, each with a link to their credits and progress (where the tutor confirms a
     phase complete), under what needs the tutor: work to mark, moderation, phases to confirm."""
     access.require_relation(request.user, Relation.TUTOR)
-    enrolments = selectors.enrolments_for_home(request.user, Relation.TUTOR)
-    page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.enrolments_listed(request.user, Relation.TUTOR), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     needs = needs_you(request.user)
     needs.more = tutor_needs(request.user)
     ledger_link = link_maker("credits:ledger")
-    rows = [(e, ledger_link(e.pk)) for e in page.object_list]
+    rows = [(e, ledger_link(e.pk)) for e in selectors.enrolment_rows(page.object_list)]
     context = {"page": page, "rows": rows, "title": "My participants", "relation": Relation.TUTOR, "needs": needs}
     return render(request, "tracking/tutor_home.html", context)
 
