@@ -145,25 +145,31 @@ def named(enrolments: QuerySet[Enrolment], search: str) -> QuerySet[Enrolment]:
 
 
 def programme_overview(on: datetime.date | None = None) -> dict:
-    """Counts across every school, for the programme leader's home."""
+    """Counts across every school, for the programme leader's home: one grouped query (by phase and
+    status) counting, among the active, those with no coach or no tutor today, rather than four."""
     on = on or timezone.localdate()
-    by_phase = dict(
-        Enrolment.objects.filter(status=Enrolment.Status.ACTIVE)
-        .values_list("current_phase__number")
-        .annotate(n=Count("pk"))
+    active = Q(status=Enrolment.Status.ACTIVE)
+    # Uncorrelated, so each is hashed once (NOT IN), not probed for every enrolment (EXISTS: 10x slower).
+    coached = CoachAssignment.objects.covering(on).values("enrolment")
+    tutored = TutorAssignment.objects.covering(on).values("enrolment")
+    groups = (
+        Enrolment.objects.values_list("current_phase__number", "status")
+        .annotate(
+            n=Count("pk"),
+            without_coach=Count("pk", filter=active & ~Q(pk__in=coached)),
+            without_tutor=Count("pk", filter=active & ~Q(pk__in=tutored)),
+        )
         .order_by()
     )
-    by_status = dict(Enrolment.objects.values_list("status").annotate(n=Count("pk")).order_by())
-    without_coach = (
-        Enrolment.objects.filter(status=Enrolment.Status.ACTIVE)
-        .exclude(pk__in=CoachAssignment.objects.covering(on).values("enrolment"))
-        .count()
-    )
-    without_tutor = (
-        Enrolment.objects.filter(status=Enrolment.Status.ACTIVE)
-        .exclude(pk__in=TutorAssignment.objects.covering(on).values("enrolment"))
-        .count()
-    )
+    by_phase: dict[int, int] = {}
+    by_status: dict[str, int] = {}
+    without_coach = without_tutor = 0
+    for phase, status, n, no_coach, no_tutor in groups:
+        if status == Enrolment.Status.ACTIVE:
+            by_phase[phase] = by_phase.get(phase, 0) + n
+        by_status[status] = by_status.get(status, 0) + n
+        without_coach += no_coach
+        without_tutor += no_tutor
     return {
         "by_phase": by_phase,
         "by_status": by_status,

@@ -205,3 +205,26 @@ def test_the_leaders_at_risk_list_sorted_by_risk_costs_the_same_queries_for_few_
     _grow(school, 12)
     _grow(SchoolFactory(region=school.region), 3)
     assert _queries(client, LEADER, params) == few
+
+
+def test_the_leaders_counts_are_the_active_by_phase_and_those_without_a_coach_or_tutor_today(client, school):
+    from programme.selectors import programme_overview
+
+    phase_two = Phase.objects.get(number=2)
+    supported(school)  # active, phase 1, coach and tutor
+    no_coach = enrol_recent(school)
+    assign_tutor(no_coach, UserFactory(roles=[Role.TUTOR]))
+    enrol_recent(school)  # active, neither
+    ended = supported(school, current_phase=phase_two)
+    ended.coach_assignments.update(ends_on=timezone.localdate() - datetime.timedelta(days=1))
+    supported(school, current_phase=phase_two, status=Enrolment.Status.WITHDRAWN)
+    enrol_recent(school, status=Enrolment.Status.WITHDRAWN)  # not active: not counted as without
+    with CaptureQueriesContext(connection) as queries:
+        overview = programme_overview()
+    assert len(queries) == 1
+    assert overview == {
+        "by_phase": {1: 3, 2: 1},
+        "by_status": {Enrolment.Status.ACTIVE: 4, Enrolment.Status.WITHDRAWN: 2},
+        "without_coach": 3,
+        "without_tutor": 1,
+    }
