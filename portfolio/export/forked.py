@@ -11,6 +11,7 @@ draws a PDF from files and pipes: it touches none of the worker's connections, a
 """
 
 import contextlib
+import gc
 import importlib
 import io
 import os
@@ -59,6 +60,10 @@ class Forked:
 def _child(module: str, args: list[str], stdin: int, stdout: int, errors: int) -> None:
     code = 1
     try:
+        # The worker's own objects stay as they are: without this, each of the child's garbage
+        # collections walks all of them (a Django worker's hundreds of thousands), copying the
+        # pages it touches.
+        gc.freeze()
         os.dup2(stdin, 0)
         os.dup2(stdout, 1)
         os.dup2(errors, 2)
