@@ -11,9 +11,8 @@ stdin/stdout:
 - a part of the records (`part-N`) lays its pages out, then, before WeasyPrint makes the margin
   boxes (the footer's "page N of M"), says how many pages it has and on which of them each
   anchor is, and waits to be told the number of its first page and the total;
-- the cover and contents (`front`) waits for the page of every anchor within the records, lays
-  itself out with those numbers written in (again if its own page count moved them), and says
-  how many pages it has;
+- the cover and contents (`front`), numbered apart (i, ii, ...), waits for the page of every
+  anchor within the records and lays itself out once with those numbers written in;
 - each then draws its PDF into the folder and says where its anchors and bookmarks are, so the
   joined PDF's links, named destinations and outline can be made.
 
@@ -70,11 +69,6 @@ class PortfolioDocument(weasyprint.HTML):
 
 
 # --- One part, in a process of its own.
-
-
-class _Repaginate(Exception):
-    def __init__(self, pages: int):
-        self.pages = pages
 
 
 def _number_pages(decide) -> None:
@@ -147,12 +141,12 @@ def _end_with_parent(parent: int) -> None:
         sys.exit(3)
 
 
-def _numbered(html: str, front_pages: int, pages: dict[str, int]) -> str:
+def _numbered(html: str, pages: dict[str, int]) -> str:
     """The contents page's links with the page each points to, shown by `a[data-page]::after`."""
 
     def number(link: re.Match) -> str:
         anchor = link[1]
-        return f'{link[0]} data-page="{front_pages + pages[anchor]}"' if anchor in pages else link[0]
+        return f'{link[0]} data-page="{pages[anchor]}"' if anchor in pages else link[0]
 
     return re.sub(r'href="#([^"]+)"', number, html)
 
@@ -168,42 +162,6 @@ def _positions(document) -> tuple[dict, list]:
     return anchors, bookmarks
 
 
-def _front(render, measure, html: str, told: dict):
-    """The cover and contents page. So that the parts need not wait for it, it first works out
-    its number of pages with the pages of the anchors estimated (`told`), says so, then lays
-    itself out with the true pages once told them. If that moves its own length (a number one
-    digit longer can wrap a line), it says so instead of drawing, and its parent starts again
-    with the length it found (`told["front_pages"]`)."""
-    length = {"expected": None}
-
-    def fits(page_boxes):
-        if len(page_boxes) != length["expected"]:  # or only measuring (expected None)
-            raise _Repaginate(len(page_boxes))
-        return 1, length["expected"] + length["records_pages"]
-
-    _number_pages(fits)
-    front_pages = told.get("front_pages")
-    if front_pages is None:
-        front_pages = told["guess"]
-        for _ in range(5):
-            try:
-                measure(_numbered(html, front_pages, told["pages"]))
-            except _Repaginate as measured:
-                if measured.pages == front_pages:
-                    break
-                front_pages = measured.pages
-        else:
-            raise RuntimeError("The contents page's length does not settle.")
-    _send({"pages": front_pages})
-    true = _receive()  # {"pages": {anchor: page within the records, from 1}, "records_pages"}
-    length.update(expected=front_pages, records_pages=true["records_pages"])
-    try:
-        return render(_numbered(html, front_pages, true["pages"]))
-    except _Repaginate as moved:
-        _send({"moved": moved.pages})
-        return None
-
-
 def main(folder: str, name: str, parent: str) -> None:
     _end_with_parent(int(parent))
     folder_path = Path(folder)
@@ -217,14 +175,9 @@ def main(folder: str, name: str, parent: str) -> None:
         document = PortfolioDocument(string=text, url_fetcher=fetcher, base_url=None, user_agent=defaults)
         return document.render(stylesheets=[css])
 
-    def measure(text: str):
-        css = (folder_path / f"{name}-measure.css").read_text(encoding="utf-8")
-        return render(text, weasyprint.CSS(string=css, url_fetcher=fetcher))
-
     if name == "front":
-        rendered = _front(render, measure, html, json.loads((folder_path / "front.json").read_text()))
-        if rendered is None:
-            return
+        told = _receive()  # {"pages": {anchor: its page within the records, from 1}}
+        rendered = render(_numbered(html, told["pages"]))
     else:
 
         def told_numbers(page_boxes):
@@ -237,7 +190,16 @@ def main(folder: str, name: str, parent: str) -> None:
     rendered.write_pdf(folder_path / f"{name}.pdf")
     anchors, bookmarks = _positions(rendered)
     cpu = time.process_time()
-    _send({"done": True, "anchors": anchors, "bookmarks": bookmarks, "refused": fetcher.refused, "cpu": cpu})
+    _send(
+        {
+            "done": True,
+            "pages": len(rendered.pages),
+            "anchors": anchors,
+            "bookmarks": bookmarks,
+            "refused": fetcher.refused,
+            "cpu": cpu,
+        }
+    )
 
 
 if __name__ == "__main__":

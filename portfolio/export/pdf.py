@@ -2,20 +2,23 @@
 WeasyPrint with the fonts installed on the machine (DejaVu), fetching nothing: the only resources
 it may load are the images embedded in the document itself as `data:` URIs.
 
-A long portfolio is laid out in parts side by side, one process each
-(settings.PORTFOLIO_EXPORT_PDF_PROCESSES): laying out and drawing a three-year portfolio takes
-WeasyPrint 20 seconds or more of one processor, so one process could not meet the export's budget
-(bench/export.sh). The records are cut into runs of about equal weight (`weigh`: their text, and
-their images), each laid out by `portfolio.export.layout.main` in a process forked from the
-worker (`forked.Forked`: WeasyPrint already imported; not multiprocessing, whose children a Celery
-prefork pool process may not have),
-the cover and contents page by another once the records' page numbers are known, and their PDFs
-joined with pypdf, with the contents page's numbers, the footers' "page N of M", the links between
-parts, the named destinations and the outline (bookmarks) those of the whole. A part after the
-first starts on a new page. A part that fails, or is not done
+The records are laid out apart from the cover and contents, which are numbered i, ii, ... as a
+book's front matter is, while the records are numbered from 1: so the records' page numbers never
+wait on the contents page's length, and the contents page is laid out once, with the records'
+numbers known. A long portfolio's records are laid out in parts side by side
+(settings.PORTFOLIO_EXPORT_PDF_PROCESSES; a short one's in one part): laying out and drawing a
+three-year portfolio takes WeasyPrint 20 seconds or more of one processor, so one process could
+not meet the export's budget (bench/export.sh). The records are cut into runs of about equal
+weight (`weigh`: their text, and their images), each laid out by `portfolio.export.layout.main` in
+a process of its own (forked from the worker, `forked.Forked`: WeasyPrint is imported already;
+not multiprocessing, whose children a Celery prefork pool process may not have), the cover and
+contents by another once the records' pages are known, and their PDFs joined with pypdf, with the
+contents page's numbers, the footers' "page N of M", the links between parts, the named
+destinations, the outline (bookmarks) and the page labels (i, ii, ... 1, 2, ...) of one document.
+A part after the first starts on a new page. A part that fails, or is not done
 settings.PORTFOLIO_EXPORT_PDF_TIMEOUT seconds after the processes started, fails the build as any
 error does (the request is marked failed); every process is ended and the temporary folder
-removed before `write` returns or raises. A short portfolio is laid out in this process, as one document.
+removed before `write` returns or raises.
 
 Importing WeasyPrint sets Pillow's ImageFile.LOAD_TRUNCATED_IMAGES to True for the whole process,
 which would let a cut-short image through the upload checks (files.images). This module puts it
@@ -39,7 +42,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from PIL import Image, ImageFile
@@ -50,7 +52,8 @@ from portfolio.export.contents import Contents
 from portfolio.export.forked import Forked
 from portfolio.export.layout import OwnDataOnly, PortfolioDocument
 
-# Importing WeasyPrint set it to True: the portal never reads a truncated image.
+# Importing WeasyPrint (with .layout, here in the worker, so that the forked processes find it
+# imported) set it to True: the portal never reads a truncated image.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 # A line for every page laid out is no use in the worker's log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -107,7 +110,8 @@ def thumbnail(stream) -> str:
 
 
 def html(contents: Contents, part: Part | None = None) -> str:
-    """The document of the whole portfolio, or of one part of it."""
+    """The document of one part of the portfolio, or of the whole (bench/export.py lays it out in
+    one process, to compare)."""
     if part is None:
         part = Part(
             front=True,
@@ -172,28 +176,22 @@ def split(contents: Contents, count: int) -> list[Part]:
     return made
 
 
-def _stylesheet(*, front: bool, measuring: bool = False) -> str:
-    return render_to_string(_STYLESHEET, {"front": front, "measuring": measuring})
+def _stylesheet(*, front: bool) -> str:
+    """For the cover and contents (`front`), or for a run of the records."""
+    return render_to_string(_STYLESHEET, {"front": front})
 
 
 def write(
     contents: Contents, *, fetcher: OwnDataOnly | None = None, meanwhile: Callable[[], None] = lambda: None
 ) -> bytes:
     """The PDF of the whole portfolio. `meanwhile` is work of the caller's to do in this process
-    while the parts are laid out in others (the archive copies the files), or first."""
+    while the parts are laid out in others (the archive copies the files)."""
     fetcher = fetcher or OwnDataOnly()
     try:
-        processes = settings.PORTFOLIO_EXPORT_PDF_PROCESSES
         records = [*contents.evidence, *contents.reflections, *contents.enquiries, *contents.logs]
-        if processes > 1 and sum(weigh(r) for r in records) >= settings.PORTFOLIO_EXPORT_PDF_SPLIT_FROM:
-            parts = split(contents, processes)
-            if len(parts) > 1:
-                return _write_in_parts(contents, parts, fetcher, meanwhile)
-        meanwhile()
-        css = weasyprint.CSS(string=_stylesheet(front=True), url_fetcher=fetcher)
-        defaults = weasyprint.CSS(string=render_to_string(_USER_AGENT), url_fetcher=fetcher)
-        document = PortfolioDocument(string=html(contents), url_fetcher=fetcher, base_url=None, user_agent=defaults)
-        return document.write_pdf(stylesheets=[css])
+        long = sum(weigh(r) for r in records) >= settings.PORTFOLIO_EXPORT_PDF_SPLIT_FROM
+        count = settings.PORTFOLIO_EXPORT_PDF_PROCESSES if long else 1
+        return _write_in_parts(contents, split(contents, max(1, count)), fetcher, meanwhile)
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = False
 
@@ -267,33 +265,14 @@ class _Process:
                 stream.close()
 
 
-class _FrontMoved(Exception):
-    def __init__(self, pages: int):
-        self.pages = pages
-
-
 def _write_in_parts(contents: Contents, parts: list[Part], fetcher: OwnDataOnly, meanwhile) -> bytes:
-    try:
-        return _lay_out_in_parts(contents, parts, fetcher, meanwhile=meanwhile)
-    except _FrontMoved as moved:  # rare: start again, with the cover and contents' length known
-        try:
-            return _lay_out_in_parts(contents, parts, fetcher, front_pages=moved.pages)
-        except _FrontMoved:
-            raise PartFailed("The contents page's length does not settle.") from None
-
-
-def _lay_out_in_parts(
-    contents: Contents, parts: list[Part], fetcher: OwnDataOnly, *, meanwhile=lambda: None, front_pages=None
-) -> bytes:
     deadline = time.monotonic() + settings.PORTFOLIO_EXPORT_PDF_TIMEOUT
     names = ["front", *(f"part-{n}" for n in range(1, len(parts) + 1))]
     with tempfile.TemporaryDirectory(prefix="mtl-export-pdf-") as where:
         folder = Path(where)
         (folder / "user_agent.css").write_text(render_to_string(_USER_AGENT), encoding="utf-8")
         (folder / "front.css").write_text(_stylesheet(front=True), encoding="utf-8")
-        (folder / "front-measure.css").write_text(_stylesheet(front=True, measuring=True), encoding="utf-8")
         (folder / "front.html").write_text(html(contents, Part(front=True)), encoding="utf-8")
-        (folder / "front.json").write_text(json.dumps(_front_estimate(contents, parts, front_pages)), encoding="utf-8")
         for name, part in zip(names[1:], parts, strict=True):
             (folder / f"{name}.css").write_text(_stylesheet(front=False), encoding="utf-8")
             (folder / f"{name}.html").write_text(html(contents, part), encoding="utf-8")
@@ -304,8 +283,8 @@ def _lay_out_in_parts(
             meanwhile()
             front, records = processes[0], processes[1:]
             laid_out = [process.receive() for process in records]
-            front_pages = front.receive()["pages"]
-            first, total = front_pages + 1, front_pages + sum(report["pages"] for report in laid_out)
+            # The records are numbered from 1 across the parts; the cover and contents apart.
+            first, total = 1, sum(report["pages"] for report in laid_out)
             for process, report in zip(records, laid_out, strict=True):
                 process.send({"first": first, "total": total})
                 first += report["pages"]
@@ -315,46 +294,21 @@ def _lay_out_in_parts(
                 for anchor, index in report["anchors"].items():
                     pages.setdefault(anchor, before + index + 1)
                 before += report["pages"]
-            front.send({"pages": pages, "records_pages": before})
+            front.send({"pages": pages})
             drawn = [process.receive() for process in processes]
-            if "moved" in drawn[0]:
-                raise _FrontMoved(drawn[0]["moved"])
             for process in processes:
                 process.finish()
             for report in drawn:
                 fetcher.refused.extend(report["refused"])
             logger.debug(
                 "PDF laid out in parts: %s pages; processor seconds %s",
-                [front_pages] + [report["pages"] for report in laid_out],
+                [drawn[0]["pages"]] + [report["pages"] for report in laid_out],
                 [round(report["cpu"], 2) for report in drawn],
             )
             return _join(folder, names, drawn)
         finally:
             for process in processes:
                 process.end()
-
-
-# About this much weight (`weigh`) fills a page: for the estimate of the contents page's numbers.
-WEIGHT_A_PAGE = 4400
-
-
-def _front_estimate(contents: Contents, parts: list[Part], front_pages: int | None) -> dict:
-    """What the cover and contents process lays itself out with first, to find its length before
-    the records' pages are known: each anchor's page estimated from the weight before it (a
-    number's length in digits, not its value, is what can change the contents page's length)."""
-    if front_pages is not None:
-        return {"front_pages": front_pages}
-    lines = len(contents.evidence) + len(contents.reflections) + len(contents.enquiries) + len(contents.logs) + 4
-    pages, weight = {}, 0
-    anchors = {"evidence": "evidence", "reflections": "reflection", "enquiries": "enquiry", "logs": "session"}
-    for part in parts:
-        for section in part.starts:
-            pages[section] = 1 + weight // WEIGHT_A_PAGE
-        for attribute, prefix in anchors.items():
-            for record in getattr(part, attribute):
-                pages[f"{prefix}-{record.pk}"] = 1 + weight // WEIGHT_A_PAGE
-                weight += weigh(record)
-    return {"guess": 1 + -(-lines // 50), "pages": pages, "records_pages": 1 + weight // WEIGHT_A_PAGE}
 
 
 def _join(folder: Path, names: list[str], drawn: list[dict]) -> bytes:
@@ -397,6 +351,14 @@ def _join(folder: Path, names: list[str], drawn: list[dict]) -> bytes:
                 is_open=is_open,
             )
             stack.append((level, item))
+    return _labelled(writer, starts[1])
+
+
+def _labelled(writer: PdfWriter, front_pages: int) -> bytes:
+    """The PDF with its pages labelled as they are numbered (i, ii, ... then 1, 2, ...), so that a
+    reader's "go to page 12" finds the page the contents page says is 12."""
+    writer.set_page_label(0, front_pages - 1, style="/r")
+    writer.set_page_label(front_pages, len(writer.pages) - 1, style="/D", start=1)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -106,20 +106,26 @@ def test_the_records_are_cut_by_weight_not_by_count(world, long_portfolio):
     assert pdf.weigh(pictured) == plain + pdf.IMAGE_WEIGHT
 
 
-def test_in_parts_the_contents_page_numbers_point_to_the_right_pages(world, long_portfolio, in_parts):
+@pytest.mark.parametrize("parts", [2, 1])
+def test_the_contents_page_numbers_point_to_the_right_pages(world, long_portfolio, in_parts, settings, parts):
+    settings.PORTFOLIO_EXPORT_PDF_PROCESSES = parts
     reader = the_pdf(world)
-    assert len(in_parts["started"]) == 3  # the cover and contents, and two parts of the records
+    assert len(in_parts["started"]) == parts + 1  # the cover and contents, and the parts of the records
     pages = [page.extract_text() for page in reader.pages]
     total = len(pages)
     assert total >= 6
     destinations = reader.named_destinations
+    # The cover and contents are numbered i, ii, ...; the records from 1.
+    front = reader.get_destination_page_number(destinations["evidence"])
+    assert reader.page_labels == [_roman(n) for n in range(1, front + 1)] + [
+        str(n) for n in range(1, total - front + 1)
+    ]
     # Each entry of the contents links to its record, and the number at the end of its line is
     # that page's. The contents run from their heading to the first section of the records.
     first = next(i for i, text in enumerate(pages) if i and text.lstrip().startswith("Contents"))
-    contents_pages = range(first, reader.get_destination_page_number(destinations["evidence"]))
     numbers, entries = [], []
-    for index in contents_pages:
-        lines = [line for line in pages[index].splitlines() if not re.fullmatch(r"\d+ of \d+", line.strip())]
+    for index in range(first, front):
+        lines = [line for line in pages[index].splitlines() if not re.fullmatch(r"[ivx]+", line.strip())]
         numbers += [int(found[1]) for line in lines if (found := re.search(r"\s(\d+)$", line))]
         for annotation in reader.pages[index].get("/Annots", []):
             anchor = str(annotation.get_object()["/Dest"])
@@ -129,17 +135,24 @@ def test_in_parts_the_contents_page_numbers_point_to_the_right_pages(world, long
     assert len(numbers) == len(entries)
     for anchor, number in zip(entries, numbers, strict=True):
         target = reader.get_destination_page_number(destinations[anchor])
-        assert number == target + 1, anchor
+        assert number == target - front + 1, anchor
         heading = {"evidence": "Evidence", "reflections": "Reflections", "enquiries": "Enquiries"}.get(anchor)
         if heading:
             assert heading in pages[target]
     # The page each record's anchor names holds its heading.
     for evidence in gathered(world).evidence:
         assert evidence.title in pages[reader.get_destination_page_number(destinations[f"evidence-{evidence.pk}"])]
-    # Every page after the cover says its number of the whole.
-    for number, text in enumerate(pages[1:], start=2):
-        assert f"{number} of {total}" in text, number
-    assert f"1 of {total}" not in pages[0]
+    # Every page after the cover says its number: the contents' in small roman numerals, and each
+    # record's page its number of the records'.
+    assert not pages[0].strip().endswith("i")
+    for number, text in enumerate(pages[1:front], start=2):
+        assert text.strip().endswith(_roman(number)), number
+    for number, text in enumerate(pages[front:], start=1):
+        assert f"{number} of {total - front}" in text, number
+
+
+def _roman(number: int) -> str:
+    return {1: "i", 2: "ii", 3: "iii", 4: "iv", 5: "v", 6: "vi", 7: "vii", 8: "viii", 9: "ix"}[number]
 
 
 def test_in_parts_links_reach_across_parts_and_the_outline_nests_as_one_document(world, long_portfolio, in_parts):
