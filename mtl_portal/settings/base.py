@@ -242,7 +242,8 @@ CELERY_BEAT_SCHEDULE = {
 PORTFOLIO_EXPORT_VALID_DAYS = env_int("PORTFOLIO_EXPORT_VALID_DAYS", 7)
 # The export's PDF of a long portfolio is laid out in this many processes side by side, each a run
 # of the records (portfolio.export.pdf); one that is shorter than PORTFOLIO_EXPORT_PDF_SPLIT_FROM
-# (its weight: about the characters of its text, an image counting 500) in the worker itself. A
+# (its weight: about the characters of its text, an image counting 500) in one. The cover and
+# contents take one more process, once the records' pages are known. A
 # PDF whose processes have not all finished PORTFOLIO_EXPORT_PDF_TIMEOUT seconds after they started
 # fails the build.
 PORTFOLIO_EXPORT_PDF_PROCESSES = env_int("PORTFOLIO_EXPORT_PDF_PROCESSES", 2)
