@@ -33,6 +33,7 @@ from pypdf import PdfReader, PdfWriter
 
 from accounts.models import User
 from coaching.models import AgreementStatus, DialogueLog, SessionKind, SessionSetting
+from portfolio import thumbnails
 from portfolio.export import archive, contents, leap2a, pdf
 from portfolio.models import Enquiry, Evidence, EvidenceFile, ExportRequest, Reflection
 from portfolio.services import exports
@@ -180,6 +181,7 @@ def seed(enrolment: Enrolment) -> None:
             )
             kept.file.save(kept.name, ContentFile(samples[ext]), save=False)
             kept.save()
+            thumbnails.keep(kept)  # as the upload does
         evidence.append(e)
     for i in range(REFLECTIONS):
         on = day(i, REFLECTIONS)
@@ -234,9 +236,7 @@ def parts(enrolment: Enrolment, participant: User) -> dict[str, float]:
         for kept in found.files:
             with kept.record.file.open("rb") as source:
                 zipped.writestr(kept.path, source.read())
-            if kept.record.content_type == "image/jpeg":
-                with kept.record.file.open("rb") as source:
-                    kept.thumbnail = pdf.thumbnail(source)
+    archive._thumbnails(found)
     took["files and thumbnails"] = time.perf_counter() - started
     started = time.perf_counter()
     leap2a.build(found, feed_id="urn:bench", now=timezone.now())

@@ -20,6 +20,9 @@ if [ ! -e "$DIR/seeded" ]; then
   "$PY" manage.py migrate --no-input -v 0 >/dev/null
   "$PY" manage.py seed_demo --participants 20 >/dev/null
   touch "$DIR/seeded"
+else
+  "$PY" manage.py migrate --no-input -v 0 >/dev/null  # data kept by an earlier run, for this code
+  "$PY" manage.py portfolio_thumbnails >/dev/null  # photos seeded before thumbnails were kept
 fi
 echo "Portfolio export build (SQLite, files on local disk):"
 "$PY" manage.py shell -v 0 < bench/export.py 2>&1 | grep -v "^Step \|^INFO"

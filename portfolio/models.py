@@ -21,7 +21,7 @@ from coaching.models import ActionStep, DialogueLog
 from files.jobs import PreparedFile
 from files.models import PrivateFile
 from files.registry import downloadable
-from files.storage import private_storage
+from files.storage import private_storage, upload_to
 from programme.access import RecordKind
 from programme.models import ContentArea, Enrolment, Phase, Standard, Topic
 from ui.limits import RICH_TEXT_MAX, SHORT_TEXT_MAX
@@ -108,6 +108,10 @@ class EvidenceFile(PrivateFile):
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="files")
     replaced_at = models.DateTimeField(null=True, blank=True)
+    # A small JPEG of an image, made when it is uploaded (portfolio.thumbnails), for the export's PDF.
+    thumbnail = models.FileField(
+        storage=private_storage, upload_to=upload_to, max_length=200, blank=True, editable=False
+    )
 
     access_kind = RecordKind.EVIDENCE
 

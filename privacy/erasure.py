@@ -54,7 +54,7 @@ ERASED: tuple[Erase, ...] = (
     Erase("coaching.LearningOpportunity", "enrolment", ("description", "what_was_learned")),
     Erase("coaching.PrivateNote", "log__enrolment", ("text",)),
     Erase("portfolio.Evidence", "enrolment", ("title", "description", "body", "url")),
-    Erase("portfolio.EvidenceFile", "evidence__enrolment", ("file", "name")),
+    Erase("portfolio.EvidenceFile", "evidence__enrolment", ("file", "name", "thumbnail")),
     Erase("portfolio.Reflection", "enrolment", ("title", "body")),
     # An enquiry's title, its ten sections (Enquiry.SECTION_NAMES) and how consent was recorded.
     Erase("portfolio.Enquiry", "enrolment", ("title", *Enquiry.SECTION_NAMES, "consent_record")),

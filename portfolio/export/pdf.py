@@ -26,7 +26,6 @@ back as soon as WeasyPrint is imported, and again after each PDF it writes. Only
 builds an export imports it (portfolio.services.exports imports the archive when it builds).
 """
 
-import base64
 import contextlib
 import io
 import json
@@ -44,7 +43,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from PIL import Image, ImageFile
+from PIL import ImageFile
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, Fit, FloatObject, NameObject, NumberObject, TextStringObject
 
@@ -59,9 +58,8 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 logger = logging.getLogger(__name__)
 
-__all__ = ["OwnDataOnly", "PortfolioDocument", "THUMBNAIL", "html", "thumbnail", "write"]
+__all__ = ["OwnDataOnly", "PortfolioDocument", "html", "write"]
 
-THUMBNAIL = (480, 480)  # pixels: an image of evidence is shown this big at most, embedded
 _STYLESHEET = "portfolio/export/portfolio.css"
 _USER_AGENT = "portfolio/export/user_agent.css"
 # The weight (`weigh`) of an image beside text: a thumbnail (a JPEG embedded as it is) costs about
@@ -93,20 +91,6 @@ class Part:
     reflections: list = field(default_factory=list)
     enquiries: list = field(default_factory=list)
     logs: list = field(default_factory=list)
-
-
-def thumbnail(stream) -> str:
-    """A small JPEG of an image, as a data URI, or "" when it cannot be read."""
-    try:
-        with Image.open(stream) as image:
-            image.draft("RGB", THUMBNAIL)  # a JPEG decodes at a fraction of its size: much cheaper
-            image.thumbnail(THUMBNAIL)
-            small = image.convert("RGB")
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return ""
-    out = io.BytesIO()
-    small.save(out, "JPEG", quality=75)
-    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def html(contents: Contents, part: Part | None = None) -> str:

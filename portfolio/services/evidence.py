@@ -14,6 +14,7 @@ from audit import trail
 from coaching import richtext
 from files.errors import FileRefused
 from files.services import private_file_store
+from portfolio import thumbnails
 from portfolio.models import Evidence, EvidenceFile
 from portfolio.services import _common as c
 from programme.models import Enrolment
@@ -108,10 +109,16 @@ def _keep_file(evidence: Evidence, upload: UploadedFile | None, *, by: User) -> 
     evidence.files.filter(replaced_at__isnull=True).update(replaced_at=timezone.now())
     if upload is None:
         return
+    kept = EvidenceFile(evidence=evidence)
     try:
-        private_file_store(record=EvidenceFile(evidence=evidence), upload=upload, by=by)
+        private_file_store(record=kept, upload=upload, by=by)
     except FileRefused as refused:
         raise RuleError(str(refused), rule="file_refused", field="file") from refused
+    try:
+        thumbnails.keep(kept)  # for the export's PDF, made once here rather than at every export
+    except Exception:
+        kept.file.delete(save=False)
+        raise
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audit.models import AuditEvent
+from portfolio import thumbnails
 from privacy import erasure, selectors, services, tasks
 from privacy.models import Erasure
 from programme import demo
@@ -39,6 +40,7 @@ def records(world):
     private_note(log, "A note the coach keeps")
     evidence = EvidenceFactory(enrolment=world.enrolment, kind="file", body="", title="Seating plan")
     kept = with_file(evidence, "seating.png", samples.png(), "image/png")
+    assert thumbnails.keep(kept)  # the photo's thumbnail, stored beside it
     return {"log": log, "evidence": evidence, "file": kept}
 
 
@@ -68,12 +70,12 @@ def test_names_text_and_files_go_the_history_stays_and_it_is_audited_as_counts(
     assert log.status == records["log"].status
     assert records["log"].private_notes.get().text == ""
     evidence_file = type(records["file"]).objects.get(pk=records["file"].pk)
-    assert evidence_file.file.name == ""
+    assert (evidence_file.file.name, evidence_file.thumbnail.name) == ("", "")
     assert stored(private_root) == []
     event = AuditEvent.objects.get(action="erasure")
     assert event.detail["person"] == person.pk
     assert event.detail["counts"]["coaching.DialogueLog"] == 1
-    assert event.detail["counts"]["files"] == 1
+    assert event.detail["counts"]["files"] == 2  # the photo and its thumbnail
     assert "Questioning" not in str(event.detail)
     assert Erasure.objects.get(person=person).counts == event.detail["counts"]
     # Others are untouched.
