@@ -32,13 +32,20 @@ class AgreementStatus(models.TextChoices):
     AGREED = "agreed", "Agreed"
 
 
-def _kind_for(status: str) -> RecordKind:
+def log_kind_for(status: str) -> RecordKind:
     if status == AgreementStatus.AGREED:
         return RecordKind.DIALOGUE_LOG_AGREED
     return RecordKind.DIALOGUE_LOG_DRAFT
 
 
-def _diagnosis_kind_for(status: str) -> RecordKind:
+def action_step_kind_for(log_status: str) -> RecordKind:
+    """An action step is agreed with its log."""
+    if log_status == AgreementStatus.AGREED:
+        return RecordKind.ACTION_STEP_AGREED
+    return RecordKind.ACTION_STEP_DRAFT
+
+
+def diagnosis_kind_for(status: str) -> RecordKind:
     if status == AgreementStatus.AGREED:
         return RecordKind.DIAGNOSIS_AGREED
     return RecordKind.DIAGNOSIS_DRAFT
@@ -78,7 +85,7 @@ class InitialDiagnosis(models.Model):
 
     @property
     def access_kind(self) -> RecordKind:
-        return _diagnosis_kind_for(self.status)
+        return diagnosis_kind_for(self.status)
 
     @property
     def access_enrolment_id(self) -> int:
@@ -312,7 +319,7 @@ class DialogueLog(SessionRecord):
 
     @property
     def access_kind(self) -> RecordKind:
-        return _kind_for(self.status)
+        return log_kind_for(self.status)
 
     @property
     def access_enrolment_id(self) -> int:
@@ -406,7 +413,7 @@ class ActionStep(models.Model):
 
     @property
     def access_kind(self) -> RecordKind:
-        return RecordKind.ACTION_STEP_AGREED if self.log.is_agreed else RecordKind.ACTION_STEP_DRAFT
+        return action_step_kind_for(self.log.status)
 
     @property
     def access_owner_id(self) -> int:

@@ -3,7 +3,6 @@ programme leader's dashboards are `tracking.views`), and the page that sends a p
 Thin: ask the policy and the selectors of the apps they show, render; they own no records."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +19,7 @@ from programme.models import ContentArea, ProgrammeSettings
 from programme.rules import timing
 from tracking.navigation import homes_for
 from ui.links import link_maker
-from ui.pagination import page_of
+from ui.pagination import page_of, page_of_rows
 
 PAGE_SIZE = 50
 
@@ -37,9 +36,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def participant_home(request: HttpRequest) -> HttpResponse:
     access.require_relation(request.user, Relation.PARTICIPANT)
-    enrolment = selectors.enrolments_for_home(request.user, Relation.PARTICIPANT).first()
+    enrolment = selectors.enrolment_for_home(request.user)
     context: dict = {"enrolment": enrolment, "needs": needs_you(request.user)}
     if enrolment is not None:
+        context["support"] = selectors.people_on([enrolment.pk])[enrolment.pk]
         start = enrolment.first_post_started_on
         settings = ProgrammeSettings.load()  # once, for the key dates and the ledger
         context["deadlines"] = [
@@ -60,9 +60,7 @@ def coach_home(request: HttpRequest) -> HttpResponse:
     """My coachees: for each, the last and next session, open and overdue action steps, and which
     content areas agreed logs have covered so far. A fixed number of queries per page."""
     access.require_relation(request.user, Relation.COACH)
-    page = Paginator(selectors.enrolments_listed(request.user, Relation.COACH), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of_rows(selectors.enrolments_listed(request.user, Relation.COACH), request, per_page=PAGE_SIZE)
     coachees = selectors.enrolment_rows(page.object_list)
     overview = coachee_overview(request.user, coachees)
     areas = list(ContentArea.objects.order_by("number"))
@@ -99,9 +97,7 @@ def tutor_home(request: HttpRequest) -> HttpResponse:
     """My participants, each with a link to their credits and progress (where the tutor confirms a
     phase complete), under what needs the tutor: work to mark, moderation, phases to confirm."""
     access.require_relation(request.user, Relation.TUTOR)
-    page = Paginator(selectors.enrolments_listed(request.user, Relation.TUTOR), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of_rows(selectors.enrolments_listed(request.user, Relation.TUTOR), request, per_page=PAGE_SIZE)
     needs = needs_you(request.user)
     needs.more = tutor_needs(request.user)
     ledger_link = link_maker("credits:ledger")

@@ -29,27 +29,35 @@ class _Counted(Paginator):
 
 def page_of_ids(queryset: QuerySet, request: HttpRequest, *, param: str = "page", per_page: int = PAGE_SIZE) -> Page:
     """The ids of the page the request asks for, as `page_of` picks it, from an ordered queryset,
+    counted and read in one query (`page_of_rows`). Its `object_list` is those ids, in order, for a
+    selector to read the page's rows by."""
+    page = page_of_rows(queryset.values_list("pk"), request, param=param, per_page=per_page)
+    page.object_list = [pk for (pk,) in page.object_list]
+    return page
+
+
+def page_of_rows(rows: QuerySet, request: HttpRequest, *, param: str = "page", per_page: int = PAGE_SIZE) -> Page:
+    """The page the request asks for, as `page_of` picks it, of an ordered `values_list` queryset,
     counted and read in one query: each row of the page carries the list's length (`COUNT(*)
-    OVER ()`), so the database counts the list while it picks the page, and only the page's ids
-    come back. Its `object_list` is those ids, in order, for a selector to read the page's rows by.
-    A number past the end (or below 1) shows the last page, as `page_of` does (one more query, to
-    count); one that is not a number, the first."""
+    OVER ()`), so the database counts the list while it picks the page. Its `object_list` is the
+    page's rows as `rows` gives them. A number past the end (or below 1) shows the last page, as
+    `page_of` does (one more query, to count); one that is not a number, the first."""
     try:
         number = int(request.GET.get(param) or 1)
     except ValueError:
         number = 1
-    counted = queryset.annotate(_list_length=Window(Count("*"))).values_list("pk", "_list_length")
+    counted = rows.annotate(_list_length=Window(Count("*")))
 
-    def read(number: int) -> list[tuple[int, int]]:
+    def read(number: int) -> list[tuple]:
         return list(counted[(number - 1) * per_page : number * per_page])
 
-    rows = read(number) if number >= 1 else []
-    if rows:
-        paginator = _Counted(rows[0][1], per_page)
+    page_rows = read(number) if number >= 1 else []
+    if page_rows:
+        paginator = _Counted(page_rows[0][-1], per_page)
     else:  # past the end, or below 1: the last page, as Django's `get_page` gives
-        paginator = _Counted(queryset.count() if number != 1 else 0, per_page)
+        paginator = _Counted(rows.count() if number != 1 else 0, per_page)
         number = paginator.num_pages
-        rows = read(number) if paginator.count else []
+        page_rows = read(number) if paginator.count else []
     page = paginator.page(number)
-    page.object_list = [pk for pk, _ in rows]
+    page.object_list = [row[:-1] for row in page_rows]
     return page
