@@ -12,7 +12,7 @@ not meet the export's budget (bench/export.sh). The records are cut into runs of
 weight (`weigh`: their text, and their images), each laid out by `portfolio.export.layout.main` in
 a process of its own (forked from the worker, `forked.Forked`: WeasyPrint is imported already;
 not multiprocessing, whose children a Celery prefork pool process may not have), the cover and
-contents by another once the records' pages are known, and their PDFs joined with pypdf, with the
+contents by another once the records' pages are known, and their PDFs joined with pikepdf, with the
 contents page's numbers, the footers' "page N of M", the links between parts, the named
 destinations, the outline (bookmarks) and the page labels (i, ii, ... 1, 2, ...) of one document.
 A part after the first starts on a new page. A part that fails, or is not done
@@ -37,15 +37,15 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pikepdf
 from django.conf import settings
 from django.template.loader import render_to_string
 from PIL import ImageFile
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, Fit, FloatObject, NameObject, NumberObject, TextStringObject
 
 from portfolio.export.contents import Contents
 from portfolio.export.forked import Forked
@@ -296,53 +296,49 @@ def _write_in_parts(contents: Contents, parts: list[Part], fetcher: OwnDataOnly,
 
 
 def _join(folder: Path, names: list[str], drawn: list[dict]) -> bytes:
-    """One PDF of the parts' pages, with the named destinations and the outline of the whole."""
-    writer = PdfWriter()
+    """One PDF of the parts' pages, with the named destinations, the outline and the page labels of
+    the whole. Joined with pikepdf (qpdf, in C++): pypdf took 0.55 s of processor time for a
+    255-page portfolio, after every part had ended; pikepdf takes about 0.05 s."""
+    joined = pikepdf.new()
     starts = []
-    for name in names:
-        starts.append(len(writer.pages))
-        reader = PdfReader(folder / f"{name}.pdf")
-        if name == "front":
-            writer.add_metadata(dict(reader.metadata or {}))
-            for key in ("/Lang",):
-                if key in reader.trailer["/Root"]:
-                    writer._root_object[NameObject(key)] = reader.trailer["/Root"][key]
-        for page in reader.pages:
-            writer.add_page(page)
-    # Named destinations, in order of name, as a PDF's name tree needs.
-    anchors = {}
+    with warnings.catch_warnings():
+        # Copied pages lose their part's named destinations: the whole's are made below.
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        for name in names:
+            starts.append(len(joined.pages))
+            part = pikepdf.open(folder / f"{name}.pdf")
+            if name == "front":
+                for key, value in part.docinfo.items():
+                    joined.docinfo[key] = pikepdf.String(str(value))
+                if "/Lang" in part.Root:
+                    joined.Root.Lang = pikepdf.String(str(part.Root.Lang))
+            joined.pages.extend(part.pages)
+    # Named destinations: the links inside every part point at them by name.
+    destinations = pikepdf.NameTree.new(joined)
     for start, report in zip(starts, drawn, strict=True):
         for anchor, (index, x, y) in report["anchors"].items():
-            anchors.setdefault(anchor, (start + index, x, y))
-    names_array = ArrayObject()
-    for anchor in sorted(anchors):
-        index, x, y = anchors[anchor]
-        names_array.append(TextStringObject(anchor))
-        page = writer.pages[index].indirect_reference
-        names_array.append(ArrayObject([page, NameObject("/XYZ"), FloatObject(x), FloatObject(y), NumberObject(0)]))
-    writer.get_named_dest_root().extend(names_array)
+            if anchor not in destinations:
+                page = joined.pages[start + index].obj
+                destinations[anchor] = pikepdf.Array([page, pikepdf.Name.XYZ, x, y, 0])
+    joined.Root.Names = pikepdf.Dictionary(Dests=destinations.obj)
     # The outline: bookmarks nested by level across the parts, as one document would nest them.
-    stack: list[tuple[int, object]] = []
-    for start, report in zip(starts, drawn, strict=True):
-        for level, label, index, x, y, is_open in report["bookmarks"]:
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            item = writer.add_outline_item(
-                title=label,
-                page_number=start + index,
-                parent=stack[-1][1] if stack else None,
-                fit=Fit.xyz(left=x, top=y, zoom=0),
-                is_open=is_open,
-            )
-            stack.append((level, item))
-    return _labelled(writer, starts[1])
-
-
-def _labelled(writer: PdfWriter, front_pages: int) -> bytes:
-    """The PDF with its pages labelled as they are numbered (i, ii, ... then 1, 2, ...), so that a
-    reader's "go to page 12" finds the page the contents page says is 12."""
-    writer.set_page_label(0, front_pages - 1, style="/r")
-    writer.set_page_label(front_pages, len(writer.pages) - 1, style="/D", start=1)
+    with joined.open_outline() as outline:
+        stack: list[tuple[int, pikepdf.OutlineItem]] = []
+        for start, report in zip(starts, drawn, strict=True):
+            for level, label, index, x, y, is_open in report["bookmarks"]:
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                item = pikepdf.OutlineItem(label, start + index, "XYZ", left=x, top=y, zoom=0)
+                item.is_closed = not is_open
+                (stack[-1][1].children if stack else outline.root).append(item)
+                stack.append((level, item))
+    # Pages labelled as they are numbered (i, ii, ... then 1, 2, ...), so that a reader's "go to
+    # page 12" finds the page the contents page says is 12.
+    joined.Root.PageLabels = pikepdf.Dictionary(
+        Nums=pikepdf.Array(
+            [0, pikepdf.Dictionary(S=pikepdf.Name.r), starts[1], pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]
+        )
+    )
     out = io.BytesIO()
-    writer.write(out)
+    joined.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
