@@ -2,7 +2,7 @@
 ledger page and the participant's home in a fixed number of queries, however many tasks, claims
 and content areas there are."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Expression, F, Func, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -122,21 +122,19 @@ class Ledger:
 
 
 def ledger(enrolment: Enrolment, *, settings: ProgrammeSettings | None = None) -> Ledger:
-    """Seven queries (six with `settings`, the provider's settings already read): settings, passed
-    tasks with their areas, claims, completions, phases and content areas."""
+    """Six queries (five with `settings`, the provider's settings already read): settings, passed
+    tasks with their areas (one row per task and area), claims, completions, phases and content areas."""
     settings = settings or ProgrammeSettings.load()
-    tasks = passed_tasks(enrolment.pk).select_related("phase").prefetch_related("content_areas")
-    passed = [
-        PassedTask(
-            pk=task.pk,
-            title=task.title,
-            phase_number=task.phase.number,
-            kind=task.kind,
-            credits=task.credits,
-            area_numbers=tuple(sorted(a.number for a in task.content_areas.all())),
-        )
-        for task in tasks.order_by("phase__number", "due_on", "pk")
-    ]
+    # One row per task and content area (a task with none: one row, its area None), as values.
+    rows = passed_tasks(enrolment.pk).values_list(
+        "pk", "title", "phase__number", "kind", "credits", "content_areas__number"
+    )
+    passed: dict[int, PassedTask] = {}
+    for pk, title, phase_number, kind, credits, area_number in rows.order_by("phase__number", "due_on", "pk"):
+        task = passed.get(pk) or PassedTask(pk, title, phase_number, kind, credits, ())
+        if area_number is not None:
+            task = replace(task, area_numbers=tuple(sorted((*task.area_numbers, area_number))))
+        passed[pk] = task
     claims = list(
         PriorLearningClaim.objects.filter(enrolment=enrolment).select_related("decided_by").order_by("claimed_on", "pk")
     )
@@ -145,7 +143,7 @@ def ledger(enrolment: Enrolment, *, settings: ProgrammeSettings | None = None) -
         enrolment=enrolment,
         total_credits=settings.total_credits,
         prior_learning_cap=settings.max_prior_learning_credits,
-        passed=passed,
+        passed=list(passed.values()),
         claims=claims,
         completions=completions,
         phases=list(Phase.objects.order_by("number")),

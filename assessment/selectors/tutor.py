@@ -27,6 +27,13 @@ from ui.errors import RuleError
 # The home lists this many of each kind, oldest first; "Work to mark" and the moderation page list them all.
 SHOWN = 10
 
+# The participant's name, as read from a submission.
+_PARTICIPANT = {
+    "first_name": "enrolment__participant__first_name",
+    "last_name": "enrolment__participant__last_name",
+    "email": "enrolment__participant__email",
+}
+
 # What the first marker still has to do at each state of their marking.
 _TO_DO = {
     None: "Mark",
@@ -112,27 +119,47 @@ def needs_of(tutor) -> list[tuple[str, list]]:
     if not access.holds(tutor, Relation.TUTOR):
         return []
     waiting = Q(marking_state__isnull=True) | Q(marking_state__in=[State.NOT_MARKED, State.IN_MARKING, State.MARKED])
+    # Plain values, the columns shown: a queue of whole submissions with their tasks, enrolments and
+    # participants selected took longer to build and compile than to run.
     to_mark = [
         Need(
-            f"{_TO_DO[s.marking_state]} {s.task.title}{' (resubmission)' if s.resubmission_of_id else ''}",
-            str(s.enrolment.participant),
-            timezone.localdate(s.submitted_at),
-            reverse("marking:workspace", args=[s.pk]),
+            f"{_TO_DO[state]} {title}{' (resubmission)' if resubmission_of_id else ''}",
+            User.name_of(first_name, last_name, email),
+            timezone.localdate(submitted_at),
+            reverse("marking:workspace", args=[pk]),
         )
-        for s in queue(tutor).filter(waiting)[:SHOWN]
+        for pk, state, title, resubmission_of_id, submitted_at, first_name, last_name, email in queue(tutor)
+        .filter(waiting)
+        .values_list(
+            "pk",
+            "marking_state",
+            "task__title",
+            "resubmission_of_id",
+            "submitted_at",
+            *_PARTICIPANT.values(),
+        )[:SHOWN]
     ]
     moderation = []
-    for m in for_marker(tutor)[:SHOWN]:
-        second_marks = m.stage == "second_marking" and m.second_marker_id == tutor.pk
+    rows = for_marker(tutor).values_list(
+        "pk",
+        "stage",
+        "second_marker_id",
+        "submission_id",
+        "submission__task__title",
+        "submission__submitted_at",
+        *(f"submission__{name}" for name in _PARTICIPANT.values()),
+    )
+    for pk, stage, second_marker_id, submission_id, title, submitted_at, *name in rows[:SHOWN]:
+        second_marks = stage == "second_marking" and second_marker_id == tutor.pk
         url = reverse(
             "marking:workspace" if second_marks else "marking:moderation",
-            args=[m.submission_id if second_marks else m.pk],
+            args=[submission_id if second_marks else pk],
         )
         moderation.append(
             Need(
-                f"{_STAGE_TO_DO.get(m.stage, 'Open')} {m.submission.task.title}",
-                str(m.submission.enrolment.participant),
-                timezone.localdate(m.submission.submitted_at),
+                f"{_STAGE_TO_DO.get(stage, 'Open')} {title}",
+                User.name_of(*name),
+                timezone.localdate(submitted_at),
                 url,
             )
         )
