@@ -138,7 +138,12 @@ def ledger(enrolment: Enrolment, *, settings: ProgrammeSettings | None = None) -
     claims = list(
         PriorLearningClaim.objects.filter(enrolment=enrolment).select_related("decided_by").order_by("claimed_on", "pk")
     )
-    completions = list(PhaseCompletion.objects.filter(enrolment=enrolment).select_related("phase", "confirmed_by"))
+    # By phase: the model's own order sorts by the enrolment's, which joins the participant to sort one row.
+    completions = list(
+        PhaseCompletion.objects.filter(enrolment=enrolment)
+        .select_related("phase", "confirmed_by")
+        .order_by("phase__number")
+    )
     return Ledger(
         enrolment=enrolment,
         total_credits=settings.total_credits,

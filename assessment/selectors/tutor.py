@@ -84,14 +84,17 @@ def phases_to_confirm(tutor) -> list[PhaseToConfirm]:
     tasks = AssessmentTask.objects.filter(
         cohort_id__in={row[1] for row in enrolments}, kind=AssessmentTask.Kind.CORE
     ).values_list("cohort_id", "phase__number", "pk", "title")
-    for cohort_id, phase, pk, title in tasks:
+    # Unordered: each model's default order joins the cohort, phase, task or participant only to sort.
+    for cohort_id, phase, pk, title in tasks.order_by():
         core[cohort_id, phase].append(CoreTask(pk, title))
     passed: dict[int, set[int]] = defaultdict(set)
-    for enrolment_id, task_id in passes_of(ids).values_list("submission__enrolment_id", "submission__task_id"):
+    for enrolment_id, task_id in (
+        passes_of(ids).order_by().values_list("submission__enrolment_id", "submission__task_id")
+    ):
         passed[enrolment_id].add(task_id)
     completed: dict[int, set[int]] = defaultdict(set)
-    for enrolment_id, phase in PhaseCompletion.objects.filter(enrolment_id__in=ids).values_list(
-        "enrolment_id", "phase__number"
+    for enrolment_id, phase in (
+        PhaseCompletion.objects.filter(enrolment_id__in=ids).order_by().values_list("enrolment_id", "phase__number")
     ):
         completed[enrolment_id].add(phase)
     found = []
