@@ -3,6 +3,12 @@
 # wait until the portal is ready, sign in as a demo user through nginx, then take it all down.
 #
 #   deploy/smoke.sh          # as root; KEEP=1 leaves the stack running (it prints how to remove it)
+#   BUILD=0 deploy/smoke.sh  # without building the images again (they must be there)
+#   SCALE=2 deploy/smoke.sh  # two web and two worker containers behind nginx (README: "Scaling out")
+#
+# Then, through nginx, a participant adds evidence with a file, downloads it and has a Celery worker
+# build their export (deploy/smoke/journey.py); the README's backup is taken, the database dropped
+# and the private files deleted, the README's restore run, and the evidence and its file must be back.
 #
 # Needs root, podman, podman-compose, debootstrap and npm (apt-get install podman buildah
 # podman-compose runc debootstrap; npm for Node's stand-in). It is NOT part of scripts/test or CI:
@@ -20,6 +26,7 @@ CACHE=${SMOKE_CACHE:-/var/tmp/mtl-smoke}
 PROJECT=${SMOKE_PROJECT:-mtlsmoke}
 HTTP_PORT=${SMOKE_HTTP_PORT:-8080}
 HTTPS_PORT=${SMOKE_HTTPS_PORT:-8443}
+SCALE=${SCALE:-1}
 HOST=mtl-smoke.test
 ORIGIN="https://$HOST:$HTTPS_PORT"
 DEBIAN_IMAGE=localhost/debian:bookworm
@@ -103,16 +110,19 @@ stand_in() {
         -t "localhost/mtl-smoke/$1:$2" "$SMOKE" >/dev/null
 }
 
-if podman image exists "$DEBIAN_IMAGE"; then
-    say "$DEBIAN_IMAGE is here already"
-else
-    timed "debootstrap and import $DEBIAN_IMAGE" debian_image
+# BUILD=0 runs the images built before (quicker when only deploy/smoke changed): they must exist.
+if [ "${BUILD:-1}" = 1 ]; then
+    if podman image exists "$DEBIAN_IMAGE"; then
+        say "$DEBIAN_IMAGE is here already"
+    else
+        timed "debootstrap and import $DEBIAN_IMAGE" debian_image
+    fi
+    timed "base image (Debian and this machine's CA certificates)" base_image
+    timed "node stand-in" node_image
+    timed "postgres stand-in" stand_in postgres 15
+    timed "redis stand-in" stand_in redis 7
+    timed "nginx stand-in" stand_in nginx 1.22
 fi
-timed "base image (Debian and this machine's CA certificates)" base_image
-timed "node stand-in" node_image
-timed "postgres stand-in" stand_in postgres 15
-timed "redis stand-in" stand_in redis 7
-timed "nginx stand-in" stand_in nginx 1.22
 
 # --- The portal's image: deploy/Dockerfile as it is, on the local bases. -------------------------
 
@@ -124,7 +134,14 @@ portal_image() {
         return 1
     }
 }
-timed "portal image (log: $CACHE/portal-build.log)" portal_image
+if [ "${BUILD:-1}" = 1 ]; then
+    timed "portal image (log: $CACHE/portal-build.log)" portal_image
+else
+    for image in "$PORTAL_IMAGE" localhost/mtl-smoke/postgres:15 localhost/mtl-smoke/redis:7 localhost/mtl-smoke/nginx:1.22; do
+        podman image exists "$image" || fail "BUILD=0 but there is no image $image"
+    done
+    say "BUILD=0: the images built before, $PORTAL_IMAGE of $(podman image inspect --format '{{.Created}}' "$PORTAL_IMAGE")"
+fi
 say "portal image size: $(podman image inspect --format '{{.Size}}' "$PORTAL_IMAGE" | awk '{printf "%.0f MB", $1 / 1e6}')"
 
 # --- The stack: deploy/docker-compose.yml with stand-in images, certificates and secrets made here. ---
@@ -135,7 +152,7 @@ down() {
 }
 
 rm -rf "$STACK" && mkdir -p "$STACK/certs"
-python3 "$SMOKE/stack.py" "$STACK" "$HTTP_PORT" "$HTTPS_PORT"
+python3 "$SMOKE/stack.py" "$STACK" "$HTTP_PORT" "$HTTPS_PORT" "$SCALE"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$HOST" -addext "subjectAltName=DNS:$HOST" \
     -keyout "$STACK/certs/privkey.pem" -out "$STACK/certs/fullchain.pem" 2>/dev/null
 chmod 644 "$STACK/certs/privkey.pem" # read by nginx in its container; a throwaway certificate
@@ -157,6 +174,10 @@ down # what an interrupted earlier run may have left
 [ "${KEEP:-0}" = 1 ] || trap 'say "taking the stack down"; down' EXIT
 
 container() { echo "${PROJECT}_$1_1"; }
+# The web and worker services: web, web2 ... and worker, worker2 ... (deploy/smoke/stack.py).
+WEBS=(web) WORKERS=(worker)
+for n in $(seq 2 "$SCALE"); do WEBS+=("web$n") WORKERS+=("worker$n"); done
+containers() { for name in "$@"; do container "$name"; done; }
 # podman 4.3 complains on stderr that it cannot reach systemd for the health-check timers: logged.
 started() { podman start "$@" >/dev/null 2>>"$CACHE/up.log" || fail "podman start $* (log: $CACHE/up.log)"; }
 wait_healthy() {
@@ -188,9 +209,9 @@ status=$(podman wait "$(container migrate)")
     fail "migrate exited $status"
 }
 say "migrations applied: $(($(date +%s) - UP)) s after the first start"
-started "$(container web)" "$(container worker)" "$(container beat)"
-wait_healthy web
-say "web healthy (/readyz in its container): $(($(date +%s) - UP)) s after the first start"
+started $(containers "${WEBS[@]}" "${WORKERS[@]}" beat)
+wait_healthy "${WEBS[@]}"
+say "${WEBS[*]} healthy (/readyz in each container): $(($(date +%s) - UP)) s after the first start"
 started "$(container nginx)"
 
 # Through nginx from here on, as a browser would: TLS, the host name, nginx's own headers.
@@ -235,15 +256,116 @@ redirect=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' -H "Host: $HO
 [ "$redirect" = "301 https://$HOST/x" ] || fail "plain HTTP answered '$redirect', not a redirect to HTTPS"
 media=$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$ORIGIN/media/private_media/x")
 [ "$media" = 404 ] || fail "nginx answered $media under /media/"
-for name in worker beat; do
+for name in "${WORKERS[@]}" beat; do
     [ "$(podman inspect --format '{{.State.Status}}' "$(container "$name")")" = running ] || {
         podman logs --tail 30 "$(container "$name")"
         fail "$name is not running"
     }
 done
-podman exec "$(container worker)" celery -A mtl_portal inspect ping --timeout 10 >/dev/null ||
-    fail "the Celery worker does not answer a ping"
-say "plain HTTP redirects, /media/ serves no private files, worker answers, beat runs"
+pong=$(podman exec "$(container worker)" celery -A mtl_portal inspect ping --timeout 10) ||
+    fail "the Celery workers do not answer a ping"
+[ "$(printf '%s\n' "$pong" | grep -c ': OK')" = "$SCALE" ] || fail "not $SCALE Celery workers answer: $pong"
+say "plain HTTP redirects, /media/ serves no private files, $SCALE worker(s) answer, beat runs"
+
+# --- A participant's evidence, its file and a Celery task, through nginx. ----------------------------
+
+JOURNEY=(python3 "$SMOKE/journey.py")
+STATE="$STACK/journey.json"
+began=$(date +%s)
+"${JOURNEY[@]}" add "$STATE" "$ORIGIN" "$STACK/certs/fullchain.pem" "$EMAIL" "$PASSWORD" ||
+    fail "adding evidence, downloading it or exporting the portfolio (deploy/smoke/journey.py)"
+say "evidence with a file added and downloaded, export built by a worker and downloaded: $(($(date +%s) - began)) s"
+
+# Which container served each request and ran each task: the request ids in the web containers' logs
+# (one JSON line per request), "Task ... succeeded" in the workers'.
+for name in "${WEBS[@]}" "${WORKERS[@]}"; do podman logs "$(container "$name")" >"$STACK/$name.log" 2>&1; done
+python3 - "$STATE" "$STACK" "${WEBS[@]}" <<'PY' || fail "requests were not served as expected (above)"
+import json, sys
+from pathlib import Path
+state, stack, webs = json.load(open(sys.argv[1])), Path(sys.argv[2]), sys.argv[3:]
+logs = {name: (stack / f"{name}.log").read_text() for name in webs}
+def served_by(rid):
+    found = [name for name, log in logs.items() if rid and f'"request_id": "{rid}"' in log]
+    return found[0] if len(found) == 1 else None
+rows = [(step, request, status, served_by(rid)) for step, request, rid, status in state["served"]]
+for row in rows:
+    print("   %-28s %-50s %s %s" % row)
+missing = [row for row in rows if row[3] is None]
+if missing:
+    sys.exit(f"no one web container logged {missing}")
+if len(webs) > 1:
+    by = lambda *steps: {row[3] for row in rows if row[0] in steps}
+    pages, downloads = (tuple(f"{what} {n}" for n in range(1, 7)) for what in ("signed-in page", "download"))
+    checks = {
+        "every web container served requests": {row[3] for row in rows} == set(webs),
+        "signed in on one, still signed in on another": by(*pages) - by("sign in") != set(),
+        "uploaded through one, downloaded through another": by(*downloads) - by("add evidence") != set(),
+    }
+    for check, ok in checks.items():
+        print(f"   {check}: {'yes' if ok else 'NO'}")
+    if not all(checks.values()):
+        sys.exit("scaling out: " + ", ".join(c for c, ok in checks.items() if not ok))
+PY
+for name in "${WORKERS[@]}"; do
+    say "$name ran $(grep -c 'succeeded in' "$STACK/$name.log" || true) task(s): $(grep -o 'Task [a-z_.]*' "$STACK/$name.log" | sort | uniq -c | tr -s ' ' | paste -sd, -)"
+done
+grep -qh 'build_export.*succeeded in' $(printf "$STACK/%s.log " "${WORKERS[@]}") ||
+    fail "no worker's log shows the export's task succeeding"
+[ "$SCALE" = 1 ] || say "scaled out: each of ${WEBS[*]} served requests; a session and a file crossed between them"
+
+# --- The README's backup and restore drill, in the stack: its database and private media volume. --------
+
+BACKUPS="$STACK/backups"
+mkdir -p "$BACKUPS"
+# The README's `docker compose run --rm --no-deps --user root -v /srv/backups:/backups web ...`.
+# podman-compose 1.0.3 drops run's -v (its source: "TODO: handle volumes"), so it is podman run
+# with what compose gave the web container (image, environment, volumes, network), plus the folder.
+like_web() {
+    podman inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$(container web)" |
+        grep -v '^HOSTNAME=' | grep . >"$STACK/web.env"
+    podman run --rm --user root --network "${PROJECT}_default" --env-file "$STACK/web.env" \
+        -v "${PROJECT}_media:/data/media" -v "${PROJECT}_private_media:/data/private_media" \
+        -v "$BACKUPS:/backups" "$PORTAL_IMAGE" "$@"
+}
+began=$(date +%s)
+like_web scripts/backup /backups >"$CACHE/backup.log" 2>&1 || {
+    tail -n 20 "$CACHE/backup.log"
+    fail "scripts/backup in the stack"
+}
+backup=$(cd "$BACKUPS" && ls -d mtl-portal-* | tail -n 1) || fail "scripts/backup wrote no folder in $BACKUPS"
+[ -s "$BACKUPS/$backup/database.dump" ] || fail "the backup has no database dump"
+say "backup $backup: $(du -sh "$BACKUPS/$backup" | cut -f1) in $(($(date +%s) - began)) s"
+
+# The disaster: the portal stopped, its database dropped and every private file deleted.
+podman stop $(containers "${WEBS[@]}" "${WORKERS[@]}" beat) >/dev/null 2>>"$CACHE/up.log"
+podman exec "$(container db)" psql -U mtl -d postgres -Xqc 'DROP DATABASE mtl WITH (FORCE)' || fail "dropping the database"
+like_web find /data/private_media -mindepth 1 -delete >>"$CACHE/backup.log" 2>&1 || fail "deleting the private files"
+[ -z "$(like_web find /data/private_media -type f)" ] || fail "private files are left after deleting them"
+[ "$(podman exec "$(container db)" psql -U mtl -d postgres -XtAc "SELECT count(*) FROM pg_database WHERE datname = 'mtl'")" = 0 ] ||
+    fail "the database is still there after dropping it"
+
+began=$(date +%s)
+like_web scripts/restore "/backups/$backup" --yes >"$CACHE/restore.log" 2>&1 || {
+    tail -n 20 "$CACHE/restore.log"
+    fail "scripts/restore in the stack"
+}
+# Restored as root, every file must still be the portal's, or it could not add uploads beside them.
+[ -z "$(like_web find /data/private_media ! -user portal)" ] || fail "restored private files not owned by portal"
+started "$(container migrate)"
+status=$(podman wait "$(container migrate)")
+[ "$status" = 0 ] || fail "migrate after the restore exited $status"
+started $(containers "${WEBS[@]}" "${WORKERS[@]}" beat)
+wait_healthy "${WEBS[@]}"
+podman restart "$(container nginx)" >/dev/null 2>>"$CACHE/up.log" # it looks the web containers' addresses up when it starts
+say "restored and ready again in $(($(date +%s) - began)) s"
+deadline=$(($(date +%s) + 60))
+until "${CURL[@]}" -fo /dev/null "$ORIGIN/readyz" 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "/readyz did not answer 200 through nginx after the restore"
+    sleep 1
+done
+"${JOURNEY[@]}" check "$STATE" "$ORIGIN" "$STACK/certs/fullchain.pem" "$EMAIL" "$PASSWORD" ||
+    fail "the evidence or its file is not back after the restore (deploy/smoke/journey.py)"
+say "after the restore: the participant signs in, the evidence and its file (same SHA-256) are back, a new file uploads"
 
 if [ "${KEEP:-0}" = 1 ]; then
     say "KEEP=1: the stack runs on $ORIGIN (curl --resolve $HOST:$HTTPS_PORT:127.0.0.1)."

@@ -194,6 +194,41 @@ def test_the_smoke_nginx_conf_changes_only_how_http2_is_switched_on():
     ]
 
 
+def test_the_scaled_smoke_stack_adds_copies_of_web_and_worker_and_balances_between_the_webs():
+    # SCALE=2 deploy/smoke.sh: README's "Scaling out" on one host. Each copy is its service exactly
+    # (image, command, environment, volumes: the same PostgreSQL, Redis and private media); beat
+    # and migrate stay single.
+    stack = _smoke_stack()
+    one = stack["smoke_compose"](_compose(), 8080, 8443)
+    two = stack["smoke_compose"](_compose(), 8080, 8443, 2)
+    assert set(two["services"]) - set(one["services"]) == {"web2", "worker2"}
+    assert two["services"]["web2"] == one["services"]["web"]
+    assert two["services"]["worker2"] == one["services"]["worker"]
+    assert {name: two["services"][name] for name in one["services"]} == one["services"]
+    assert "private_media:/data/private_media" in two["services"]["web2"]["volumes"]
+
+    real = (DEPLOY / "nginx.conf").read_text().splitlines()
+    scaled = stack["nginx_for_1_22"]("\n".join(real), 2).splitlines()
+    changed = [(before.strip(), after.strip()) for before, after in zip(real, scaled, strict=True) if before != after]
+    assert ("server web:8000;", "server web:8000; server web2:8000;") in changed
+    assert len(changed) == 3
+
+
+def test_the_smoke_journey_needs_only_the_standard_library():
+    # It runs on the host, outside the containers, with whatever python3 the host has.
+    source = (DEPLOY / "smoke" / "journey.py").read_text()
+    imported = set(re.findall(r"^(?:from|import) ([a-z_]+)", source, re.M))
+    assert imported
+    assert imported <= set(sys.stdlib_module_names)
+    # Its picture is one the portal takes as evidence (its content checked as the upload's is).
+    picture = runpy.run_path(str(DEPLOY / "smoke" / "journey.py"))["png"]()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from files.content import judge
+
+    assert judge(SimpleUploadedFile("board.png", picture, "image/png"), accept=("image",)).extension == "png"
+
+
 def test_the_smoke_test_is_kept_out_of_the_test_command_and_ci():
     # deploy/smoke.sh needs root and podman and takes minutes: run by hand only (deploy/README.md).
     callers = [ROOT / "scripts" / "test", ROOT / ".ci" / "run"]
