@@ -25,12 +25,23 @@ def make(stream) -> bytes:
         with Image.open(stream) as image:
             image.draft("RGB", SIZE)  # a JPEG decodes at a fraction of its size: much cheaper
             image.thumbnail(SIZE)
-            small = image.convert("RGB")
+            small = _on_white(image)
     except (OSError, ValueError, Image.DecompressionBombError):
         return b""
     out = io.BytesIO()
     small.save(out, "JPEG", quality=75)
     return out.getvalue()
+
+
+def _on_white(image: Image.Image) -> Image.Image:
+    """The image as RGB, its transparent parts white as on the page (a plain conversion would
+    turn them black: a transparent pixel's colour is usually black)."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGB", rgba.size, "white")
+        white.paste(rgba, mask=rgba.getchannel("A"))
+        return white
+    return image.convert("RGB")
 
 
 def made_from(kept: EvidenceFile) -> bytes:

@@ -47,6 +47,13 @@ def test_a_document_gets_no_thumbnail(client, world, private_root):
     assert len(stored(private_root)) == 1
 
 
+def test_a_transparent_png_is_shown_on_white_not_black():
+    out = io.BytesIO()
+    Image.new("RGBA", (60, 40), (0, 0, 0, 0)).save(out, "PNG")
+    with Image.open(io.BytesIO(thumbnails.make(io.BytesIO(out.getvalue())))) as small:
+        assert min(small.getpixel((30, 20))) > 240
+
+
 def test_an_unreadable_image_gets_none_and_is_no_error():
     assert thumbnails.make(io.BytesIO(b"\x89PNG\r\n\x1a\n not really")) == b""
 
