@@ -45,6 +45,11 @@ def action_step_kind_for(log_status: str) -> RecordKind:
     return RecordKind.ACTION_STEP_DRAFT
 
 
+def step_is_overdue(status: str, due_on: datetime.date, today: datetime.date) -> bool:
+    """An action step is overdue while open after its due date."""
+    return status == ActionStep.Status.OPEN and due_on < today
+
+
 def diagnosis_kind_for(status: str) -> RecordKind:
     if status == AgreementStatus.AGREED:
         return RecordKind.DIAGNOSIS_AGREED
@@ -405,7 +410,7 @@ class ActionStep(models.Model):
         return self.description[:80]
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        return self.status == self.Status.OPEN and self.due_on < (today or timezone.localdate())
+        return step_is_overdue(self.status, self.due_on, today or timezone.localdate())
 
     @property
     def overdue(self) -> bool:

@@ -31,8 +31,11 @@ from coaching.models import (
     DialogueLogVersion,
     ReleaseTimeTotal,
     SessionKind,
+    action_step_kind_for,
+    log_kind_for,
     person_name,
     school_name,
+    step_is_overdue,
 )
 from programme import access
 from programme.access import Action
@@ -502,18 +505,78 @@ class CoacheeOverview:
     covered_area_ids: set[int] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class _LogRow:
+    """A coachee's log read as values, telling the policy what the log would (its kind, participant
+    and date), so `access.readable` judges it as the model without a model made per log."""
+
+    pk: int
+    enrolment_id: int
+    session_on: datetime.date
+    status: str
+    next_session_on: datetime.date | None
+    next_session_at: datetime.time | None
+
+    @property
+    def access_kind(self):
+        return log_kind_for(self.status)
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.enrolment_id
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.session_on
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.status == AgreementStatus.AGREED
+
+
+@dataclass(frozen=True)
+class _StepRow:
+    """An open action step read as values, judged as the step (its kind follows its log's)."""
+
+    pk: int
+    enrolment_id: int
+    owner_id: int
+    status: str
+    due_on: datetime.date
+    log_status: str
+    log_session_on: datetime.date
+
+    @property
+    def access_kind(self):
+        return action_step_kind_for(self.log_status)
+
+    @property
+    def access_owner_id(self) -> int:
+        return self.owner_id
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.enrolment_id
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.log_session_on
+
+
 def coachee_overview(user, enrolments) -> dict[int, CoacheeOverview]:
     """For each participant on the coach's page: the last and next session, open and overdue action
     steps, drafts not yet agreed, and which content areas agreed logs have covered so far. Judged by
-    the access policy, in a fixed number of queries however many participants and sessions."""
+    the access policy, in a fixed number of queries however many participants and sessions; the
+    logs and steps are read as values (a model per log cost more than the rest of the work)."""
     ids = [e.pk for e in enrolments]
     today = timezone.localdate()
     overview = {pk: CoacheeOverview() for pk in ids}
-    logs = list(
-        DialogueLog.objects.filter(enrolment_id__in=ids).only(
-            "pk", "enrolment_id", "session_on", "status", "next_session_on", "next_session_at"
-        )
-    )
+    logs = [
+        _LogRow(*row)
+        for row in DialogueLog.objects.filter(enrolment_id__in=ids)
+        .order_by()
+        .values_list("pk", "enrolment_id", "session_on", "status", "next_session_on", "next_session_at")
+    ]
     readable_logs = {log.pk: log for log, _ in access.readable(user, logs)}
     areas = DialogueLog.content_areas.through.objects.filter(
         dialoguelog_id__in=[pk for pk, log in readable_logs.items() if log.is_agreed]
@@ -521,7 +584,7 @@ def coachee_overview(user, enrolments) -> dict[int, CoacheeOverview]:
     for log_id, area_id in areas:
         overview[readable_logs[log_id].enrolment_id].covered_area_ids.add(area_id)
     # Only the latest plan stands: a later log's plan replaces (and cancels) an earlier one's.
-    latest_plan: dict[int, DialogueLog] = {}
+    latest_plan: dict[int, _LogRow] = {}
     for log in readable_logs.values():
         o = overview[log.enrolment_id]
         if log.session_on <= today and (o.last_session_on is None or log.session_on > o.last_session_on):
@@ -537,11 +600,14 @@ def coachee_overview(user, enrolments) -> dict[int, CoacheeOverview]:
         if log.next_session_on >= today:
             overview[enrolment_id].next_session_on = log.next_session_on
             overview[enrolment_id].next_session_at = log.next_session_at
-    steps = ActionStep.objects.filter(enrolment_id__in=ids, status=ActionStep.Status.OPEN).select_related("log")
-    for step, _ in access.readable(
-        user, steps.only("pk", "enrolment_id", "owner_id", "due_on", "status", "log__status", "log__session_on")
-    ):
+    steps = [
+        _StepRow(*row)
+        for row in ActionStep.objects.filter(enrolment_id__in=ids, status=ActionStep.Status.OPEN)
+        .order_by()
+        .values_list("pk", "enrolment_id", "owner_id", "status", "due_on", "log__status", "log__session_on")
+    ]
+    for step, _ in access.readable(user, steps):
         o = overview[step.enrolment_id]
         o.open_steps += 1
-        o.overdue_steps += step.is_overdue(today)
+        o.overdue_steps += step_is_overdue(step.status, step.due_on, today)
     return overview
