@@ -307,7 +307,7 @@ if len(webs) > 1:
         sys.exit("scaling out: " + ", ".join(c for c, ok in checks.items() if not ok))
 PY
 for name in "${WORKERS[@]}"; do
-    say "$name ran $(grep -c 'succeeded in' "$STACK/$name.log" || true) task(s): $(grep -o 'Task [a-z_.]*' "$STACK/$name.log" | sort | uniq -c | tr -s ' ' | paste -sd, -)"
+    say "$name ran $(grep -c 'succeeded in' "$STACK/$name.log" || true) task(s): $(grep 'succeeded in' "$STACK/$name.log" | grep -o 'Task [a-z_.]*' | sort | uniq -c | tr -s ' ' | paste -sd, -)"
 done
 grep -qh 'build_export.*succeeded in' $(printf "$STACK/%s.log " "${WORKERS[@]}") ||
     fail "no worker's log shows the export's task succeeding"
