@@ -198,7 +198,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # run twice (coaching.reminders), so a restart or an extra run never sends a reminder again.
 CELERY_BEAT_SCHEDULE = {
     # Every participant's at-risk reasons judged for the new day (tracking.stored_risks).
-    "tracking-refresh-risks": {"task": "tracking.tasks.refresh_risks", "schedule": crontab(hour=0, minute=10)},
+    "tracking-refresh-risks": {"task": "tracking.tasks.refresh_risks", "schedule": crontab(hour=0, minute=1)},
     "coaching-session-reminders": {
         "task": "coaching.tasks.send_session_reminders",
         "schedule": crontab(hour=7, minute=0),

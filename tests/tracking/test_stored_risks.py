@@ -5,6 +5,8 @@ list the same participants in the same order as when the reasons are worked out 
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -152,6 +154,20 @@ def test_a_change_of_thresholds_or_of_day_is_judged_when_next_read(after_commit)
     ParticipantRisk.objects.update(judged_on=today - datetime.timedelta(days=1), no_session=False, count=0)
     stored_risks.ensure_current(Thresholds.load(today))
     assert stored_is_computed()[enrolment.pk] == {"no_session"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's statistics are PostgreSQL's")
+@pytest.mark.parametrize(("enrolments", "analysed"), [(3, True), (2, False)])
+def test_a_refresh_that_changes_many_rows_analyses_the_table_at_once(monkeypatch, enrolments, analysed):
+    """A new day re-judges every row; the planner must know at once (thresholds made small here)."""
+    monkeypatch.setattr(stored_risks, "ANALYSE_FROM_ROWS", 3)
+    monkeypatch.setattr(stored_risks, "ANALYSE_FROM_SHARE", 0)
+    for _ in range(enrolments):
+        enrol(SchoolFactory())
+    with CaptureQueriesContext(connection) as queries:
+        stored_risks.risks_refresh_all()
+    assert any(q["sql"].startswith("ANALYZE") for q in queries.captured_queries) is analysed
+    assert ParticipantRisk.objects.count() == enrolments
 
 
 def test_another_days_thresholds_are_worked_out_not_read():
