@@ -266,7 +266,33 @@ class SessionRecord(models.Model):
         return {name: getattr(self, name) for name in self.FIELDS}
 
 
-class DialogueLog(SessionRecord):
+class LogAccess:
+    """What the access policy reads of a dialogue log (its kind, participant and date), from its
+    `status`, `enrolment_id` and `session_on`: the model's, and a log read as values
+    (coaching.selectors) judged as the model without a model made per log."""
+
+    status: str
+    enrolment_id: int
+    session_on: datetime.date
+
+    @property
+    def access_kind(self) -> RecordKind:
+        return log_kind_for(self.status)
+
+    @property
+    def access_enrolment_id(self) -> int:
+        return self.enrolment_id
+
+    @property
+    def access_date(self) -> datetime.date:
+        return self.session_on
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.status == AgreementStatus.AGREED
+
+
+class DialogueLog(LogAccess, SessionRecord):
     """The record of one coaching session, written by the coach and agreed by the participant."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="dialogue_logs")
@@ -321,22 +347,6 @@ class DialogueLog(SessionRecord):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.session_on:%d/%m/%Y}"
-
-    @property
-    def access_kind(self) -> RecordKind:
-        return log_kind_for(self.status)
-
-    @property
-    def access_enrolment_id(self) -> int:
-        return self.enrolment_id
-
-    @property
-    def access_date(self) -> datetime.date:
-        return self.session_on
-
-    @property
-    def is_agreed(self) -> bool:
-        return self.status == AgreementStatus.AGREED
 
 
 class DialogueLogVersion(SessionRecord):

@@ -29,10 +29,10 @@ from coaching.models import (
     CoachingTime,
     DialogueLog,
     DialogueLogVersion,
+    LogAccess,
     ReleaseTimeTotal,
     SessionKind,
     action_step_kind_for,
-    log_kind_for,
     person_name,
     school_name,
     step_is_overdue,
@@ -506,9 +506,8 @@ class CoacheeOverview:
 
 
 @dataclass(frozen=True)
-class _LogRow:
-    """A coachee's log read as values, telling the policy what the log would (its kind, participant
-    and date), so `access.readable` judges it as the model without a model made per log."""
+class _LogRow(LogAccess):
+    """A coachee's log read as values, judged by `access.readable` as the log (LogAccess)."""
 
     pk: int
     enrolment_id: int
@@ -516,22 +515,6 @@ class _LogRow:
     status: str
     next_session_on: datetime.date | None
     next_session_at: datetime.time | None
-
-    @property
-    def access_kind(self):
-        return log_kind_for(self.status)
-
-    @property
-    def access_enrolment_id(self) -> int:
-        return self.enrolment_id
-
-    @property
-    def access_date(self) -> datetime.date:
-        return self.session_on
-
-    @property
-    def is_agreed(self) -> bool:
-        return self.status == AgreementStatus.AGREED
 
 
 @dataclass(frozen=True)
