@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from audit import trail
 from coaching import selectors, services
 from coaching.forms import OpportunityForm, OpportunityLearningForm
 from coaching.models import DialogueLog, LearningOpportunity
@@ -24,6 +25,10 @@ def opportunities(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     entries = [(o, a) for o, a in selectors.readable(request.user, found) if Action.VIEW in a]
     if not entries:
         fetch_enrolment(request, enrolment_id)
+    if request.user.pk != enrolment.participant_id:
+        # Each opportunity shown (what was arranged and learned) to anyone but the participant is a
+        # read, all in one INSERT.
+        trail.record_many(trail.Action.READ, [opportunity for opportunity, _ in entries])
     candidate = LearningOpportunity(enrolment=enrolment, happens_on=timezone.localdate())
     may_arrange = access.can(request.user, Action.CHANGE, candidate)
     form = OpportunityForm(request.POST or None) if may_arrange else None
