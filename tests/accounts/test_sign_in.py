@@ -13,6 +13,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
 )
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -114,6 +115,22 @@ def test_a_few_wrong_passwords_do_not_lock_the_person_out(client):
     assert _signed_in_as(client, user)
 
 
+def test_repeated_failures_from_one_address_are_refused_whichever_accounts_they_try(client):
+    # Per address as well as per account: guessing a few passwords each for many accounts from one
+    # address is stopped too, and the next account tried from there, even with its right password,
+    # is refused. Another address is not held up.
+    for _ in range(10):
+        _sign_in(client, UserFactory(roles=[Role.COACH]).email, "guess-again")
+    user = UserFactory(roles=[Role.COACH])
+    response = _sign_in(client, user.email)
+    assert not _signed_in_as(client, user)
+    assert b"Too many failed login attempts" in response.content
+
+    elsewhere = Client(REMOTE_ADDR="192.0.2.7")
+    elsewhere.post(LOGIN, {"login": user.email, "password": PASSWORD})
+    assert elsewhere.session.get("_auth_user_id") == str(user.pk)
+
+
 def test_the_rate_limit_is_counted_in_a_real_cache(settings):
     # A dummy cache would count nothing, and the limit would never bite.
     backend = settings.CACHES["default"]["BACKEND"]
@@ -146,6 +163,24 @@ def test_password_reset_for_an_unknown_address_sends_nothing(client):
     response = client.post(reverse("account_reset_password"), {"email": "stranger@example.org"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_a_password_reset_does_not_get_round_two_factor_sign_in(client):
+    user = UserFactory(roles=[Role.TUTOR])
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    form_url = client.get(link).url  # allauth moves the key into the session, out of the address
+    done = client.post(form_url, {"password1": "A-new-long-passphrase-7", "password2": "A-new-long-passphrase-7"})
+    assert done.status_code == 302
+    assert not _signed_in_as(client, user)  # the reset signs nobody in
+
+    response = _sign_in(client, user.email, "A-new-long-passphrase-7")
+    assert response.url == reverse("mfa_authenticate")
+    assert not _signed_in_as(client, user)  # the new password alone is not enough either
+    client.post(reverse("mfa_authenticate"), {"code": _current_code(secret)})
+    assert _signed_in_as(client, user)
 
 
 # --- Two-factor sign-in.
