@@ -33,6 +33,10 @@ from tracking.risks import Thresholds
 from tracking.selectors import Filters
 
 COACHING_DAYS = 90
+# The coaching chart draws a bar per school up to this many; across more (a provider has hundreds),
+# the schools with the fewest sessions per participant, the ones to look into: a bar for each of
+# 6,000 schools could not be read, nor its table, and made the page 2 MB.
+SCHOOLS_SHOWN = 20
 
 
 def _draw():
@@ -226,21 +230,31 @@ def coaching_by_school(user, relation: Relation, enrolments: QuerySet[Enrolment]
         ((name, n, per_school.get(school_id, 0)) for school_id, (name, n) in people.items()),
         key=lambda r: r[0],
     )
+    schools = len(rows)
+    caption = f"Agreed coaching sessions in the last {COACHING_DAYS} days by school"
+    if schools > SCHOOLS_SHOWN:
+        rows = sorted(rows, key=lambda r: (r[2] / r[1] if r[1] else 0.0, r[0]))[:SCHOOLS_SHOWN]
+        caption = (
+            f"The {SCHOOLS_SHOWN} schools of {schools} with the fewest agreed coaching sessions per participant "
+            f"in the last {COACHING_DAYS} days"
+        )
     rates = [(name, round(held / n, 1) if n else 0.0) for name, n, held in rows]
     if rows:
         low = min(rates, key=lambda r: r[1])
         summary = (
             f"{low[0]} has the fewest agreed sessions per participant in the last {COACHING_DAYS} days ({low[1]:.1f})."
-            if len(rows) > 1
+            if schools > 1
             else f"{rows[0][0]} has {rates[0][1]:.1f} agreed sessions per participant in the last {COACHING_DAYS} days."
         )
+        if schools > SCHOOLS_SHOWN:
+            summary += f" Shown: the {SCHOOLS_SHOWN} of {schools} schools with the fewest."
     else:
         summary = "No participant is placed at a school today."
     return Chart(
         slug="coaching",
         title=f"Coaching in the last {COACHING_DAYS} days by school",
         summary=summary,
-        caption=f"Agreed coaching sessions in the last {COACHING_DAYS} days by school",
+        caption=caption,
         headings=["School", "Participants", "Agreed sessions", "Sessions per participant"],
         rows=[[name, n, held, f"{rate:.1f}"] for (name, n, held), (_, rate) in zip(rows, rates, strict=True)],
         drawing=("coaching_by_school", (rates,)),

@@ -121,6 +121,26 @@ def test_the_leader_sees_every_school_and_can_filter_by_one(client, school, lead
     assert "Riverside" not in svg
 
 
+def test_across_many_schools_the_coaching_chart_shows_those_with_fewest_sessions(client, school, leader, monkeypatch):
+    monkeypatch.setattr(chart_data, "SCHOOLS_SHOWN", 2)
+    quiet, quieter = SchoolFactory(name="Quiet School"), SchoolFactory(name="Zephyr School")
+    busy = enrol(school)
+    for day in (3, 10, 20):
+        agreed_log(enrolment=busy, session_on=_days_ago(day))
+    agreed_log(enrolment=enrol(quiet), session_on=_days_ago(4))
+    enrol(quieter)
+    client.force_login(leader)
+    coaching = _chart(client.get(LEADER), "coaching")
+    # The fewest per participant first, ties by name; the busiest school is left out and the
+    # caption and summary say how many there are in all.
+    assert coaching.rows == [["Zephyr School", 1, 0, "0.0"], ["Quiet School", 1, 1, "1.0"]]
+    assert coaching.caption.startswith("The 2 schools of 3 with the fewest")
+    assert "Shown: the 2 of 3 schools with the fewest." in coaching.summary
+    svg = client.get(_svg("leader", "coaching")).content.decode()
+    assert "Zephyr School" in svg
+    assert "Riverside" not in svg
+
+
 def test_coverage_counts_a_session_in_the_phase_the_participant_was_in_that_day(client, school, head):
     e = enrol(school)
     one, two = Phase.objects.get(number=1), Phase.objects.get(number=2)
