@@ -127,6 +127,15 @@ def main(argv: list[str]) -> int:
         print(f"{f.verdict:13} {f.name} {f.pinned} -> {f.newest} ({f.source})")
     behind = any(f.verdict == "behind" for f in found)
     print("pins_behind: " + ("some pins are behind their series" if behind else "no pin is behind its series"))
+    unknown = sorted({f.name for f in found if f.verdict == "newer series"})
+    if unknown:
+        # The list knows only a package's newest release: for these it cannot say whether the
+        # locked series has a later patch (django 5.2.19 passed here while 5.2.20 was out).
+        print(
+            f"pins_behind: NOT CHECKED for {len(unknown)} pins whose newest release is in a newer series "
+            f"({', '.join(unknown)}): the list cannot show their own series' latest patch; ask PyPI "
+            "with `uv pip compile --upgrade requirements/base.in -o SCRATCH` and compare"
+        )
     return 1 if behind else 0
 
 

@@ -88,3 +88,13 @@ def test_the_script_fails_when_a_pin_is_behind_and_says_so_when_there_is_no_list
     absent = subprocess.run([*run, str(tmp_path / "absent.tsv")], capture_output=True, text=True, check=False)  # noqa: S603
     assert absent.returncode == 2
     assert "nothing was compared" in absent.stderr
+
+
+def test_a_pin_with_only_a_newer_series_listed_is_said_to_be_unchecked_not_up_to_date(tmp_path):
+    # The list's one version of django is 6.x: whether 5.2 has a later patch cannot be known from it.
+    listing = tmp_path / "pypi.tsv"
+    listing.write_text("name\tversion\ndjango\t99.0.0\n")
+    run = [sys.executable, str(ROOT / "scripts" / "pins_behind.py"), str(listing), str(tmp_path / "none.tsv")]
+    result = subprocess.run(run, capture_output=True, text=True, check=False)  # noqa: S603
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "NOT CHECKED for 1 pins whose newest release is in a newer series (django)" in result.stdout
