@@ -41,8 +41,8 @@ TASKS = (
             "agreed dialogue logs and the evidence in your portfolio."
         ),
         areas=(1, 2),
-        opens=-160,
-        due=-100,
+        opens=-105,
+        due=-45,
     ),
     DemoTask(
         phase=2,

@@ -4,6 +4,8 @@ demo participant's released work added by hand if the rule left it out (so the d
 pack to read, citations and all), and confirmed for the demo examiner. Runs after
 assessment.demo_marking. Safe to run again: a task that has a sample keeps it."""
 
+from django.db.models import F
+
 from accounts.models import User
 from assessment.models import ExaminerSample, Marking
 from assessment.services import examiner as services
@@ -14,7 +16,13 @@ def seed_examiner() -> ExaminerSample | None:
     leader = User.objects.filter(email=demo_email("leader")).first()
     examiner = User.objects.filter(email=demo_email("examiner")).first()
     marking = (
-        Marking.objects.filter(submission__enrolment__participant__email=participant_email(1), role=Marking.Role.FIRST)
+        Marking.objects.filter(
+            submission__enrolment__participant__email=participant_email(1),
+            # Their current phase's work, made through the services with its citations (the cohort's
+            # earlier results are loaded in bulk after this runs, see seed_demo).
+            submission__task__phase=F("submission__enrolment__current_phase"),
+            role=Marking.Role.FIRST,
+        )
         .select_related("submission__task")
         .order_by("-pk")
         .first()

@@ -195,7 +195,9 @@ class _History:
     # --- Sessions.
 
     def session_dates(self, held_on: datetime.date) -> list[datetime.date]:
-        """A session every few weeks after the diagnosis, the last a few days ago."""
+        """A session every few weeks (at most four) after the diagnosis, the last a few days ago: so
+        the session before it, agreed, is recent, as a coach who meets their participant monthly
+        would have it."""
         first = held_on + 14 * _DAY
         last = self.today - (2 + self.story % 4) * _DAY
         wanted = SESSIONS_BY_PHASE[self.enrolment.current_phase.number]
@@ -204,8 +206,8 @@ class _History:
             return []
         if count == 1:
             return [last]
-        gap = (last - first).days // (count - 1)
-        return [first + gap * n * _DAY for n in range(count - 1)] + [last]
+        gap = min((last - first).days // (count - 1), 28)
+        return [last - gap * (count - 1 - n) * _DAY for n in range(count)]
 
     def sessions(self, dates: list[datetime.date]) -> list[DialogueLog]:
         logs: list[DialogueLog] = []
@@ -233,9 +235,12 @@ class _History:
                         log=log, by=self.participant, version=log.version, reflection=self.text(stage.reflection)
                     )
                 log_state = ending
-            # The steps of the session before are reviewed at this one; the last agreed ones stay open.
-            if log_state == 3:
+            # The steps of the session before are reviewed at this one once its record is sent
+            # (agreed, or waiting for the participant); a draft leaves them open, overdue in some
+            # stories. The last agreed session's steps stay open.
+            if log_state in (0, 3):
                 self.review_steps(previous_steps, dropped=n == 1 and self.story % 2 == 0)
+            if log_state == 3:
                 previous_steps = steps
             logs.append(log)
         return logs

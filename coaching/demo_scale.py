@@ -118,7 +118,12 @@ def _history(enrolment: Enrolment, periods: list[CoachAssignment], areas: list[i
                 )
             )
         day += rng.randint(21, 42) * _DAY
-    # Steps are done by the next session, except the latest session's, which are still open.
+    # Steps are done by the next session, except the latest session's, which are still open: due
+    # from a few days ago to four weeks ahead for most, so some, not most, are overdue (a participant
+    # who fell behind keeps the dates they were set, long past).
+    if sessions and not behind:
+        for step in sessions[-1].steps:
+            step["due_on"] = max(sessions[-1].log["session_on"] + 7 * _DAY, today + rng.randint(-3, 28) * _DAY)
     for session in sessions[:-1]:
         for step in session.steps:
             step["status"] = ActionStep.Status.DONE

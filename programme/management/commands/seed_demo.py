@@ -4,12 +4,16 @@ Each app seeds what it owns, in one transaction: the programme its schools, coho
 periods (programme.demo), coaching its histories (coaching.demo), the portfolio the demo
 participant's records (portfolio.demo), assessment its rubric, tasks and an extension
 (assessment.demo) and the demo participant's submitted work (assessment.demo_submissions), the
-handbook its pages (handbook.demo)."""
+handbook its pages (handbook.demo). The cohort's other participants then get agreed sessions and
+phase 1's released results in bulk (each app's demo_scale, as `seed_scale` gives its thousands), so
+the head's and programme leader's tables show a cohort of whom some, not all, are at risk."""
 
 import logging
 from contextlib import contextmanager
+from io import StringIO
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
@@ -17,10 +21,13 @@ from django.utils import timezone
 
 from assessment import demo as assessment_demo
 from assessment import demo_examiner, demo_marking, demo_statements, demo_submissions
+from assessment.demo_scale import seed_scale_results
 from coaching import demo as coaching_demo
+from coaching.demo_scale import seed_scale_coaching
 from handbook import demo as handbook_demo
 from portfolio import demo as portfolio_demo
 from programme import demo
+from programme.models import Cohort
 
 # Wagtail and the task runner log every page and index update at INFO; a newcomer needs the logins.
 _CHATTY_LOGGERS = ("wagtail", "django_tasks", "modelsearch")
@@ -74,7 +81,13 @@ class Command(BaseCommand):
                 demo_statements.seed_statement(today=today)
                 demo_marking.seed_marking(today=today)
                 demo_examiner.seed_examiner()
+                cohort = Cohort.objects.get(name=demo.COHORT_NAME)
+                seed_scale_coaching(cohort_id=cohort.pk, today=today)
+                seed_scale_results(cohort_id=cohort.pk, today=today, cite_logs=True)
                 handbook_demo.seed_handbook()
+            # The bulk loads bypass the models' saves: judge everyone's at-risk reasons once now
+            # (tracking's command: programme does not import tracking).
+            call_command("refresh_risks", stdout=StringIO())
         except demo.DemoError as exc:
             raise CommandError(str(exc)) from exc
         for role, email in result.logins:
