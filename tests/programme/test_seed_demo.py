@@ -222,3 +222,17 @@ def test_demo_commands_refuse_to_run_without_debug(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("demo_totp", demo.demo_email("tutor"), stdout=io.StringIO())
     assert not User.objects.filter(email__endswith="@" + demo.DEMO_DOMAIN).exists()
+
+
+def test_the_demo_cohort_has_some_participants_at_risk_for_several_reasons_not_all():
+    """Found walking journey 5: every demo participant was at risk, each for want of demo data."""
+    from tracking.models import ParticipantRisk
+    from tracking.risks import REASONS
+
+    seed(demo.DEFAULT_PARTICIPANTS)
+    risks = ParticipantRisk.objects.all()
+    at_risk = risks.filter(count__gt=0).count()
+    assert risks.count() == demo.DEFAULT_PARTICIPANTS
+    assert 0 < at_risk <= demo.DEFAULT_PARTICIPANTS * 3 / 4  # 60 of 60 before; about 33 now
+    reasons_found = [reason.key for reason in REASONS if risks.filter(**{reason.key: True}).exists()]
+    assert len(reasons_found) >= 3, reasons_found
