@@ -14,6 +14,7 @@ from assessment.rules.tasks import TaskDates, check_dates
 from audit.models import AuditEvent
 from programme import demo
 from programme.models import Enrolment
+from tests.seeded_once import shared_by_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +30,12 @@ CRITERIA = [
 ]
 
 
-@pytest.fixture
-def seeded():
-    demo.seed_demo(participants=12, today=TODAY)
-    return assessment_demo.seed_assessment(today=TODAY)
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    # Seeded once for the module's tests, each of which runs in a savepoint rolled back after it.
+    with shared_by_the_module(django_db_blocker):
+        demo.seed_demo(participants=12, today=TODAY)
+        yield assessment_demo.seed_assessment(today=TODAY)
 
 
 def test_the_level_7_rubric_has_the_seven_criteria_each_described_at_every_uk_band(seeded):

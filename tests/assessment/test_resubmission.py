@@ -278,29 +278,3 @@ def test_the_commentary_is_compared_paragraph_by_paragraph_and_word_by_word():
         ("equal", "seconds."),
     ]
     assert {p.kind for p in commentary_diff(old, old)} == {"equal"}
-
-
-# --- The demo.
-
-
-def test_the_demo_has_referred_work_resubmitted_answering_its_feed_forward(settings):
-    import io
-
-    from django.core.management import call_command
-
-    from accounts.models import User
-    from assessment import demo_marking
-    from assessment.selectors.marking import queue
-    from programme import demo
-
-    settings.DEBUG = True  # the demo command refuses to run otherwise
-    call_command("seed_demo", participants=demo.DEFAULT_PARTICIPANTS, stdout=io.StringIO())
-    resubmission = Submission.objects.get(resubmission_of__isnull=False)
-    referral = resubmission.resubmission_of.markings.get()
-    assert (referral.outcome, referral.is_released) == ("refer", True)
-    assert resubmission.state == Submission.State.SUBMITTED
-    assert [a.response != "" for a in resubmission.feed_forward_responses.all()] == [True, True]
-    tutor = User.objects.get(email=demo.demo_email("tutor"))
-    assert resubmission in list(queue(tutor))
-    demo_marking.seed_marking(today=timezone.localdate())
-    assert Submission.objects.filter(resubmission_of__isnull=False).count() == 1

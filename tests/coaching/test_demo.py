@@ -1,11 +1,9 @@
 """The demo's coaching: every demo participant at the demo school has a believable history, made
 through the coaching services, in words that are never repeated."""
 
-import io
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
@@ -22,15 +20,17 @@ from coaching.models import (
 )
 from programme import demo
 from programme.models import CoachAssignment
+from tests.seeded_once import seed_demo, shared_by_the_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded(settings):
-    settings.DEBUG = True  # the demo command refuses to run otherwise
-    call_command("seed_demo", participants=demo.DEFAULT_PARTICIPANTS, stdout=io.StringIO())
-    return demo_school_enrolments(timezone.localdate())
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    # Seeded once for the module's tests, each of which runs in a savepoint rolled back after it.
+    with shared_by_the_module(django_db_blocker):
+        seed_demo()
+        yield demo_school_enrolments(timezone.localdate())
 
 
 def test_every_demo_participant_at_the_demo_school_has_a_diagnosis_sessions_and_opportunities(seeded):
@@ -98,7 +98,7 @@ def test_no_text_is_repeated_anywhere_in_the_demo_coaching(seeded):
     assert repeated == []
 
 
-def test_agreed_logs_carry_their_first_version_and_a_second_run_adds_nothing(seeded, settings):
+def test_agreed_logs_carry_their_first_version_and_a_second_run_adds_nothing(seeded):
     before = (DialogueLog.objects.count(), DialogueLogVersion.objects.count(), ActionStep.objects.count())
-    call_command("seed_demo", participants=demo.DEFAULT_PARTICIPANTS, stdout=io.StringIO())
+    seed_demo()
     assert (DialogueLog.objects.count(), DialogueLogVersion.objects.count(), ActionStep.objects.count()) == before

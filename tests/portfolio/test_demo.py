@@ -1,23 +1,22 @@
 """The demo participant gets a believable portfolio: evidence in every content area, reflections
 drawing on it and on agreed sessions, and an enquiry under way, made through the services."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from accounts.models import User
 from portfolio.models import Enquiry, EnquiryCitation, Evidence, Reflection
 from programme import demo
+from tests.seeded_once import seed_demo, shared_by_the_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded(settings):
-    settings.DEBUG = True  # the demo command refuses to run otherwise
-    call_command("seed_demo", participants=demo.DEFAULT_PARTICIPANTS, stdout=io.StringIO())
-    return User.objects.get(email=demo.participant_email(1)).enrolments.get()
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    # Seeded once for the module's tests, each of which runs in a savepoint rolled back after it.
+    with shared_by_the_module(django_db_blocker):
+        seed_demo()
+        yield User.objects.get(email=demo.participant_email(1)).enrolments.get()
 
 
 def test_the_demo_participant_has_evidence_in_every_content_area_reflections_and_an_enquiry(seeded):
@@ -32,7 +31,7 @@ def test_the_demo_participant_has_evidence_in_every_content_area_reflections_and
     assert EnquiryCitation.objects.filter(enquiry=enquiry).count() == 2
 
 
-def test_a_second_run_adds_nothing_to_the_portfolio(seeded, settings):
+def test_a_second_run_adds_nothing_to_the_portfolio(seeded):
     before = (Evidence.objects.count(), Reflection.objects.count(), Enquiry.objects.count())
-    call_command("seed_demo", participants=demo.DEFAULT_PARTICIPANTS, stdout=io.StringIO())
+    seed_demo()
     assert (Evidence.objects.count(), Reflection.objects.count(), Enquiry.objects.count()) == before

@@ -1,13 +1,12 @@
 """Once a former participant's retention period has passed, celery beat's daily task erases them:
 names, personal text and files go; results, credits and the award record stay; what was erased is
-audited as counts per kind of record; a second run changes nothing."""
+audited as counts per kind of record; a second run changes nothing. On the demo's seeded programme:
+tests/privacy/test_demo.py."""
 
 import datetime
-import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
@@ -16,9 +15,8 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.models import AuditEvent
 from portfolio import thumbnails
-from privacy import erasure, selectors, services, tasks
+from privacy import selectors, services, tasks
 from privacy.models import Erasure
-from programme import demo
 from programme.models import Enrolment, ProgrammeSettings
 from programme.services import enrolment_status_change
 from tests.coaching.factories import agreed_log, private_note
@@ -184,49 +182,3 @@ def test_erase_due_runs_daily_on_celery_beat():
     from django.conf import settings
 
     assert settings.CELERY_BEAT_SCHEDULE["privacy-erase-due"]["task"] == tasks.erase_due.name
-
-
-@pytest.fixture
-def seeded(db, settings):
-    settings.DEBUG = True  # the demo command refuses to run otherwise
-    call_command("seed_demo", participants=demo.DEFAULT_PARTICIPANTS, stdout=io.StringIO())
-
-
-def _results(enrolment) -> dict[str, list]:
-    """What erasure keeps: the marks and outcomes, criterion marks, phases confirmed and credits."""
-    from assessment.models import CriterionMark, Marking, PhaseCompletion, PriorLearningClaim
-
-    return {
-        "marks": sorted(
-            Marking.objects.filter(submission__enrolment=enrolment).values_list(
-                "pk", "overall_mark", "adjusted_mark", "outcome", "state"
-            )
-        ),
-        "criteria": sorted(
-            CriterionMark.objects.filter(marking__submission__enrolment=enrolment).values_list("pk", "mark", "band_id")
-        ),
-        "phases": sorted(
-            PhaseCompletion.objects.filter(enrolment=enrolment).values_list("pk", "phase_id", "confirmed_at")
-        ),
-        "prior": sorted(PriorLearningClaim.objects.filter(enrolment=enrolment).values_list("pk", "credits", "status")),
-    }
-
-
-def test_on_the_demo_programme_results_credits_and_the_award_record_stay_and_every_erased_field_is_blank(
-    seeded, django_capture_on_commit_callbacks
-):
-    person = get_user_model().objects.get(email=demo.demo_email("participant"))
-    enrolment = person.enrolments.get()
-    kept = _results(enrolment)
-    assert kept["marks"]  # the demo participant has released results to keep
-    left_long_ago(enrolment)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.erasures_run(today=TODAY) == 1
-    assert _results(enrolment) == kept
-    counts = AuditEvent.objects.get(action="erasure").detail["counts"]
-    assert len(counts) >= 15  # the demo's records of many kinds were blanked
-    for item in erasure.ERASED:
-        rows = item.model._default_manager.filter(**{f"{item.enrolment}__in": [enrolment.pk]})
-        for name in item.fields:
-            blank = erasure._blank(item.model, name)
-            assert not rows.exclude(**{name: blank}).exists(), f"{item.label}.{name}"

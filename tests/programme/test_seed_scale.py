@@ -9,6 +9,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection
 from django.db.models import Count, Max, Min
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -20,6 +21,7 @@ from portfolio import search
 from portfolio.models import Evidence
 from programme import demo_scale
 from programme.models import CoachAssignment, ContentArea, Enrolment, School, StaffMembership, TutorAssignment
+from tests.seeded_once import shared_by_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +37,16 @@ def seed() -> str:
     out = io.StringIO()
     call_command("seed_scale", participants=PARTICIPANTS, schools=SCHOOLS, stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker) -> str:
+    """What the first run printed. Seeded once for the module (the slow part: about a minute at a
+    provider's size, seconds at this one); each test runs in a savepoint rolled back after it."""
+    with shared_by_the_module(django_db_blocker):
+        with override_settings(DEBUG=True):
+            output = seed()
+        yield output
 
 
 def model_counts() -> dict[str, int]:
@@ -57,9 +69,9 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
-def test_the_scale_demo_is_a_whole_provider_whose_records_keep_the_programmes_rules():
-    """One seed, checked as a whole: seeding takes about a minute even at this size."""
-    output = seed()
+def test_the_scale_demo_is_a_whole_provider_whose_records_keep_the_programmes_rules(seeded):
+    """One seed, checked as a whole."""
+    output = seeded
     today = timezone.localdate()
 
     assert Enrolment.objects.count() == PARTICIPANTS
@@ -117,8 +129,7 @@ def test_the_scale_demo_is_a_whole_provider_whose_records_keep_the_programmes_ru
     assert ("evidence", evidence.pk) in found
 
 
-def test_running_it_again_changes_nothing():
-    seed()
+def test_running_it_again_changes_nothing(seeded):
     before = model_counts()
 
     seed()
