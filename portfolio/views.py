@@ -69,6 +69,11 @@ def home(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     held = any(page.paginator.count for page in (found.evidence, found.reflections, found.enquiries))
     if not (may_add or readable_now or held):
         raise Http404("No such portfolio.")
+    if request.user.pk != enrolment.participant_id:
+        # The lists name each record (its title and dates), so each one shown to the coach or tutor
+        # is a read of its summary, all in one INSERT; opening a record is a full read.
+        shown = (*found.evidence.object_list, *found.reflections.object_list, *found.enquiries.object_list)
+        trail.record_many(trail.Action.READ_SUMMARY, shown)
     return render(
         request,
         "portfolio/home.html",

@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audit.models import AuditAction, AuditEvent
+from portfolio.models import Enquiry, Evidence, Reflection
 from programme.models import ContentArea, Phase, Standard, Topic
 from tests.coaching.factories import agreed_log
 from tests.portfolio.factories import DAY, EnquiryFactory, EvidenceFactory, ReflectionFactory, cite
@@ -209,3 +211,24 @@ def test_a_coach_sees_on_the_log_only_the_citing_records_they_may_read(client, w
     page = client.get(reverse("coaching:log_detail", args=[log.pk])).content.decode()
     assert "Dated-in-old-coach-time" in page
     assert "Dated-after-the-change" not in page
+
+
+@pytest.mark.parametrize("who", ["coach", "tutor"])
+def test_each_record_listed_on_the_home_to_a_coach_or_tutor_is_an_audited_read_of_its_summary(client, world, who):
+    _fill(world, 2, start=0)
+    client.force_login(world.person(who))
+    assert client.get(reverse("portfolio:home", args=[world.enrolment.pk])).status_code == 200
+    listed = [*Evidence.objects.all(), *Reflection.objects.all(), *Enquiry.objects.all()]
+    reads = set(
+        AuditEvent.objects.filter(action=AuditAction.READ_SUMMARY, actor_id=world.person(who).pk).values_list(
+            "record_kind", "record_id"
+        )
+    )
+    assert reads == {(f"portfolio.{type(r).__name__.lower()}", str(r.pk)) for r in listed}
+
+
+def test_the_participant_reading_their_own_portfolio_home_is_not_audited(client, world):
+    _fill(world, 2, start=0)
+    client.force_login(world.participant)
+    client.get(reverse("portfolio:home", args=[world.enrolment.pk]))
+    assert not AuditEvent.objects.filter(action__in=[AuditAction.READ, AuditAction.READ_SUMMARY]).exists()
