@@ -5,13 +5,14 @@ claiming the work so a second run of the task does nothing, writing the file int
 telling the person once, and deleting it when its days are over.
 
 A model of such a file has these fields: `status` (the values below), `done` and `total` (progress),
-`started_at`, `finished_at`, `expires_at`, `file` (in files.storage.private_storage), `size` and
-`emailed_at`; it mixes in `PreparedFile` for what its pages read. What goes in the file, and the
-email, are the app's own.
+`started_at`, `claimed_by_task`, `attempts`, `finished_at`, `expires_at`, `file` (in
+files.storage.private_storage), `size` and `emailed_at`; it mixes in `PreparedFile` for what its
+pages read. What goes in the file, and the email, are the app's own.
 
     queued --claim--> running --write--> ready --expire_due, after its days--> expired
-                                  |
-                                  +--an error--> failed
+                         |        |
+                         |        +--an error--> failed
+                         +--its run died MAX_ATTEMPTS times--> failed
 """
 
 import datetime
@@ -23,7 +24,7 @@ from typing import IO
 from django.conf import settings
 from django.core.files import File
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,11 @@ class PreparedFile:
         return min(100, round(100 * self.done / self.total)) if self.total else 0
 
 
+# A file whose runs have all died this many times (say, each run runs out of memory) is given up as
+# failed, rather than tried for ever.
+MAX_ATTEMPTS = 3
+
+
 def stale_after() -> datetime.timedelta:
     """A file still "running" this long after it started was left by a worker that stopped (tasks
     are acknowledged late, so the broker gives the task to another worker after its visibility
@@ -61,11 +67,27 @@ def stale_after() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.PREPARED_FILE_STALE_SECONDS)
 
 
-def claim(model: type[models.Model], pk: int, now: datetime.datetime) -> bool:
-    """Take the file to write, with one conditional UPDATE: True if it was waiting (or left running
-    by a worker that stopped), False if another run has it or it is done."""
-    waiting = Q(status=QUEUED) | Q(status=RUNNING, started_at__lt=now - stale_after())
-    return bool(model._default_manager.filter(waiting, pk=pk).update(status=RUNNING, started_at=now, done=0, total=0))
+def claim(model: type[models.Model], pk: int, now: datetime.datetime, *, task_id: str = "") -> bool:
+    """Take the file to write, with one conditional UPDATE: True if it was waiting, or left running by
+    a run that died; False if another run has it, it is done, or it has been tried MAX_ATTEMPTS times
+    (then it is marked failed).
+
+    A run has died if the claim is stale, or if the same task (`task_id`, Celery's id of the
+    message) is delivered again: the broker redelivers a message only once the run holding it is
+    gone (its pool process killed, with CELERY_TASK_REJECT_ON_WORKER_LOST, or its worker, after
+    the visibility timeout)."""
+    left = Q(status=RUNNING, started_at__lt=now - stale_after())
+    if task_id:
+        left |= Q(status=RUNNING, claimed_by_task=task_id)
+    waiting = model._default_manager.filter(Q(status=QUEUED) | left, pk=pk)
+    taken = waiting.filter(attempts__lt=MAX_ATTEMPTS).update(
+        status=RUNNING, started_at=now, claimed_by_task=task_id, attempts=F("attempts") + 1, done=0, total=0
+    )
+    if taken:
+        return True
+    if waiting.update(status=FAILED, finished_at=now):  # only those tried MAX_ATTEMPTS times are left
+        logger.error("%s %s failed: its run died %s times.", model._meta.verbose_name, pk, MAX_ATTEMPTS)
+    return False
 
 
 def progress(model: type[models.Model], pk: int, *, done: int | None = None, total: int | None = None) -> None:

@@ -373,6 +373,10 @@ class ExportRequest(PreparedFile, models.Model):
     done = models.PositiveIntegerField("records done", default=0)
     total = models.PositiveIntegerField("records in all", default=0)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Which Celery task claimed it, and how many runs have: files.jobs.claim tells a run that died
+    # from one still going by these.
+    claimed_by_task = models.CharField(max_length=64, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(storage=private_storage, upload_to=_export_path, max_length=200, blank=True)

@@ -6,11 +6,11 @@ beat's schedule (settings.CELERY_BEAT_SCHEDULE). Acknowledged late, as every tas
 from celery import shared_task
 
 
-@shared_task
-def build_export(export_id: int) -> None:
+@shared_task(bind=True)
+def build_export(self, export_id: int) -> None:
     from portfolio.services.exports import export_build
 
-    export_build(export_id=export_id)
+    export_build(export_id=export_id, task_id=self.request.id or "")
 
 
 @shared_task

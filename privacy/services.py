@@ -57,11 +57,11 @@ def subject_access_request(*, person, by, received_on: datetime.date) -> Subject
     return request
 
 
-def subject_access_build(*, request_id: int) -> SubjectAccessRequest | None:
+def subject_access_build(*, request_id: int, task_id: str = "") -> SubjectAccessRequest | None:
     """Build the export if it is waiting (or was left running by a worker that died). Safe to run
     twice: a second run finds it claimed or built and does nothing."""
     now = timezone.now()
-    if jobs.claim(SubjectAccessRequest, request_id, now):
+    if jobs.claim(SubjectAccessRequest, request_id, now, task_id=task_id):
         request = SubjectAccessRequest.objects.select_related("person").get(pk=request_id)
 
         def fill(out) -> int:

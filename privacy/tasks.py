@@ -4,11 +4,11 @@ to run twice; acknowledged late (CELERY_TASK_ACKS_LATE), so work lost with its w
 from celery import shared_task
 
 
-@shared_task
-def build_subject_access(request_id: int) -> None:
+@shared_task(bind=True)
+def build_subject_access(self, request_id: int) -> None:
     from privacy.services import subject_access_build
 
-    subject_access_build(request_id=request_id)
+    subject_access_build(request_id=request_id, task_id=self.request.id or "")
 
 
 @shared_task

@@ -96,11 +96,11 @@ def list_export_request(*, by: User, relation: Relation, query: QueryDict, kind:
     return export
 
 
-def list_export_build(*, export_id: int) -> ListExport | None:
+def list_export_build(*, export_id: int, task_id: str = "") -> ListExport | None:
     """Write the export if it is waiting (or was left running), then email its person once it is
     ready. Returns the export, or None if there is no such one."""
     now = timezone.now()
-    if jobs.claim(ListExport, export_id, now):
+    if jobs.claim(ListExport, export_id, now, task_id=task_id):
         _build(export_id, now)
     export = ListExport.objects.filter(pk=export_id).select_related("requested_by").first()
     if export is not None and export.status == Status.READY:

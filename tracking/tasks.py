@@ -22,12 +22,12 @@ def send_digest(person_id: int, today: str) -> bool:
     return digest_send(person_id=person_id, today=datetime.date.fromisoformat(today))
 
 
-@shared_task
-def build_export(export_id: int) -> None:
+@shared_task(bind=True)
+def build_export(self, export_id: int) -> None:
     """Write a head's or programme leader's table too long to make in the request."""
     from tracking.export_jobs import list_export_build
 
-    list_export_build(export_id=export_id)
+    list_export_build(export_id=export_id, task_id=self.request.id or "")
 
 
 @shared_task

@@ -60,11 +60,11 @@ def export_request(*, enrolment: Enrolment, by) -> ExportRequest:
     return export
 
 
-def export_build(*, export_id: int) -> ExportRequest | None:
+def export_build(*, export_id: int, task_id: str = "") -> ExportRequest | None:
     """Build the export if it is waiting (or was left running); then email the participant if it
     is ready and they have not been told. Returns the request, or None if there is no such one."""
     now = timezone.now()
-    if jobs.claim(ExportRequest, export_id, now):
+    if jobs.claim(ExportRequest, export_id, now, task_id=task_id):
         _build(export_id, now)
     export = ExportRequest.objects.filter(pk=export_id).select_related("enrolment__participant").first()
     if export is not None and export.status == Status.READY:
