@@ -75,10 +75,17 @@ class Workers:
         self.processes.append(process)
         return process
 
-    def stopping_at(self, target: str, *, skip: int = 0) -> subprocess.Popen:
+    def stopping_at(self, target: str, *, skip: int = 0, pool: str = "solo") -> subprocess.Popen:
         """A worker that stops dead at the (skip + 1)-th call of `target`."""
         return self._start(
-            ["-m", "tests.fault_worker"], FAULT_AT=target, FAULT_REACHED=str(self.reached), FAULT_SKIP=str(skip)
+            ["-m", "tests.fault_worker"],
+            FAULT_AT=target,
+            FAULT_REACHED=str(self.reached),
+            FAULT_SKIP=str(skip),
+            FAULT_POOL=pool,
+            # A pool process's death must give its task back at once, and the claim it left must be
+            # taken over at once: with the usual hour and quarter of an hour, neither can be by waiting.
+            TEST_CELERY_FAST_REDELIVERY="1" if pool == "solo" else "",
         )
 
     def plain(self) -> subprocess.Popen:
@@ -88,6 +95,13 @@ class Workers:
         wait_for(self.reached.exists, "the worker to reach the point it stops at", process)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
+
+    def kill_pool_process_when_stopped(self, worker: subprocess.Popen) -> None:
+        """Kill the pool process running the task, not the worker, as the out-of-memory killer does."""
+        wait_for(self.reached.exists, "the pool process to reach the point it stops at", worker)
+        pool_process = int(self.reached.read_text())
+        assert pool_process != worker.pid
+        os.kill(pool_process, signal.SIGKILL)
 
     def sent(self) -> list[email.message.Message]:
         # The file backend writes each message followed by a line of dashes.
@@ -135,6 +149,31 @@ def _send_to_workers():
     celery_app.conf.task_always_eager = False
 
 
+def world_with_three_files():
+    world = coaching_world()
+    for number in range(3):
+        evidence = EvidenceFactory(enrolment=world.enrolment, title=f"Evidence {number}")
+        kept = EvidenceFile(
+            evidence=evidence, name="notes.pdf", content_type="application/pdf", size=0, uploaded_by=world.participant
+        )
+        data = samples.pdf()
+        kept.size = len(data)
+        kept.file.save("notes.pdf", ContentFile(data), save=False)
+        kept.save()
+    return world
+
+
+def assert_built_once_and_emailed_once(workers, export, world):
+    export.refresh_from_db()
+    assert export.status == ExportRequest.Status.READY
+    with zipfile.ZipFile(export.file.path) as archive:
+        assert sum(name.endswith("notes.pdf") for name in archive.namelist()) == 3
+    # One zip kept for the request: the dead run's copy was never saved.
+    assert [p.name for p in Path(export.file.path).parent.iterdir()] == [Path(export.file.name).name]
+    assert [m["To"] for m in workers.sent()] == [world.participant.email]
+    assert ExportRequest.objects.filter(enrolment=world.enrolment).count() == 1
+
+
 def test_an_invitation_email_cut_short_is_sent_once_by_the_next_worker(workers):
     doomed = workers.stopping_at("django.core.mail.backends.filebased:EmailBackend.send_messages")
     _send_to_workers()
@@ -154,16 +193,7 @@ def test_an_invitation_email_cut_short_is_sent_once_by_the_next_worker(workers):
 
 
 def test_an_export_cut_short_is_built_once_and_emailed_once_by_the_next_worker(workers):
-    world = coaching_world()
-    for number in range(3):
-        evidence = EvidenceFactory(enrolment=world.enrolment, title=f"Evidence {number}")
-        kept = EvidenceFile(
-            evidence=evidence, name="notes.pdf", content_type="application/pdf", size=0, uploaded_by=world.participant
-        )
-        data = samples.pdf()
-        kept.size = len(data)
-        kept.file.save("notes.pdf", ContentFile(data), save=False)
-        kept.save()
+    world = world_with_three_files()
     # Stopped half-way through the zip, as the PDF of the portfolio is begun (the files are copied
     # into the zip while the PDF is laid out).
     doomed = workers.stopping_at("portfolio.export.pdf:write")
@@ -178,14 +208,40 @@ def test_an_export_cut_short_is_built_once_and_emailed_once_by_the_next_worker(w
     wait_for(
         lambda: ExportRequest.objects.filter(pk=export.pk, emailed_at__isnull=False).exists(), "the export's email"
     )
-    export.refresh_from_db()
-    assert export.status == ExportRequest.Status.READY
-    with zipfile.ZipFile(export.file.path) as archive:
-        assert sum(name.endswith("notes.pdf") for name in archive.namelist()) == 3
-    # One zip kept for the request: the dead worker's copy was never saved.
-    assert [p.name for p in Path(export.file.path).parent.iterdir()] == [Path(export.file.name).name]
-    assert [m["To"] for m in workers.sent()] == [world.participant.email]
-    assert ExportRequest.objects.filter(enrolment=world.enrolment).count() == 1
+    assert_built_once_and_emailed_once(workers, export, world)
+
+
+# --- A pool process killed, the worker living on (production runs prefork pools). Its task goes back
+# to the queue at once (CELERY_TASK_REJECT_ON_WORKER_LOST), not after the visibility timeout, and
+# the worker's next pool process runs it.
+
+
+def test_an_export_whose_pool_process_is_killed_is_built_once_by_the_same_worker(workers):
+    world = world_with_three_files()
+    worker = workers.stopping_at("portfolio.export.pdf:write", pool="prefork")
+    _send_to_workers()
+    export = exports.export_request(enrolment=world.enrolment, by=world.participant)
+    workers.kill_pool_process_when_stopped(worker)
+    # No restart, and the claim is minutes from stale: the same task come back takes it over.
+    wait_for(
+        lambda: ExportRequest.objects.filter(pk=export.pk, emailed_at__isnull=False).exists(),
+        "the export's email",
+        worker,
+    )
+    assert_built_once_and_emailed_once(workers, export, world)
+    assert export.attempts == 2
+
+
+def test_an_invitation_whose_pool_process_is_killed_is_sent_once_by_the_same_worker(workers):
+    worker = workers.stopping_at("django.core.mail.backends.filebased:EmailBackend.send_messages", pool="prefork")
+    _send_to_workers()
+    invitation = account_services.invitation_create(
+        email="second.tutor@example.org", first_name="Ade", last_name="Bello", roles=[Role.TUTOR], invited_by=None
+    )
+    workers.kill_pool_process_when_stopped(worker)
+    wait_for(lambda: len(workers.sent()) >= 1, "the email file", worker)
+    wait_for(lambda: Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=False).exists(), "the claim")
+    assert [m["To"] for m in workers.sent()] == ["second.tutor@example.org"]
 
 
 def test_reminders_cut_short_go_once_to_each_person_after_a_restart(workers):

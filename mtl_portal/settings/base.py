@@ -185,6 +185,11 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
+# A pool process killed in the middle of a task (the out-of-memory killer picks the process using
+# the memory, which is the pool process, not the worker) gives its task back to the queue at once,
+# rather than Celery acknowledging it as failed and the work being lost. The task is safe to run
+# again, and a prepared file's claim knows its own task come back (files.jobs.claim).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # A task taken by a worker that dies (killed, out of memory, host lost) is never acknowledged, so
 # Redis gives it to another worker once this many seconds have passed since it was taken. Longer
 # than any task runs, and longer than PREPARED_FILE_STALE_SECONDS, so the export that worker left
