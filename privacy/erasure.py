@@ -99,6 +99,7 @@ KEPT: dict[str, dict[str, str]] = {
         "reasons": "why the work was second-marked (its marker and band): about the sample, not the person"
     },
     "coaching.PlannedSession": {"uid": "a random identifier of a calendar invitation"},
+    "portfolio.ExportRequest": {"claimed_by_task": "the id of the background task that built the file: no content"},
 }
 
 # Blanked on the person's own account rows (found by their foreign key to the person).
