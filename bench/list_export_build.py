@@ -19,9 +19,8 @@ for kind in (ListExport.Kind.CSV, ListExport.Kind.XLSX):
         built = list_export_build(export_id=export.pk)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         size = built.file.size if built.file else 0
-        print(
-            f"  {kind}, run {run}: {wall:.2f} s wall, {cpu:.2f} s CPU, {built.total} rows, {size:,} bytes, {built.status}"
-        )
+        done = f"{built.total} rows, {size:,} bytes, {built.status}"
+        print(f"  {kind}, run {run}: {wall:.2f} s wall, {cpu:.2f} s CPU, {done}")
         if built.file:
             built.file.delete(save=False)
         built.delete()
