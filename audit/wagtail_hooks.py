@@ -2,8 +2,11 @@
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.db.models import IntegerField, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.urls import path
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -19,13 +22,15 @@ register_permission_policy(AuditEvent, audit_trail_policy)
 
 
 def _named(prefix: str, words: str) -> Q:
-    """Every word typed matches the person's first name, last name or email address."""
+    """Every word typed matches the person's first name, last name or email address (the person is
+    the row itself with no prefix)."""
+    to = f"{prefix}__" if prefix else ""
     query = Q()
     for word in words.split():
         query &= (
-            Q(**{f"{prefix}__first_name__icontains": word})
-            | Q(**{f"{prefix}__last_name__icontains": word})
-            | Q(**{f"{prefix}__email__icontains": word})
+            Q(**{f"{to}first_name__icontains": word})
+            | Q(**{f"{to}last_name__icontains": word})
+            | Q(**{f"{to}email__icontains": word})
         )
     return query
 
@@ -33,7 +38,9 @@ def _named(prefix: str, words: str) -> Q:
 class AuditEventFilterSet(WagtailFilterSet):
     person = django_filters.CharFilter(label="Who acted", method="filter_person", help_text="Name or email")
     participant = django_filters.CharFilter(
-        label="Participant", method="filter_participant", help_text="Name or email of the participant concerned"
+        label="Participant",
+        method="filter_participant",
+        help_text="Name or email of the participant concerned, or of the person a data request is about",
     )
     action = django_filters.ChoiceFilter(label="Action", choices=AuditAction.choices)
     outcome = django_filters.ChoiceFilter(label="Outcome", choices=Outcome.choices, widget=forms.RadioSelect)
@@ -47,7 +54,11 @@ class AuditEventFilterSet(WagtailFilterSet):
         return queryset.filter(_named("actor", value))
 
     def filter_participant(self, queryset, name, value):
-        return queryset.filter(_named("enrolment__participant", value))
+        # A subject access request or an erasure is about a person, named in the event's detail,
+        # not about one of their enrolments: found by the same name.
+        about = Cast(KeyTextTransform("person", "detail"), IntegerField())
+        people = get_user_model().objects.filter(_named("", value)).values("pk")
+        return queryset.alias(about=about).filter(_named("enrolment__participant", value) | Q(about__in=people))
 
 
 class AuditEventIndexView(IndexView):

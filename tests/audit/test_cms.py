@@ -131,3 +131,20 @@ def test_an_event_about_a_person_since_removed_still_lists_and_opens(client, lea
     assert detail.status_code == 200
     assert b"Gone Away" not in detail.content
     assert AuditEvent.objects.get(pk=event.pk).actor_id == event.actor_id
+
+
+def test_a_subject_access_request_and_an_erasure_are_found_by_the_person_they_are_about(client, leader):
+    pia = UserFactory(first_name="Pia", last_name="Participant")
+    olu = UserFactory(first_name="Olu", last_name="Other")
+    asked = trail.record(AuditAction.SUBJECT_ACCESS_REQUEST, actor=leader, detail={"person": pia.pk})
+    erased = trail.record(AuditAction.ERASURE, detail={"person": olu.pk, "enrolments": []})
+    trail.record(AuditAction.SIGN_IN, actor=pia)  # by Pia, not about her
+
+    def found(**query) -> set[int]:
+        response = client.get(INDEX, query)
+        assert response.status_code == 200
+        return {event.pk for event in response.context["object_list"]}
+
+    assert found(participant="pia participant") == {asked.pk}
+    assert found(participant="Other") == {erased.pk}
+    assert found(participant="nobody-by-this-name") == set()
