@@ -46,3 +46,19 @@ def test_an_empty_list_is_one_empty_page():
     assert (page.number, page.paginator.count, page.object_list) == (1, 0, [])
     page = page_of_ids(Standard.objects.filter(code="no such code").order_by("pk"), _request(page="3"))
     assert (page.number, page.paginator.count, page.object_list) == (1, 0, [])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plan")
+def test_the_length_is_counted_once_beside_the_page_not_by_a_window_over_every_row():
+    """A window (COUNT(*) OVER ()) makes PostgreSQL sort the whole list before it takes the page; the
+    length as an uncorrelated subquery is worked out once (an InitPlan) and the page is taken under
+    LIMIT."""
+    with CaptureQueriesContext(connection) as queries:
+        page_of_ids(_standards(), _request(page="2"), per_page=2)
+    (query,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "InitPlan" in plan
+    assert "WindowAgg" not in plan
+    assert plan.lstrip().startswith("Limit")
